@@ -1,0 +1,176 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+
+from clinic.models import Clinic, Closure, Service, Specialty, Therapist, TimeOff, WorkingHours
+
+
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin):
+    """One record: the list page goes straight to it, and it can be neither added nor deleted."""
+
+    fieldsets = [
+        (None, {"fields": ["name", "short_description", "time_zone", "currency_symbol"]}),
+        (
+            "Address and contact",
+            {
+                "fields": [
+                    "street_address",
+                    "city",
+                    "region",
+                    "postal_code",
+                    "country",
+                    "phone",
+                    "email",
+                    "opening_hours",
+                    "directions",
+                ]
+            },
+        ),
+        (
+            "Booking policy",
+            {
+                "fields": [
+                    "min_notice_hours",
+                    "booking_horizon_days",
+                    "slot_step_minutes",
+                    "cancellation_notice_hours",
+                    "request_expiry_hours",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        clinic = Clinic.objects.current()
+        return redirect(reverse("admin:clinic_clinic_change", args=[clinic.pk]))
+
+
+class WorkingHoursFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        blocks = [
+            form.instance
+            for form in self.forms
+            if form.is_valid()
+            and form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.instance.start_time
+            and form.instance.end_time
+        ]
+        for index, block in enumerate(blocks):
+            for other in blocks[index + 1 :]:
+                if block.overlaps(other):
+                    raise ValidationError(
+                        f"{block} overlaps {other}. Blocks on one day must not overlap."
+                    )
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    formset = WorkingHoursFormSet
+    extra = 1
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Therapist)
+class TherapistAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "credentials",
+        "title",
+        "accepting_new_patients",
+        "is_active",
+        "display_order",
+        "photo_thumbnail",
+    ]
+    list_editable = ["display_order"]
+    list_filter = ["is_active", "accepting_new_patients", "specialties"]
+    search_fields = ["name", "credentials", "title", "short_bio"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["specialties"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["photo_preview"]
+    inlines = [WorkingHoursInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "title", "credentials", "user"]}),
+        ("Photo", {"fields": ["photo", "photo_preview", "photo_alt"]}),
+        (
+            "Profile",
+            {
+                "fields": [
+                    "short_bio",
+                    "bio",
+                    "specialties",
+                    "languages",
+                    "years_in_practice",
+                    "accepting_new_patients",
+                ]
+            },
+        ),
+        ("On the site", {"fields": ["is_active", "display_order"]}),
+    ]
+
+    @admin.display(description="Photo")
+    def photo_thumbnail(self, obj):
+        if not obj.photo:
+            return "—"
+        return format_html('<img src="{}" width="40" height="50" alt="">', obj.photo_160.url)
+
+    @admin.display(description="Preview")
+    def photo_preview(self, obj):
+        if not obj.photo:
+            return "No photo yet."
+        return format_html(
+            '<img src="{}" width="160" height="200" alt="{}">', obj.photo_160.url, obj.photo_alt
+        )
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "duration_minutes",
+        "buffer_minutes",
+        "price",
+        "new_patients_allowed",
+        "is_active",
+        "display_order",
+    ]
+    list_editable = ["display_order"]
+    list_filter = ["is_active", "new_patients_allowed", "therapists"]
+    search_fields = ["name", "summary", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["therapists"]
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ["therapist", "start", "end", "note"]
+    list_filter = ["therapist"]
+    list_select_related = ["therapist"]
+    date_hierarchy = "start"
+    search_fields = ["therapist__name", "note"]
+    autocomplete_fields = ["therapist"]
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["name", "start_date", "end_date"]
+    date_hierarchy = "start_date"
+    search_fields = ["name"]

@@ -1,0 +1,383 @@
+import zoneinfo
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+from imagekit.models import ImageSpecField
+
+from clinic.images import PORTRAIT_WIDTHS, portrait_spec, validate_image_upload
+
+TIME_ZONE_CHOICES = sorted(
+    (name, name.replace("_", " ")) for name in zoneinfo.available_timezones()
+)
+
+
+class ClinicQuerySet(models.QuerySet):
+    def current(self):
+        """The one clinic record, created with placeholders on first use."""
+        clinic, _ = self.get_or_create(pk=Clinic.SINGLETON_ID, defaults={"name": "Our clinic"})
+        return clinic
+
+
+class Clinic(models.Model):
+    """The clinic's own details and booking policy: exactly one row."""
+
+    SINGLETON_ID = 1
+
+    name = models.CharField(max_length=120)
+    short_description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One or two sentences for the home page and search engines.",
+    )
+    street_address = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField("state / province", max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=40, blank=True, help_text="As patients should dial it.")
+    email = models.EmailField(blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        choices=TIME_ZONE_CHOICES,
+        default="America/Toronto",
+        help_text="Schedules are entered and shown in this zone.",
+    )
+    currency_symbol = models.CharField(max_length=5, default="$")
+    opening_hours = models.TextField(
+        blank=True,
+        help_text='Shown on the site as written, one line each, e.g. "Monday–Friday: 9:00–19:00".',
+    )
+    directions = models.TextField(
+        blank=True, help_text="How to get here: transit, parking, entrance, accessibility."
+    )
+    min_notice_hours = models.PositiveSmallIntegerField(
+        "minimum notice (hours)",
+        default=12,
+        help_text="Patients cannot request a time sooner than this.",
+    )
+    booking_horizon_days = models.PositiveSmallIntegerField(
+        "booking horizon (days)",
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="How far ahead patients may request a time.",
+    )
+    slot_step_minutes = models.PositiveSmallIntegerField(
+        "slot step (minutes)",
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text="Offered start times are this many minutes apart.",
+    )
+    cancellation_notice_hours = models.PositiveSmallIntegerField(
+        "cancellation notice (hours)",
+        default=24,
+        help_text="Patients may cancel online until this long before the visit.",
+    )
+    request_expiry_hours = models.PositiveSmallIntegerField(
+        "request expiry (hours)",
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text="A request staff have not answered in this time expires and frees the slot.",
+    )
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "clinic details"
+        verbose_name_plural = "clinic details"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="clinic_single_row"),
+            models.CheckConstraint(
+                condition=Q(slot_step_minutes__gte=5), name="clinic_slot_step_min"
+            ),
+            models.CheckConstraint(
+                condition=Q(booking_horizon_days__gte=1), name="clinic_booking_horizon_min"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("clinic:about")
+
+    @cached_property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def address_lines(self):
+        locality = " ".join(part for part in (self.city, self.region, self.postal_code) if part)
+        return [line for line in (self.street_address, locality, self.country) if line]
+
+    @property
+    def opening_hours_lines(self):
+        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+
+    @property
+    def phone_href(self):
+        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+
+
+class Specialty(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "specialties"
+
+    def __str__(self):
+        return self.name
+
+
+class TherapistQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def for_listing(self):
+        return self.active().prefetch_related("specialties")
+
+
+def therapist_photo_path(instance, filename):
+    return f"therapists/{instance.slug}/{filename}"
+
+
+class Therapist(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(
+        "professional title", max_length=120, help_text='e.g. "Registered Massage Therapist"'
+    )
+    credentials = models.CharField(
+        max_length=60, blank=True, help_text='Letters after the name, e.g. "RMT" or "MS, ATC".'
+    )
+    photo = models.ImageField(
+        upload_to=therapist_photo_path,
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        validators=[
+            FileExtensionValidator(["jpg", "jpeg", "png", "webp"]),
+            validate_image_upload,
+        ],
+        help_text="JPEG, PNG or WebP, up to 5 MB. Shown cropped to a 4:5 portrait.",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_alt = models.CharField(
+        "photo description",
+        max_length=200,
+        blank=True,
+        help_text="What the photo shows, for patients who use a screen reader.",
+    )
+    short_bio = models.CharField(max_length=300, help_text="One or two sentences for lists.")
+    bio = models.TextField(
+        blank=True, help_text="The full profile. Blank lines start new paragraphs."
+    )
+    specialties = models.ManyToManyField(Specialty, blank=True, related_name="therapists")
+    languages = models.CharField(max_length=200, default="English", help_text="Comma-separated.")
+    years_in_practice = models.PositiveSmallIntegerField(null=True, blank=True)
+    accepting_new_patients = models.BooleanField(default=True)
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Inactive therapists are hidden from the site."
+    )
+    display_order = models.PositiveSmallIntegerField(default=100)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="therapist",
+        help_text="The staff account this therapist signs in with, if any.",
+    )
+
+    objects = TherapistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("clinic:therapist_detail", args=[self.slug])
+
+    def clean(self):
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError(
+                {"photo_alt": "Describe the photo for patients who cannot see it."}
+            )
+
+    @property
+    def name_with_credentials(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    @property
+    def language_list(self):
+        return [lang.strip() for lang in self.languages.split(",") if lang.strip()]
+
+
+for _width in PORTRAIT_WIDTHS:
+    Therapist.add_to_class(
+        f"photo_{_width}", ImageSpecField(source="photo", spec=portrait_spec(_width))
+    )
+
+
+class ServiceQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Service(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    summary = models.CharField(max_length=300, help_text="One or two sentences for lists.")
+    description = models.TextField(blank=True, help_text="Blank lines start new paragraphs.")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)", validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        "buffer after (minutes)",
+        default=0,
+        validators=[MaxValueValidator(120)],
+        help_text="Turnover time kept free after each appointment.",
+    )
+    price = models.DecimalField(
+        max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    therapists = models.ManyToManyField(
+        Therapist, blank=True, related_name="services", help_text="Who offers this service."
+    )
+    new_patients_allowed = models.BooleanField(
+        "new patients may book",
+        default=True,
+        help_text="Untick for services only returning patients may book.",
+    )
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Inactive services are hidden from the site."
+    )
+    display_order = models.PositiveSmallIntegerField(default=100)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5), name="service_duration_min"
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="service_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("clinic:service_detail", args=[self.slug])
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class WorkingHours(models.Model):
+    """One block of a therapist's weekly hours, in clinic time. Several a day allow breaks."""
+
+    therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    class Meta:
+        ordering = ["therapist", "weekday", "start_time"]
+        verbose_name = "working hours"
+        verbose_name_plural = "working hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")),
+                name="working_hours_end_after_start",
+                violation_error_message="A block must end after it starts.",
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="working_hours_valid_weekday"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    def overlaps(self, other):
+        return (
+            self.weekday == other.weekday
+            and self.start_time < other.end_time
+            and other.start_time < self.end_time
+        )
+
+    def clean(self):
+        # Overlaps between blocks are checked by the admin's inline formset, which sees every
+        # block being saved together (a swap of two blocks is not a clash).
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": "A block must end after it starts."})
+
+
+class TimeOff(models.Model):
+    therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="time_off")
+    start = models.DateTimeField(help_text="Clinic time.")
+    end = models.DateTimeField(help_text="Clinic time.")
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Staff only; never shown to patients."
+    )
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = "time off"
+        verbose_name_plural = "time off"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="time_off_end_after_start",
+                violation_error_message="Time off must end after it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.therapist}: {self.start:%Y-%m-%d %H:%M} – {self.end:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "Time off must end after it starts."})
+
+
+class Closure(models.Model):
+    """Days the whole clinic is closed (holidays), inclusive of both dates."""
+
+    name = models.CharField(max_length=120, help_text='e.g. "New Year\'s Day"')
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="closure_end_not_before_start",
+                violation_error_message="A closure cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.start_date:%Y-%m-%d})"
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "A closure cannot end before it starts."})

@@ -1,0 +1,18 @@
+"""The whole site's routes (ROOT_URLCONF); each app keeps its own in its urls.py."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from clinic import views
+
+urlpatterns = [
+    path("", include("clinic.urls")),
+    path("book/", include("booking.urls")),
+    path("admin/", admin.site.urls),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("healthz", views.healthz, name="healthz"),
+    # Uploaded photos in development; production serves media from the web server.
+    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
+]
