@@ -371,8 +371,7 @@ def load_closures(today):
         )
 
 
-def load_staff(password):
-    """Create or refresh the demo logins; returns (username, role) pairs to print."""
+def load_staff_groups():
     for name, codenames in GROUP_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
         permissions = [
@@ -380,6 +379,11 @@ def load_staff(password):
             for label, codename in (perm.split(".") for perm in codenames)
         ]
         group.permissions.add(*permissions)
+
+
+def load_staff(password):
+    """Create or refresh the demo logins; returns (username, role) pairs to print."""
+    load_staff_groups()
     accounts = []
     user_model = get_user_model()
     for username, first, last, group_name, superuser, therapist_name in STAFF:

@@ -1,0 +1,195 @@
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from clinic.models import Clinic, Therapist, TimeOff
+from tests.factories import (
+    PDF_BYTES,
+    ClosureFactory,
+    ServiceFactory,
+    SpecialtyFactory,
+    TherapistFactory,
+    TimeOffFactory,
+    WorkingHoursFactory,
+    image_upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_MODELS = ["therapist", "service", "specialty", "timeoff", "closure"]
+
+
+@pytest.fixture
+def schedule(clinic):
+    therapist = TherapistFactory(name="Dana Whitfield", photo=image_upload(), photo_alt="Dana")
+    WorkingHoursFactory(therapist=therapist)
+    ServiceFactory(name="Deep tissue massage", therapists=[therapist])
+    TimeOffFactory(therapist=therapist, note="Conference")
+    ClosureFactory(name="New Year's Day")
+    SpecialtyFactory(name="Low back pain")
+    return therapist
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_staff_see_useful_lists_and_forms_for_every_model(admin_client, schedule, model):
+    changelist = admin_client.get(reverse(f"admin:clinic_{model}_changelist"))
+    assert changelist.status_code == 200
+    assert admin_client.get(reverse(f"admin:clinic_{model}_add")).status_code == 200
+    assert admin_client.get(reverse(f"admin:clinic_{model}_changelist") + "?q=a").status_code == 200
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_front_desk_can_manage_the_schedule(client, front_desk_user, schedule, model):
+    client.force_login(front_desk_user)
+    assert client.get(reverse(f"admin:clinic_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:clinic_{model}_add")).status_code == 200
+
+
+def test_therapist_list_shows_photo_credentials_and_status(admin_client, schedule):
+    page = admin_client.get(reverse("admin:clinic_therapist_changelist")).content.decode()
+    assert "Dana Whitfield" in page
+    assert "RMT" in page
+    assert ".webp" in page
+
+
+def test_clinic_details_open_directly_and_cannot_be_added_or_deleted(admin_client, clinic):
+    response = admin_client.get(reverse("admin:clinic_clinic_changelist"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:clinic_clinic_change", args=[clinic.pk])
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Booking policy" in page
+    assert admin_client.get(reverse("admin:clinic_clinic_add")).status_code == 403
+    assert (
+        admin_client.get(reverse("admin:clinic_clinic_delete", args=[clinic.pk])).status_code == 403
+    )
+
+
+def _therapist_form(**overrides):
+    data = {
+        "name": "Sofia Reyes",
+        "slug": "sofia-reyes",
+        "title": "Registered Massage Therapist",
+        "credentials": "RMT",
+        "short_bio": "Prenatal massage.",
+        "bio": "",
+        "languages": "English, Spanish",
+        "years_in_practice": "7",
+        "accepting_new_patients": "on",
+        "is_active": "on",
+        "display_order": "10",
+        "photo_alt": "",
+        "working_hours-TOTAL_FORMS": "0",
+        "working_hours-INITIAL_FORMS": "0",
+        "working_hours-MIN_NUM_FORMS": "0",
+        "working_hours-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def _hours(data, rows):
+    data["working_hours-TOTAL_FORMS"] = str(len(rows))
+    for index, (weekday, start, end) in enumerate(rows):
+        data[f"working_hours-{index}-weekday"] = str(weekday)
+        data[f"working_hours-{index}-start_time"] = start
+        data[f"working_hours-{index}-end_time"] = end
+    return data
+
+
+def test_staff_add_a_therapist_with_photo_and_split_working_day(admin_client, clinic):
+    data = _hours(_therapist_form(), [(0, "09:00", "12:30"), (0, "13:30", "18:00")])
+    data["photo"] = image_upload("sofia.png", "PNG", size=(400, 500))
+    data["photo_alt"] = "Sofia in the treatment room"
+    response = admin_client.post(reverse("admin:clinic_therapist_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    sofia = Therapist.objects.get(slug="sofia-reyes")
+    assert (sofia.photo_width, sofia.photo_height) == (400, 500)
+    assert [str(block) for block in sofia.working_hours.all()] == [
+        "Monday 09:00–12:30",
+        "Monday 13:30–18:00",
+    ]
+
+
+def test_overlapping_blocks_on_one_day_are_refused_and_the_form_keeps_the_input(
+    admin_client, clinic
+):
+    data = _hours(_therapist_form(), [(2, "09:00", "13:00"), (2, "12:00", "17:00")])
+    response = admin_client.post(reverse("admin:clinic_therapist_add"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Wednesday 09:00–13:00 overlaps Wednesday 12:00–17:00" in page
+    assert 'value="Sofia Reyes"' in page
+    assert not Therapist.objects.filter(slug="sofia-reyes").exists()
+
+
+def test_the_same_hours_on_different_days_are_fine(admin_client, clinic):
+    data = _hours(_therapist_form(), [(1, "09:00", "17:00"), (3, "09:00", "17:00")])
+    assert admin_client.post(reverse("admin:clinic_therapist_add"), data).status_code == 302
+
+
+def test_a_block_that_ends_before_it_starts_gets_a_message_next_to_the_field(admin_client, clinic):
+    data = _hours(_therapist_form(), [(4, "17:00", "09:00")])
+    page = admin_client.post(reverse("admin:clinic_therapist_add"), data).content.decode()
+    assert "A block must end after it starts." in page
+
+
+def test_a_renamed_pdf_is_refused_next_to_the_photo_field(admin_client, clinic):
+    data = _therapist_form(
+        photo=SimpleUploadedFile("me.jpg", PDF_BYTES, "image/jpeg"), photo_alt="x"
+    )
+    response = admin_client.post(reverse("admin:clinic_therapist_add"), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["photo"] == [
+        "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
+    ]
+    assert not Therapist.objects.exists()
+
+
+def test_time_off_is_entered_in_clinic_time_and_stored_in_utc(admin_client, clinic):
+    therapist = TherapistFactory()
+    response = admin_client.post(
+        reverse("admin:clinic_timeoff_add"),
+        {
+            "therapist": therapist.pk,
+            "start_0": "2030-07-02",
+            "start_1": "09:00",
+            "end_0": "2030-07-02",
+            "end_1": "12:00",
+            "note": "Dentist",
+        },
+    )
+    assert response.status_code == 302
+    time_off = TimeOff.objects.get()
+    # Toronto is UTC-4 in July.
+    assert time_off.start == datetime.datetime(2030, 7, 2, 13, tzinfo=datetime.UTC)
+
+
+def test_time_off_ending_before_it_starts_is_refused(admin_client, clinic):
+    therapist = TherapistFactory()
+    response = admin_client.post(
+        reverse("admin:clinic_timeoff_add"),
+        {
+            "therapist": therapist.pk,
+            "start_0": "2030-07-02",
+            "start_1": "12:00",
+            "end_0": "2030-07-02",
+            "end_1": "09:00",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["end"] == [
+        "Time off must end after it starts."
+    ]
+
+
+def test_clinic_time_zone_change_is_saved(admin_client, clinic):
+    url = reverse("admin:clinic_clinic_change", args=[clinic.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["time_zone"] = "Europe/London"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    assert Clinic.objects.current().time_zone == "Europe/London"

@@ -1,0 +1,79 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template import Context, Template
+from PIL import Image
+
+from clinic.images import validate_image_upload
+from tests.factories import PDF_BYTES, TherapistFactory, image_bytes, image_upload
+
+
+def _error_codes(upload):
+    with pytest.raises(ValidationError) as error:
+        validate_image_upload(upload)
+    return error.value.code, error.value.messages[0]
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
+def test_real_photos_in_allowed_formats_are_accepted(image_format):
+    validate_image_upload(image_upload(f"photo.{image_format.lower()}", image_format))
+
+
+def test_a_pdf_renamed_to_jpg_is_refused_with_a_clear_message():
+    code, message = _error_codes(SimpleUploadedFile("portrait.jpg", PDF_BYTES, "image/jpeg"))
+    assert code == "not_an_image"
+    assert (
+        message == "This file is not an image we can read. Please upload a JPEG, PNG or WebP photo."
+    )
+
+
+def test_a_truncated_image_is_refused():
+    broken = image_bytes("PNG", (200, 200))[:60]
+    code, _ = _error_codes(SimpleUploadedFile("cut.png", broken, "image/png"))
+    assert code == "not_an_image"
+
+
+def test_a_real_image_in_another_format_is_refused():
+    code, message = _error_codes(SimpleUploadedFile("anim.gif", image_bytes("GIF"), "image/gif"))
+    assert code == "wrong_format"
+    assert message.startswith("GIF images are not accepted.")
+
+
+def test_a_file_over_the_size_limit_is_refused_before_decoding(settings):
+    settings.IMAGE_UPLOAD_MAX_BYTES = 1000
+    code, message = _error_codes(image_upload(size=(400, 400)))
+    assert code == "too_large"
+    assert "the limit is 1000" in message
+
+
+def test_an_image_with_too_many_pixels_is_refused(settings):
+    settings.IMAGE_UPLOAD_MAX_PIXELS = 100 * 100
+    code, message = _error_codes(image_upload(size=(101, 100)))
+    assert code == "too_many_pixels"
+    assert "101 × 100 pixels" in message
+
+
+@pytest.mark.django_db
+def test_portraits_are_served_as_webp_renditions_with_their_size_set():
+    therapist = TherapistFactory(photo=image_upload(size=(800, 1000)), photo_alt="Dana smiling")
+    html = Template("{% load clinic_tags %}{% portrait t width=320 %}").render(
+        Context({"t": therapist})
+    )
+    assert 'width="320"' in html
+    assert 'height="400"' in html
+    assert 'alt="Dana smiling"' in html
+    for width in (160, 320, 640):
+        assert f".webp {width}w" in html
+    rendition = therapist.photo_320
+    rendition.generate()
+    with rendition.storage.open(rendition.name) as stored, Image.open(stored) as image:
+        assert image.format == "WEBP"
+        assert image.size == (320, 400)
+
+
+@pytest.mark.django_db
+def test_a_therapist_without_a_photo_gets_a_placeholder_hidden_from_screen_readers():
+    therapist = TherapistFactory(name="Kenji")
+    html = Template("{% load clinic_tags %}{% portrait t %}").render(Context({"t": therapist}))
+    assert "<img" not in html
+    assert 'aria-hidden="true"' in html

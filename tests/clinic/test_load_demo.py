@@ -1,0 +1,58 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from clinic.models import Clinic, Closure, Service, Therapist, WorkingHours
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Clinic, Therapist, Service, WorkingHours, Closure)
+    }
+
+
+def test_load_demo_creates_a_real_looking_clinic(capsys):
+    call_command("load_demo")
+    clinic = Clinic.objects.current()
+    assert clinic.time_zone == "America/Toronto"
+    assert Therapist.objects.active().count() >= 4
+    assert Service.objects.filter(name__icontains="assessment").exists()
+    assert Service.objects.filter(new_patients_allowed=False).exists()
+    for therapist in Therapist.objects.all():
+        assert therapist.photo
+        assert therapist.photo_alt
+        assert therapist.working_hours.exists()
+        assert therapist.services.exists()
+    output = capsys.readouterr().out
+    assert "admin" in output
+    assert "frontdesk" in output
+    assert "demo-clinic-2026" in output
+
+
+def test_load_demo_is_idempotent():
+    call_command("load_demo")
+    first = _counts()
+    photos = {t.slug: t.photo.name for t in Therapist.objects.all()}
+    call_command("load_demo")
+    assert _counts() == first
+    assert {t.slug: t.photo.name for t in Therapist.objects.all()} == photos
+
+
+def test_demo_staff_can_sign_in_with_the_chosen_password():
+    call_command("load_demo", password="another-pass-9")
+    for username in ("admin", "frontdesk", "dana"):
+        user = authenticate(username=username, password="another-pass-9")
+        assert user is not None
+        assert user.is_staff
+    assert authenticate(username="admin", password="demo-clinic-2026") is None
+    assert Therapist.objects.get(user__username="dana").name == "Dana Whitfield"
+
+
+def test_load_demo_refuses_to_run_with_production_settings(settings):
+    settings.IS_PRODUCTION = True
+    with pytest.raises(CommandError, match="refuses to run with production settings"):
+        call_command("load_demo")
+    assert not Therapist.objects.exists()

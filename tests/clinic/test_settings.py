@@ -1,0 +1,67 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from clinic.settings.base import BASE_DIR, database_from_env
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "clinic.settings.production",
+    "DJANGO_SECRET_KEY": "x" * 60 + "-a-long-random-production-key",
+    "DJANGO_ALLOWED_HOSTS": "clinic.example.com",
+    "DATABASE_URL": "sqlite:///" + str(BASE_DIR / "never-created.sqlite3"),
+}
+
+
+def run_manage(*args, env):
+    clean_env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without_each_required_variable(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert f"{missing} must be set in production." in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_database_url_selects_postgresql(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://clinic:secret@db.internal:5432/clinic")
+    config = database_from_env(BASE_DIR / "db.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["NAME"] == "clinic"
+    assert config["HOST"] == "db.internal"
+
+
+def test_without_database_url_development_uses_an_sqlite_file_in_immediate_mode(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = database_from_env(BASE_DIR / "db.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == BASE_DIR / "db.sqlite3"
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_the_suite_runs_on_the_database_the_environment_asks_for():
+    database = settings.DATABASES["default"]
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        assert database["ENGINE"] == "django.db.backends.postgresql"
+    else:
+        assert database["ENGINE"] == "django.db.backends.sqlite3"
+        assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

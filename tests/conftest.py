@@ -1,0 +1,31 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from clinic.demo import load_staff_groups
+from clinic.models import Clinic
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def clinic(db):
+    clinic = Clinic.objects.current()
+    clinic.name = "Test Clinic"
+    clinic.short_description = "Massage therapy for back pain."
+    clinic.phone = "+1 416-555-0100"
+    clinic.email = "desk@test-clinic.example"
+    clinic.street_address = "1 Main Street"
+    clinic.city = "Toronto"
+    clinic.time_zone = "America/Toronto"
+    clinic.opening_hours = "Monday–Friday: 9:00–17:00"
+    clinic.directions = "Take the subway to Main."
+    clinic.save()
+    return clinic
+
+
+@pytest.fixture
+def front_desk_user(db):
+    """A front-desk account with exactly the permissions `load_demo` gives that group."""
+    load_staff_groups()
+    user = UserFactory(username="desk")
+    user.groups.add(Group.objects.get(name="Front desk"))
+    return user
