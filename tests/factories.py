@@ -9,7 +9,6 @@ from PIL import Image
 
 from clinic.models import Closure, Service, Specialty, Therapist, TimeOff, WorkingHours
 
-
 # A PDF that a patient might rename to .jpg before uploading it.
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
