@@ -307,33 +307,36 @@ def _time(text):
 
 
 def load_clinic():
-    Clinic.objects.update_or_create(pk=Clinic.SINGLETON_ID, defaults=CLINIC)
+    """Fill in the clinic's details unless staff have already given it a name of its own."""
+    clinic = Clinic.objects.current()
+    if clinic.name == Clinic.PLACEHOLDER_NAME:
+        Clinic.objects.filter(pk=clinic.pk).update(**CLINIC)
 
 
 def load_therapists():
+    """Create the demo therapists that are missing; never overwrite what staff have edited."""
     for order, data in enumerate(THERAPISTS, start=1):
         data = dict(data)
         specialties = data.pop("specialties")
         hours = data.pop("hours")
         portrait = data.pop("portrait")
         slug = slugify(data["name"])
-        therapist, _ = Therapist.objects.update_or_create(
+        therapist, created = Therapist.objects.get_or_create(
             slug=slug,
             defaults={
                 **data,
                 "display_order": order * 10,
-                "is_active": True,
                 "photo_alt": f"Illustrated portrait of {data['name']}",
             },
         )
+        if not created:
+            continue
         therapist.specialties.set(
             Specialty.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
             for name in specialties
         )
-        if not therapist.photo:
-            image = draw_portrait(seed=slug, **portrait)
-            therapist.photo.save(f"{slug}.jpg", ContentFile(image), save=True)
-        therapist.working_hours.all().delete()
+        image = draw_portrait(seed=slug, **portrait)
+        therapist.photo.save(f"{slug}.jpg", ContentFile(image), save=True)
         WorkingHours.objects.bulk_create(
             WorkingHours(
                 therapist=therapist, weekday=day, start_time=_time(start), end_time=_time(end)
@@ -347,16 +350,12 @@ def load_services():
     for order, data in enumerate(SERVICES, start=1):
         data = dict(data)
         offered_by = data.pop("therapists")
-        service, _ = Service.objects.update_or_create(
+        service, created = Service.objects.get_or_create(
             slug=slugify(data["name"]),
-            defaults={
-                **data,
-                "price": Decimal(data["price"]),
-                "display_order": order * 10,
-                "is_active": True,
-            },
+            defaults={**data, "price": Decimal(data["price"]), "display_order": order * 10},
         )
-        service.therapists.set(therapists[name] for name in offered_by)
+        if created:
+            service.therapists.set(therapists[name] for name in offered_by if name in therapists)
 
 
 def load_closures(today):
@@ -387,7 +386,7 @@ def load_staff(password):
     accounts = []
     user_model = get_user_model()
     for username, first, last, group_name, superuser, therapist_name in STAFF:
-        user, _ = user_model.objects.update_or_create(
+        user, _ = user_model.objects.get_or_create(
             username=username,
             defaults={
                 "first_name": first,
@@ -402,7 +401,7 @@ def load_staff(password):
         if group_name:
             user.groups.add(Group.objects.get(name=group_name))
         if therapist_name:
-            Therapist.objects.filter(name=therapist_name).update(user=user)
+            Therapist.objects.filter(name=therapist_name, user=None).update(user=user)
         role = "superuser" if superuser else f"{group_name} group"
         accounts.append((username, role))
     return accounts

@@ -20,7 +20,9 @@ TIME_ZONE_CHOICES = sorted(
 class ClinicQuerySet(models.QuerySet):
     def current(self):
         """The one clinic record, created with placeholders on first use."""
-        clinic, _ = self.get_or_create(pk=Clinic.SINGLETON_ID, defaults={"name": "Our clinic"})
+        clinic, _ = self.get_or_create(
+            pk=Clinic.SINGLETON_ID, defaults={"name": Clinic.PLACEHOLDER_NAME}
+        )
         return clinic
 
 
@@ -28,6 +30,7 @@ class Clinic(models.Model):
     """The clinic's own details and booking policy: exactly one row."""
 
     SINGLETON_ID = 1
+    PLACEHOLDER_NAME = "Our clinic"
 
     name = models.CharField(max_length=120)
     short_description = models.CharField(

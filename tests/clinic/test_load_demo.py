@@ -41,6 +41,19 @@ def test_load_demo_is_idempotent():
     assert {t.slug: t.photo.name for t in Therapist.objects.all()} == photos
 
 
+def test_running_it_again_keeps_what_staff_changed():
+    call_command("load_demo")
+    clinic = Clinic.objects.current()
+    clinic.name = "Our Own Clinic"
+    clinic.save()
+    Therapist.objects.filter(slug="dana-whitfield").update(short_bio="Edited by staff.")
+    Therapist.objects.get(slug="kenji-tanaka").working_hours.all().delete()
+    call_command("load_demo")
+    assert Clinic.objects.current().name == "Our Own Clinic"
+    assert Therapist.objects.get(slug="dana-whitfield").short_bio == "Edited by staff."
+    assert not Therapist.objects.get(slug="kenji-tanaka").working_hours.exists()
+
+
 def test_demo_staff_can_sign_in_with_the_chosen_password():
     call_command("load_demo", password="another-pass-9")
     for username in ("admin", "frontdesk", "dana"):

@@ -1,0 +1,140 @@
+"""Load-test the public pages with wrk against gunicorn, at two data sizes.
+
+Usage: make bench  (or: .venv/bin/python bench/run.py --seconds 10)
+
+Starts gunicorn with production settings on a throwaway SQLite file (or $DATABASE_URL), loads the
+demo clinic, measures each page, then adds many therapists and services and measures again. The
+ratio column is what to read: a page whose throughput falls with the data size does work per row.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["/", "/therapists/", "/therapists/dana-whitfield/", "/services/", "/about/", "/healthz"]
+GROW = """
+from clinic.models import Service, Therapist
+from django.utils.text import slugify
+dana = Therapist.objects.get(slug="dana-whitfield")
+for n in range({count}):
+    t = Therapist.objects.create(name=f"Bench Therapist {{n}}", slug=f"bench-therapist-{{n}}",
+        title="Registered Massage Therapist", short_bio="Bench data.")
+    t.specialties.set(dana.specialties.all())
+    s = Service.objects.create(name=f"Bench Service {{n}}", slug=f"bench-service-{{n}}",
+        summary="Bench data.", duration_minutes=60, price=100)
+    s.therapists.set([t, dana])
+"""
+
+
+def manage(env, *args, stdin=None):
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        input=stdin,
+        text=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def wrk(url, seconds, connections):
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, p99, int(errors.group(1)) if errors else 0
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--grow", type=int, default=200, help="therapists and services to add")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+
+    workdir = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "clinic.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
+        "DJANGO_MEDIA_ROOT": str(workdir / "media"),
+    }
+    demo_env = {**env, "DJANGO_SETTINGS_MODULE": "clinic.settings.development"}
+    manage(demo_env, "migrate", "--noinput")
+    manage(demo_env, "load_demo")
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "clinic.wsgi",
+            "-b",
+            f"127.0.0.1:{args.port}",
+            "-w",
+            "2",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(50):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        results = {}
+        for label in ("demo", f"+{args.grow}"):
+            if label != "demo":
+                manage(demo_env, "shell", stdin=GROW.format(count=args.grow))
+            for page in PAGES:
+                urllib.request.urlopen(base + page).read()  # warm renditions and connections
+                results[(label, page)] = wrk(base + page, args.seconds, args.connections)
+        grown = f"+{args.grow}"
+        print(
+            f"\n{'page':<30}{'req/s demo':>12}{'req/s ' + grown:>14}{'ratio':>8}{'p99 demo':>10}{'p99 ' + grown:>10}"
+        )
+        for page in PAGES:
+            small, large = results[("demo", page)], results[(grown, page)]
+            errors = small[2] + large[2]
+            print(
+                f"{page:<30}{small[0]:>12.0f}{large[0]:>14.0f}{large[0] / small[0]:>8.2f}"
+                f"{small[1]:>10}{large[1]:>10}" + (f"  ({errors} errors)" if errors else "")
+            )
+        print(
+            "\nList pages show every therapist or service, so their pages grow with the data;"
+            " the query count per page stays fixed (see tests/clinic/test_queries.py)."
+        )
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
