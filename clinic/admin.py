@@ -7,6 +7,10 @@ from django.utils.html import format_html
 
 from clinic.models import Clinic, Closure, Service, Specialty, Therapist, TimeOff, WorkingHours
 
+admin.site.site_header = "Clinic staff"
+admin.site.site_title = "Clinic staff"
+admin.site.index_title = "Run the clinic"
+
 
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):

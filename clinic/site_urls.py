@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin's among them).
+    path("favicon.ico", views.favicon, name="favicon"),
     # Uploaded photos in development; production serves media from the web server.
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]

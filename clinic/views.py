@@ -1,5 +1,7 @@
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
@@ -62,6 +64,12 @@ class ServiceDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["therapists"] = self.object.therapists.for_listing()
         return context
+
+
+@require_GET
+def favicon(request):
+    # Resolved per request: the hashed static name exists only once collectstatic has run.
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @require_GET

@@ -148,6 +148,13 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_admin(client
     assert "Sitemap: http://testserver/sitemap.xml" in body
 
 
+def test_favicon_ico_leads_to_the_clinic_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_health_check_reports_ok_when_the_database_answers(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
