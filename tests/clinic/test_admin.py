@@ -148,19 +148,22 @@ def test_a_renamed_pdf_is_refused_next_to_the_photo_field(admin_client, clinic):
     assert not Therapist.objects.exists()
 
 
-def test_time_off_is_entered_in_clinic_time_and_stored_in_utc(admin_client, clinic):
-    therapist = TherapistFactory()
-    response = admin_client.post(
+def _post_time_off(client, therapist, start, end):
+    return client.post(
         reverse("admin:clinic_timeoff_add"),
         {
             "therapist": therapist.pk,
             "start_0": "2030-07-02",
-            "start_1": "09:00",
+            "start_1": start,
             "end_0": "2030-07-02",
-            "end_1": "12:00",
+            "end_1": end,
             "note": "Dentist",
         },
     )
+
+
+def test_time_off_is_entered_in_clinic_time_and_stored_in_utc(admin_client, clinic):
+    response = _post_time_off(admin_client, TherapistFactory(), "09:00", "12:00")
     assert response.status_code == 302
     time_off = TimeOff.objects.get()
     # Toronto is UTC-4 in July.
@@ -168,21 +171,10 @@ def test_time_off_is_entered_in_clinic_time_and_stored_in_utc(admin_client, clin
 
 
 def test_time_off_ending_before_it_starts_is_refused(admin_client, clinic):
-    therapist = TherapistFactory()
-    response = admin_client.post(
-        reverse("admin:clinic_timeoff_add"),
-        {
-            "therapist": therapist.pk,
-            "start_0": "2030-07-02",
-            "start_1": "12:00",
-            "end_0": "2030-07-02",
-            "end_1": "09:00",
-        },
-    )
+    response = _post_time_off(admin_client, TherapistFactory(), "12:00", "09:00")
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["end"] == [
-        "Time off must end after it starts."
-    ]
+    assert response.context["adminform"].form.errors["end"] == ["Time off must end after it starts."]
+    assert not TimeOff.objects.exists()
 
 
 def test_clinic_time_zone_change_is_saved(admin_client, clinic):
