@@ -173,7 +173,9 @@ def test_time_off_is_entered_in_clinic_time_and_stored_in_utc(admin_client, clin
 def test_time_off_ending_before_it_starts_is_refused(admin_client, clinic):
     response = _post_time_off(admin_client, TherapistFactory(), "12:00", "09:00")
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["end"] == ["Time off must end after it starts."]
+    assert response.context["adminform"].form.errors["end"] == [
+        "Time off must end after it starts."
+    ]
     assert not TimeOff.objects.exists()
 
 
