@@ -1,17 +1,16 @@
 """Validation of uploaded photos and the responsive renditions pages use."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from imagekit import ImageSpec
+from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
-
-# Portraits are shown at 4:5; each rendition is cropped to that so pages can set width and height.
-PORTRAIT_WIDTHS = (160, 320, 640)
-PORTRAIT_RATIO = (4, 5)
 
 
 def validate_image_upload(upload):
@@ -58,18 +57,48 @@ def validate_image_upload(upload):
         )
 
 
-def portrait_height(width):
-    return width * PORTRAIT_RATIO[1] // PORTRAIT_RATIO[0]
+@dataclass(frozen=True)
+class Renditions:
+    """Crops of one uploaded image at a fixed aspect ratio, in several widths, as WebP.
+
+    Every rendition has a known size, so pages can set width and height and nothing jumps while
+    images load; browsers pick a width from `srcset`.
+    """
+
+    prefix: str
+    widths: tuple
+    ratio: tuple
+
+    def height(self, width):
+        return width * self.ratio[1] // self.ratio[0]
+
+    def attach(self, model, source):
+        """Add an imagekit field `<prefix>_<width>` to `model` for each width."""
+        for width in self.widths:
+            spec = type(
+                f"{self.prefix.title()}{width}",
+                (ImageSpec,),
+                {
+                    "processors": [ResizeToFill(width, self.height(width))],
+                    "format": "WEBP",
+                    "options": {"quality": 80},
+                },
+            )
+            model.add_to_class(f"{self.prefix}_{width}", ImageSpecField(source=source, spec=spec))
+
+    def img_context(self, obj, *, width, alt, sizes=None, eager=False):
+        """Context for includes/_responsive_img.html."""
+        urls = {w: getattr(obj, f"{self.prefix}_{w}").url for w in self.widths}
+        return {
+            "src": urls.get(width, urls[max(self.widths)]),
+            "srcset": ", ".join(f"{url} {w}w" for w, url in urls.items()),
+            "sizes": sizes or f"{width}px",
+            "width": width,
+            "height": self.height(width),
+            "alt": alt,
+            "eager": eager,
+        }
 
 
-def portrait_spec(width):
-    """An imagekit spec class that crops a portrait to `width` pixels wide, as WebP."""
-    return type(
-        f"Portrait{width}",
-        (ImageSpec,),
-        {
-            "processors": [ResizeToFill(width, portrait_height(width))],
-            "format": "WEBP",
-            "options": {"quality": 80},
-        },
-    )
+PORTRAIT = Renditions(prefix="photo", widths=(160, 320, 640), ratio=(4, 5))
+HERO = Renditions(prefix="hero", widths=(480, 960, 1440), ratio=(16, 9))

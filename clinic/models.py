@@ -8,9 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
-from imagekit.models import ImageSpecField
 
-from clinic.images import PORTRAIT_WIDTHS, portrait_spec, validate_image_upload
+from clinic.images import PORTRAIT, validate_image_upload
 
 TIME_ZONE_CHOICES = sorted(
     (name, name.replace("_", " ")) for name in zoneinfo.available_timezones()
@@ -199,6 +198,7 @@ class Therapist(models.Model):
         related_name="therapist",
         help_text="The staff account this therapist signs in with, if any.",
     )
+    modified_at = models.DateTimeField(auto_now=True)
 
     objects = TherapistQuerySet.as_manager()
 
@@ -226,10 +226,7 @@ class Therapist(models.Model):
         return [lang.strip() for lang in self.languages.split(",") if lang.strip()]
 
 
-for _width in PORTRAIT_WIDTHS:
-    Therapist.add_to_class(
-        f"photo_{_width}", ImageSpecField(source="photo", spec=portrait_spec(_width))
-    )
+PORTRAIT.attach(Therapist, source="photo")
 
 
 class ServiceQuerySet(models.QuerySet):
@@ -266,6 +263,7 @@ class Service(models.Model):
         "active", default=True, help_text="Inactive services are hidden from the site."
     )
     display_order = models.PositiveSmallIntegerField(default=100)
+    modified_at = models.DateTimeField(auto_now=True)
 
     objects = ServiceQuerySet.as_manager()
 

@@ -9,7 +9,9 @@ from clinic import views
 
 urlpatterns = [
     path("", include("clinic.urls")),
+    path("articles/", include("articles.urls")),
     path("book/", include("booking.urls")),
+    path("", include("articles.sitemap_urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),

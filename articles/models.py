@@ -1,0 +1,258 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.content import render_body
+from articles.video import embed_url, host_name, validate_video_url
+from clinic.images import HERO, validate_image_upload
+from clinic.models import Service, Therapist
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Live on the site: published, or scheduled and its time has come. No worker needed."""
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            published_at__lte=now or timezone.now(),
+        )
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def with_people(self):
+        return self.select_related("author_therapist", "author_user", "reviewer")
+
+    def written_or_reviewed_by(self, therapist):
+        return self.filter(Q(author_therapist=therapist) | Q(reviewer=therapist))
+
+
+def hero_image_path(instance, filename):
+    return f"articles/{filename}"
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.CharField(
+        max_length=300, help_text="One or two sentences. Also the description search engines show."
+    )
+    body = models.TextField(
+        help_text="Write in Markdown: ## for a section heading, - for a list, **bold**, "
+        "[link text](https://…), > for a quote. The preview shows how it will look."
+    )
+    body_html = models.TextField(editable=False, default="")
+    toc = models.JSONField("table of contents", editable=False, default=list)
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    hero_image = models.ImageField(
+        upload_to=hero_image_path,
+        blank=True,
+        width_field="hero_width",
+        height_field="hero_height",
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"]), validate_image_upload],
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_alt = models.CharField(
+        "hero image description",
+        max_length=200,
+        blank=True,
+        help_text="What the image shows, for readers who use a screen reader. Required with an image.",
+    )
+    hero_caption = models.CharField(max_length=200, blank=True)
+    author_therapist = models.ForeignKey(
+        Therapist,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles_written",
+        verbose_name="author (therapist)",
+    )
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles_written",
+        verbose_name="author (staff member)",
+        help_text="Only when the author is not one of the therapists.",
+    )
+    reviewer = models.ForeignKey(
+        Therapist,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles_reviewed",
+        verbose_name="medical reviewer",
+    )
+    reviewed_on = models.DateField("review date", null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="First published, or when a scheduled article goes live (clinic time).",
+    )
+    updated_on = models.DateField(
+        "last updated",
+        null=True,
+        blank=True,
+        help_text="Set when the content is meaningfully revised; shown to readers.",
+    )
+    modified_at = models.DateTimeField(auto_now=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    related_services = models.ManyToManyField(Service, blank=True, related_name="articles")
+    video_url = models.URLField(
+        blank=True,
+        validators=[validate_video_url],
+        help_text="Optional YouTube or Vimeo link. Nothing loads from there until a reader asks.",
+    )
+    video_transcript = models.TextField(blank=True)
+    featured = models.BooleanField(
+        default=False, help_text="Shown first on the library's first page."
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", "Can publish and schedule articles")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="article_live_needs_publish_time",
+                violation_error_message="Scheduled and published articles need a publish time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(author_therapist__isnull=False) | Q(author_user__isnull=False),
+                name="article_has_author",
+                violation_error_message="Choose the author: a therapist or a staff member.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    def clean(self):
+        errors = {}
+        if self.hero_image and not self.hero_alt.strip():
+            errors["hero_alt"] = "Describe the image for readers who cannot see it."
+        if self.status != self.Status.DRAFT and not self.published_at:
+            errors["published_at"] = "Scheduled and published articles need a publish time."
+        if (
+            self.status == self.Status.SCHEDULED
+            and self.published_at
+            and self.published_at <= timezone.now()
+        ):
+            errors["published_at"] = "A scheduled article needs a publish time in the future."
+        if not self.author_therapist_id and not self.author_user_id:
+            errors["author_therapist"] = "Choose the author: a therapist or a staff member."
+        if self.reviewer_id and not self.reviewed_on:
+            errors["reviewed_on"] = "Give the date of the medical review."
+        if errors:
+            raise ValidationError(errors)
+
+    def render_body(self):
+        """Refresh the HTML, table of contents and reading time from the Markdown body."""
+        rendered = render_body(self.body)
+        self.body_html = rendered.html
+        self.toc = rendered.toc
+        self.reading_minutes = rendered.reading_minutes
+
+    @property
+    def author(self):
+        return self.author_therapist or self.author_user
+
+    @property
+    def author_name(self):
+        if self.author_therapist:
+            return self.author_therapist.name_with_credentials
+        return self.author_user.get_full_name() or self.author_user.get_username()
+
+    @property
+    def is_live(self):
+        return (
+            self.status != self.Status.DRAFT
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def video_embed_url(self):
+        return embed_url(self.video_url)
+
+    @property
+    def video_host_name(self):
+        return host_name(self.video_url)
+
+
+HERO.attach(Article, source="hero_image")
+
+
+class ArticleReference(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField(default=0)
+    citation = models.CharField(max_length=500)
+    url = models.URLField("link", blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.citation
+
+
+class ArticleSlugRedirect(models.Model):
+    """A slug an article used to have: its old address redirects permanently to the new one."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+
+class ArticleImage(models.Model):
+    """An image staff upload to place inside an article body with Markdown."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(
+        upload_to="articles/body/",
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"]), validate_image_upload],
+    )
+    alt = models.CharField("description", max_length=200)
+
+    def __str__(self):
+        return self.alt
+
+    @property
+    def markdown(self):
+        return f"![{self.alt}]({self.image.url})"

@@ -1,0 +1,160 @@
+import json
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
+from django.views.generic import DetailView, ListView
+
+from articles.models import Article, ArticleSlugRedirect, Topic
+from articles.search import clean_query, search_articles
+from articles.video import EMBED_ORIGINS
+from clinic.models import Therapist
+
+RELATED_ARTICLES = 3
+
+
+class ArticleListView(ListView):
+    """The library: newest first, featured first on the first page, by topic or by search."""
+
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    paginate_by = 10
+
+    def get(self, request, *args, **kwargs):
+        slug = kwargs.get("topic_slug") or request.GET.get("topic")
+        self.topic = get_object_or_404(Topic, slug=slug) if slug else None
+        self.query = clean_query(request.GET.get("q"))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        articles = Article.objects.published().with_people().prefetch_related("topics")
+        if self.topic:
+            articles = articles.filter(topics=self.topic)
+        if self.query:
+            return search_articles(articles, self.query)
+        if self.topic:
+            return articles.newest_first()
+        return articles.order_by("-featured", "-published_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["topic"] = self.topic
+        context["query"] = self.query
+        context["topics"] = Topic.objects.filter(
+            articles__in=Article.objects.published()
+        ).distinct()
+        return context
+
+
+def json_ld(data):
+    """JSON for a <script type="application/ld+json"> block, safe against closing the tag."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().with_people()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = ArticleSlugRedirect.objects.filter(old_slug=kwargs["slug"]).first()
+            if moved and moved.article.is_live:
+                return redirect(moved.article, permanent=True)
+            raise
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.object.video_embed_url:
+            # The player may load in a frame, and only after the reader presses play.
+            response._csp_config = {**settings.SECURE_CSP, "frame-src": list(EMBED_ORIGINS)}
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        topics = list(article.topics.all())
+        services = article.related_services.active().prefetch_related(
+            Prefetch("therapists", queryset=Therapist.objects.active(), to_attr="active_therapists")
+        )
+        context.update(
+            topics=topics,
+            references=article.references.all(),
+            services=services,
+            related_articles=self.related_articles(article, topics),
+            json_ld=json_ld(self.structured_data(article)),
+        )
+        return context
+
+    @staticmethod
+    def related_articles(article, topics):
+        return (
+            Article.objects.published()
+            .filter(topics__in=topics)
+            .exclude(pk=article.pk)
+            .annotate(shared_topics=Count("topics"))
+            .order_by("-shared_topics", "-published_at")[:RELATED_ARTICLES]
+        )
+
+    def structured_data(self, article):
+        absolute = self.request.build_absolute_uri
+        clinic = self.request.clinic
+
+        def person(therapist):
+            return {
+                "@type": "Person",
+                "name": therapist.name,
+                "jobTitle": therapist.title,
+                "honorificSuffix": therapist.credentials,
+                "url": absolute(therapist.get_absolute_url()),
+            }
+
+        data = {
+            "@context": "https://schema.org",
+            "@type": "MedicalWebPage",
+            "headline": article.title,
+            "name": article.title,
+            "description": article.summary,
+            "url": absolute(article.get_absolute_url()),
+            "datePublished": article.published_at,
+            "dateModified": article.updated_on or article.published_at,
+            "author": person(article.author_therapist)
+            if article.author_therapist
+            else {"@type": "Person", "name": article.author_name},
+            "publisher": {"@type": "MedicalClinic", "name": clinic.name, "url": absolute("/")},
+        }
+        if article.reviewer:
+            data["reviewedBy"] = person(article.reviewer)
+            data["lastReviewed"] = article.reviewed_on
+        if article.hero_image:
+            data["image"] = absolute(article.hero_image.url)
+        return data
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class ArticlePreviewView(ArticleDetailView):
+    """Staff see any article, draft or scheduled, exactly as readers will."""
+
+    def get_queryset(self):
+        return Article.objects.with_people()
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if not self.request.user.has_perm("articles.view_article"):
+            raise Http404
+        return article
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_preview"] = True
+        return context
