@@ -9,6 +9,7 @@ from html import unescape
 import markdown
 import nh3
 from django.conf import settings
+from markdown.extensions.toc import slugify
 
 ALLOWED_TAGS = {
     "h2", "h3", "h4", "p", "br", "hr", "strong", "em", "b", "i", "blockquote", "ul", "ol", "li",
@@ -33,13 +34,22 @@ class RenderedBody:
     reading_minutes: int = 1
 
 
-def _only_our_own_images(tag, attribute, value):
-    """Images may come only from our own uploads: no page may load anything from elsewhere."""
-    if (
-        tag == "img"
-        and attribute == "src"
-        and not value.startswith("/" + settings.MEDIA_URL.lstrip("/"))
-    ):
+# Heading anchors carry a prefix so no heading can take an id the page itself uses ("main").
+ANCHOR_PREFIX = "section-"
+_ANCHOR = re.compile(rf"^{ANCHOR_PREFIX}[a-z0-9_-]+$")
+_H1 = re.compile(r"<(/?)h1\b")
+
+
+def _anchor_slug(value, separator):
+    return ANCHOR_PREFIX + slugify(value, separator)
+
+
+def _filter_attribute(tag, attribute, value):
+    # Images may come only from our own uploads: no page may load anything from elsewhere.
+    own_media = "/" + settings.MEDIA_URL.lstrip("/")
+    if tag == "img" and attribute == "src" and not value.startswith(own_media):
+        return None
+    if attribute == "id" and not _ANCHOR.match(value):
         return None
     return value
 
@@ -50,7 +60,7 @@ def sanitize(html):
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_only_our_own_images,
+        attribute_filter=_filter_attribute,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
@@ -61,10 +71,9 @@ def _toc_entries(tokens):
     """Flatten Markdown's heading tree to the h2 and h3 entries a reader navigates by."""
     entries = []
     for token in tokens:
-        if token["level"] in (2, 3):
-            entries.append(
-                {"id": token["id"], "title": unescape(token["name"]), "level": token["level"]}
-            )
+        level = max(token["level"], 2)
+        if level <= 3:
+            entries.append({"id": token["id"], "title": unescape(token["name"]), "level": level})
         entries.extend(_toc_entries(token["children"]))
     return entries
 
@@ -75,13 +84,14 @@ def reading_minutes(text):
 
 
 def render_body(source):
-    """Markdown source to a RenderedBody; headings start at h2 under the article's own h1."""
+    """Markdown source to a RenderedBody: "##" is a section (h2), "###" a subsection (h3)."""
     converter = markdown.Markdown(
         extensions=["toc", "tables", "sane_lists", "smarty"],
-        extension_configs={"toc": {"baselevel": 2, "permalink": False, "toc_depth": "2-3"}},
+        extension_configs={"toc": {"toc_depth": "1-3", "slugify": _anchor_slug}},
         output_format="html",
     )
-    html = sanitize(converter.convert(source))
+    # The page's own <h1> is the title, so a "# heading" in the body becomes a section (h2).
+    html = sanitize(_H1.sub(r"<\1h2", converter.convert(source)))
     plain_text = nh3.clean(html, tags=set())
     return RenderedBody(
         html=html,

@@ -24,8 +24,10 @@ class TopicSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Topic.objects.filter(articles__in=Article.objects.published()).annotate(
-            last_change=Max("articles__modified_at")
+        return (
+            Topic.objects.filter(articles__in=Article.objects.published())
+            .annotate(last_change=Max("articles__modified_at"))
+            .order_by("name")
         )
 
     def lastmod(self, topic):

@@ -5,8 +5,11 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
+from articles.models import Article, Topic
+from articles.services import save_article
 from clinic.models import Closure, Service, Specialty, Therapist, TimeOff, WorkingHours
 
 # A PDF that a patient might rename to .jpg before uploading it.
@@ -111,3 +114,46 @@ class ClosureFactory(factory.django.DjangoModelFactory):
     name = "Holiday"
     start_date = datetime.date(2030, 1, 1)
     end_date = datetime.date(2030, 1, 1)
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    description = "Articles about this topic."
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published article, its body rendered the way the admin renders it."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    summary = "A short summary of the article."
+    body = "## First section\n\nSome words about massage.\n\n## Second section\n\nMore words."
+    author_therapist = factory.SubFactory(TherapistFactory)
+    reviewer = factory.SubFactory(TherapistFactory, credentials="MS, ATC")
+    reviewed_on = datetime.date(2026, 1, 10)
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        article = model_class(*args, **kwargs)
+        return save_article(article=article)
+
+    @factory.post_generation
+    def topics(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.topics.set(extracted)
+
+    @factory.post_generation
+    def related_services(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.related_services.set(extracted)
