@@ -20,9 +20,10 @@ def search_articles(queryset, query):
             + SearchVector("body", weight="C", config="english")
         )
         search_query = SearchQuery(query, search_type="websearch", config="english")
+        # Match with @@ (every word, in any form); rank only orders the matches.
         return (
-            queryset.annotate(rank=SearchRank(vector, search_query))
-            .filter(rank__gt=0)
+            queryset.annotate(document=vector, rank=SearchRank(vector, search_query))
+            .filter(document=search_query)
             .order_by("-rank", "-published_at")
         )
     words = query.split()

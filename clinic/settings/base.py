@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "imagekit",
@@ -40,6 +41,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "clinic.middleware.ClinicTimeZoneMiddleware",
 ]
+
+# Widgets render from templates/ too (the article editor's live preview).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "clinic.site_urls"
 WSGI_APPLICATION = "clinic.wsgi.application"
