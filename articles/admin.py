@@ -66,7 +66,10 @@ class ArticleAdmin(admin.ModelAdmin):
             "Authorship and review",
             {"fields": ["author_therapist", "author_user", "reviewer", "reviewed_on"]},
         ),
-        ("Publishing", {"fields": ["status", "published_at", "updated_on", "featured"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "published_at", "updated_on", "featured", "preview_link"]},
+        ),
         ("Where it leads", {"fields": ["topics", "related_services"]}),
         ("Video", {"classes": ["collapse"], "fields": ["video_url", "video_transcript"]}),
     ]
@@ -77,6 +80,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Preview")
     def preview_link(self, obj):
+        if obj.pk is None:
+            return "Save the article to preview it."
         return format_html(
             '<a href="{}">{}</a>',
             reverse("articles:preview", args=[obj.pk]),
@@ -109,15 +114,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if user_can_publish(request.user):
-            return []
-        return [*EDITOR_FIELDS, "author_therapist", "author_user"]
+            return ["preview_link"]
+        return ["preview_link", *EDITOR_FIELDS, "author_therapist", "author_user"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        if "body" in form.base_fields:
-            form.base_fields["body"].widget = MarkdownEditor(
-                preview_url=reverse("admin:articles_article_preview_body")
-            )
         if obj is None and not user_can_publish(request.user):
             author = getattr(request.user, "therapist", None)
 
@@ -129,7 +130,12 @@ class ArticleAdmin(admin.ModelAdmin):
                     self.instance.author_user = None if author else request.user
                     self.instance.status = Article.Status.DRAFT
 
-            return WriterForm
+            form = WriterForm
+        # After any subclassing above, which rebuilds the fields from the model.
+        if "body" in form.base_fields:
+            form.base_fields["body"].widget = MarkdownEditor(
+                preview_url=reverse("admin:articles_article_preview_body")
+            )
         return form
 
     def save_model(self, request, obj, form, change):

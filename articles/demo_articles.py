@@ -98,9 +98,11 @@ how many sessions are likely to help.
         "hero": {"sky": (236, 226, 214), "hills": (150, 120, 96), "accent": (255, 248, 230)},
         "references": [
             (
-                "National Center for Complementary and Integrative Health. Massage therapy: what you need to know.",
-                "",
+                "National Center for Complementary and Integrative Health. Massage therapy: "
+                "what you need to know.",
+                "https://www.nccih.nih.gov/health/massage-therapy-what-you-need-to-know",
             ),
+            ("NHS. Back pain.", "https://www.nhs.uk/conditions/back-pain/"),
         ],
         "body": """
 We would rather tell you that massage is not for you than take a booking that will not help.
@@ -163,7 +165,18 @@ If any of these apply, please do not wait for a massage appointment.
         "days_ago": 26,
         "featured": False,
         "hero": {"sky": (222, 228, 242), "hills": (110, 124, 170), "accent": (250, 240, 210)},
-        "references": [],
+        "references": [
+            (
+                "Furlan AD, Giraldo M, Baskwill A, Irvin E, Imamura M. Massage for low-back pain. "
+                "Cochrane Database of Systematic Reviews. 2015;(9):CD001929.",
+                "",
+            ),
+            (
+                "National Center for Complementary and Integrative Health. Massage therapy: "
+                "what you need to know.",
+                "https://www.nccih.nih.gov/health/massage-therapy-what-you-need-to-know",
+            ),
+        ],
         "body": """
 Massage menus can be confusing. The names describe different techniques, and each suits some
 problems better than others. Your therapist will usually blend several, but it helps to know what
@@ -218,7 +231,13 @@ One guideline suggests at least 500 hours of training. It is fine to ask.
         "days_ago": 19,
         "featured": False,
         "hero": {"sky": (226, 236, 226), "hills": (104, 140, 110), "accent": (245, 245, 235)},
-        "references": [],
+        "references": [
+            (
+                "Furlan AD, Giraldo M, Baskwill A, Irvin E, Imamura M. Massage for low-back pain. "
+                "Cochrane Database of Systematic Reviews. 2015;(9):CD001929.",
+                "",
+            ),
+        ],
         "body": """
 "Medical massage" is not a single technique. It describes *why* and *how* a treatment is
 planned: around a specific problem, with clear goals, rather than for general relaxation.
@@ -258,7 +277,14 @@ work, trigger point pressure and gentle stretching. You stay in control of the p
         "days_ago": 12,
         "featured": False,
         "hero": {"sky": (240, 230, 222), "hills": (170, 120, 110), "accent": (255, 245, 225)},
-        "references": [],
+        "references": [
+            (
+                "Qaseem A, Wilt TJ, McLean RM, Forciea MA. Noninvasive treatments for acute, "
+                "subacute, and chronic low back pain: a clinical practice guideline from the "
+                "American College of Physicians. Annals of Internal Medicine. 2017;166(7):514–530.",
+                "",
+            ),
+        ],
         "body": """
 Massage therapists and chiropractors both treat back pain, but they work on different parts of
 the problem. Many patients do best with both.
@@ -297,7 +323,15 @@ the better first step. We are happy to refer you either way.
         "days_ago": 7,
         "featured": False,
         "hero": {"sky": (246, 232, 214), "hills": (190, 140, 100), "accent": (255, 250, 235)},
-        "references": [],
+        "references": [
+            (
+                "Qaseem A, Wilt TJ, McLean RM, Forciea MA. Noninvasive treatments for acute, "
+                "subacute, and chronic low back pain: a clinical practice guideline from the "
+                "American College of Physicians. Annals of Internal Medicine. 2017;166(7):514–530.",
+                "",
+            ),
+            ("NHS. Back pain.", "https://www.nhs.uk/conditions/back-pain/"),
+        ],
         "body": """
 What you do between sessions matters as much as the sessions themselves. These are the habits we
 recommend most often.
@@ -348,7 +382,13 @@ safety article, please see a doctor.
         "days_ago": 3,
         "featured": False,
         "hero": {"sky": (220, 232, 240), "hills": (100, 140, 160), "accent": (250, 245, 225)},
-        "references": [],
+        "references": [
+            (
+                "National Center for Complementary and Integrative Health. Massage therapy: "
+                "what you need to know.",
+                "https://www.nccih.nih.gov/health/massage-therapy-what-you-need-to-know",
+            ),
+        ],
         "body": """
 A first visit is part conversation, part treatment. Here is how it usually goes.
 
@@ -397,7 +437,13 @@ time.
         "days_ago": 55,
         "featured": False,
         "hero": {"sky": (246, 226, 230), "hills": (180, 120, 140), "accent": (255, 248, 240)},
-        "references": [],
+        "references": [
+            (
+                "National Center for Complementary and Integrative Health. Massage therapy: "
+                "what you need to know.",
+                "https://www.nccih.nih.gov/health/massage-therapy-what-you-need-to-know",
+            ),
+        ],
         "body": """
 Pregnancy changes how you carry your weight, and the low back, hips and legs often feel it.
 Massage by a therapist trained in prenatal care is considered safe and can bring real relief.
@@ -430,7 +476,13 @@ told to rest. Your midwife or doctor can tell you whether massage is right for y
         "days_ago": -5,
         "featured": False,
         "hero": {"sky": (200, 208, 232), "hills": (80, 90, 140), "accent": (240, 240, 220)},
-        "references": [],
+        "references": [
+            (
+                "National Center for Complementary and Integrative Health. Massage therapy: "
+                "what you need to know.",
+                "https://www.nccih.nih.gov/health/massage-therapy-what-you-need-to-know",
+            ),
+        ],
         "body": """
 Tight muscles make it hard to get comfortable at night, and a short night leaves muscles less able
 to recover. This article is scheduled and appears on its own on its publish date.
@@ -455,7 +507,9 @@ A warm shower before bed, a regular bedtime and a pillow that keeps your neck le
         "days_ago": None,
         "featured": False,
         "hero": None,
-        "references": [],
+        "references": [
+            ("NHS. Back pain.", "https://www.nhs.uk/conditions/back-pain/"),
+        ],
         "body": """
 ## Myth one: there is one perfect posture
 

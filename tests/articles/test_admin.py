@@ -164,8 +164,9 @@ def test_the_live_preview_renders_sanitized_html_for_staff_only(client, writer, 
     assert client.post(url, {"body": "x"}).status_code == 302
 
 
-def test_the_editor_page_has_the_live_preview(client, editor, clinic):
-    client.force_login(editor)
+@pytest.mark.parametrize("role", ["editor", "writer"])
+def test_the_editor_page_has_the_live_preview(client, clinic, role, request):
+    client.force_login(request.getfixturevalue(role))
     page = client.get(reverse("admin:articles_article_add")).content.decode()
     assert 'class="markdown-editor"' in page
     assert "js/markdown-preview.js" in page
