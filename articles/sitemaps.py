@@ -57,6 +57,7 @@ class StaticPageSitemap(Sitemap):
         return [
             "clinic:home",
             "clinic:about",
+            "clinic:privacy",
             "clinic:therapist_list",
             "clinic:service_list",
             "articles:list",

@@ -6,4 +6,8 @@ app_name = "booking"
 
 urlpatterns = [
     path("", views.RequestStartView.as_view(), name="start"),
+    path("details/", views.RequestDetailsView.as_view(), name="details"),
+    path("appointment/<str:token>/", views.manage_appointment, name="manage"),
+    path("appointment/<str:token>/calendar.ics", views.appointment_calendar, name="calendar"),
+    path("appointment/<str:token>/cancel/", views.cancel_appointment, name="cancel"),
 ]

@@ -1,7 +1,280 @@
-from django.views.generic import TemplateView
+import datetime
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from booking import availability, services
+from booking.calendar import appointment_ics
+from booking.choices import read_choices
+from booking.forms import PatientDetailsForm
+from booking.models import Appointment
+from booking.notifications import absolute
+from booking.screening import needs_doctor
+from clinic.models import Service
+
+DAYS_SHOWN = 14
+# The patient's link keeps working this long after the visit, then says to call instead.
+LINK_VALID_AFTER_VISIT = datetime.timedelta(days=60)
 
 
-class RequestStartView(TemplateView):
-    """Until online requests open, the booking page tells patients how to reach the front desk."""
+def _free_slots(clinic, choices, first_day, last_day):
+    return availability.free_slots(
+        clinic=clinic,
+        service=choices.service,
+        therapists=choices.therapists(),
+        start_date=first_day,
+        end_date=last_day,
+    )
 
-    template_name = "booking/appointment_start.html"
+
+def _service_error(choices):
+    if choices.service and choices.is_new_patient and not choices.service.new_patients_allowed:
+        return (
+            f"{choices.service.name} is for returning patients. If this is your first visit, "
+            "please start with an initial assessment."
+        )
+    return ""
+
+
+def _therapist_fits(choices):
+    """The chosen therapist offers the service (and sees new patients, if this is one)."""
+    if choices.any_therapist:
+        return True
+    if not choices.therapist:
+        return False
+    offers = choices.service.therapists.active().filter(pk=choices.therapist.pk).exists()
+    return offers and (choices.therapist.accepting_new_patients or not choices.is_new_patient)
+
+
+class RequestStartView(View):
+    """Steps one to three, chosen by what the URL already holds: service (and new or returning),
+    then therapist or "any", then a day and a time. Plain links and GET forms: no JavaScript."""
+
+    def get(self, request):
+        choices = read_choices(request.GET)
+        if not choices.patient or not choices.service or _service_error(choices):
+            return self.service_step(request, choices)
+        if not _therapist_fits(choices):
+            return self.therapist_step(request, choices)
+        return self.time_step(request, choices)
+
+    def service_step(self, request, choices):
+        submitted = "submitted" in request.GET
+        offered = (
+            choices.therapist.services.active() if choices.therapist else Service.objects.active()
+        )
+        errors = {
+            "patient": "Please tell us whether you have been here before."
+            if submitted and not choices.patient
+            else "",
+            "service": _service_error(choices)
+            or ("Please choose a service." if submitted and not choices.service else ""),
+        }
+        return render(
+            request,
+            "booking/request_service.html",
+            {"choices": choices, "services": offered, "errors": errors, "step": 1},
+        )
+
+    def therapist_step(self, request, choices):
+        therapists = [
+            (therapist, choices.url(therapist=therapist.slug))
+            for therapist in choices.service.therapists.active()
+        ]
+        return render(
+            request,
+            "booking/request_therapist.html",
+            {
+                "choices": choices,
+                "therapists": therapists,
+                "any_url": choices.url(therapist="any"),
+                "step": 2,
+            },
+        )
+
+    def time_step(self, request, choices):
+        clinic = request.clinic
+        today = timezone.localdate()
+        try:
+            first_day = max(datetime.date.fromisoformat(request.GET.get("from", "")), today)
+        except ValueError:
+            first_day = today
+        last_day = first_day + datetime.timedelta(days=DAYS_SHOWN - 1)
+        slots = _free_slots(clinic, choices, first_day, last_day)
+        by_day = availability.free_times_by_day(slots, clinic.zone)
+        selected = choices.day if choices.day in by_day else next(iter(by_day), None)
+        window = {"from": first_day.isoformat()}
+        days = [first_day + datetime.timedelta(days=n) for n in range(DAYS_SHOWN)]
+        later = (last_day + datetime.timedelta(days=1)).isoformat()
+        earlier = max(first_day - datetime.timedelta(days=DAYS_SHOWN), today).isoformat()
+        return render(
+            request,
+            "booking/request_time.html",
+            {
+                "choices": choices,
+                "step": 3,
+                "days": [
+                    {
+                        "date": day,
+                        "count": len(by_day.get(day, [])),
+                        "url": choices.url(date=day.isoformat(), start="", **window),
+                    }
+                    for day in days
+                ],
+                "selected_day": selected,
+                "times": [
+                    {
+                        "start": slot.start,
+                        "url": choices.url(
+                            "booking:details",
+                            date=selected.isoformat(),
+                            start=slot.start.isoformat(),
+                        ),
+                    }
+                    for slot in by_day.get(selected, [])
+                ],
+                "later_url": choices.url(date="", start="", **{"from": later}),
+                "earlier_url": choices.url(date="", start="", **{"from": earlier})
+                if first_day > today
+                else "",
+            },
+        )
+
+
+def _fresh_times(clinic, choices):
+    """Free times on the same day, offered when the chosen one was just taken."""
+    day = choices.start.astimezone(clinic.zone).date()
+    slots = _free_slots(clinic, choices, day, day)
+    return availability.free_times_by_day(slots, clinic.zone).get(day, [])
+
+
+@method_decorator(never_cache, name="dispatch")
+class RequestDetailsView(View):
+    """Steps four to six: details and health screening, review, submit. What the patient typed
+    travels in the form itself, so nothing is lost to an error or a taken time."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.choices = read_choices(request.POST if request.method == "POST" else request.GET)
+        complete = (
+            self.choices.patient
+            and self.choices.service
+            and not _service_error(self.choices)
+            and _therapist_fits(self.choices)
+        )
+        if not complete:
+            messages.info(request, "Please choose a service, a therapist and a time first.")
+            return redirect(self.choices.url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_details(self, form, *, taken=False, error=""):
+        choices = self.choices
+        times = _fresh_times(self.request.clinic, choices) if taken and choices.start else []
+        return render(
+            self.request,
+            "booking/request_details.html",
+            {
+                "choices": choices,
+                "form": form,
+                "step": 4,
+                "taken": taken,
+                "fresh_times": times,
+                "error": error,
+            },
+        )
+
+    def get(self, request):
+        if not self.choices.start:
+            return redirect(self.choices.url())
+        return self.render_details(PatientDetailsForm())
+
+    def post(self, request):
+        form = PatientDetailsForm(request.POST)
+        action = request.POST.get("action", "review")
+        if not self.choices.start:
+            return self.render_details(form, taken=True, error="Please choose a time.")
+        if action == "edit" or not form.is_valid():
+            return self.render_details(form)
+        if action != "submit":
+            return render(
+                request,
+                "booking/request_review.html",
+                {
+                    "choices": self.choices,
+                    "form": form,
+                    "step": 5,
+                    "doctor_first": needs_doctor(form.screening_answers()),
+                },
+            )
+        try:
+            appointment = services.request_appointment(
+                service=self.choices.service,
+                therapist=self.choices.therapist,
+                start=self.choices.start,
+                patient=form.patient_details(is_new_patient=self.choices.is_new_patient),
+            )
+        except services.SlotUnavailable:
+            return self.render_details(form, taken=True)
+        except services.BookingError as error:
+            return self.render_details(form, error=str(error))
+        messages.success(request, "Thank you. Your request is in and the time is held for you.")
+        return redirect(appointment)
+
+
+def _appointment_for(token):
+    """The appointment behind a patient's link. Unknown or tampered tokens are simply not found."""
+    return get_object_or_404(
+        Appointment.objects.select_related("service", "therapist"), access_token=token
+    )
+
+
+def _link_expired(appointment):
+    return timezone.now() > appointment.end + LINK_VALID_AFTER_VISIT
+
+
+@never_cache
+def manage_appointment(request, token):
+    """The patient's page for one appointment. Opening it never changes anything."""
+    appointment = _appointment_for(token)
+    if _link_expired(appointment):
+        return render(request, "booking/appointment_link_expired.html", status=410)
+    return render(
+        request,
+        "booking/appointment_detail.html",
+        {
+            "appointment": appointment,
+            "can_cancel": services.patient_can_cancel(appointment),
+        },
+    )
+
+
+@never_cache
+def appointment_calendar(request, token):
+    appointment = _appointment_for(token)
+    if _link_expired(appointment) or not appointment.is_active:
+        return render(request, "booking/appointment_link_expired.html", status=410)
+    ics = appointment_ics(
+        appointment, clinic=request.clinic, manage_url=absolute(appointment.get_absolute_url())
+    )
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+    return response
+
+
+@require_POST
+def cancel_appointment(request, token):
+    appointment = _appointment_for(token)
+    if _link_expired(appointment):
+        return render(request, "booking/appointment_link_expired.html", status=410)
+    try:
+        services.cancel_appointment(appointment=appointment)
+    except services.BookingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Your appointment is cancelled. We have sent you an email.")
+    return redirect(appointment)

@@ -24,6 +24,10 @@ class AboutView(TemplateView):
     template_name = "clinic/clinic_about.html"
 
 
+class PrivacyView(TemplateView):
+    template_name = "clinic/clinic_privacy.html"
+
+
 class TherapistListView(ListView):
     template_name = "clinic/therapist_list.html"
     context_object_name = "therapists"

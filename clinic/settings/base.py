@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "imagekit",
+    "django_tasks_db",
     "clinic",
     "articles",
     "booking",
@@ -148,6 +149,18 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LOGIN_URL = "admin:login"
+
+# Links in emails are absolute; production derives this from its host name.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# Where "new request" emails go; empty means the clinic's own email address.
+CLINIC_INBOX_EMAIL = os.environ.get("CLINIC_INBOX_EMAIL", "")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "appointments@localhost")
+
+# Phone numbers typed without a country code are read as numbers of this country (ISO code).
+PHONE_REGION = os.environ.get("CLINIC_PHONE_REGION", "CA")
+
+# Background tasks (emails) run at once here; production queues them for `db_worker`.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 LOGGING = {
     "version": 1,

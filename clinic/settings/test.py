@@ -14,3 +14,4 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="clinic-test-media-"))
 # Static files are served from the finders, so tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+SITE_URL = "http://testserver"

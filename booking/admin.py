@@ -1,0 +1,241 @@
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
+
+from booking import services
+from booking.forms import normalize_phone
+from booking.models import Appointment, AppointmentEvent
+from booking.screening import QUESTIONS_BY_KEY
+from booking.templatetags.booking_tags import clinic_time
+
+# Admin buttons and list actions: (name, label, service function, takes a message to the patient).
+TRANSITIONS = {
+    "confirm": ("Confirm", services.confirm_appointment, False),
+    "decline": ("Decline", services.decline_appointment, True),
+    "cancel": ("Cancel", services.cancel_appointment, True),
+    "complete": ("Mark completed", services.mark_completed, False),
+    "no_show": ("Mark no-show", services.mark_no_show, False),
+}
+
+
+class AppointmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Appointment
+        fields = [
+            "service",
+            "therapist",
+            "start",
+            "patient_name",
+            "patient_email",
+            "patient_phone",
+            "is_new_patient",
+            "reason",
+        ]
+
+    def clean_patient_phone(self):
+        return normalize_phone(self.cleaned_data["patient_phone"], settings.PHONE_REGION)
+
+    def clean(self):
+        data = super().clean()
+        service, therapist, start = data.get("service"), data.get("therapist"), data.get("start")
+        if not (service and therapist and start):
+            return data
+        if not therapist.services.filter(pk=service.pk).exists():
+            self.add_error("therapist", f"{therapist.name} does not offer {service.name}.")
+        if self.instance.pk is None or self.instance.is_active:
+            probe = Appointment(
+                pk=self.instance.pk, service=service, therapist=therapist, start=start
+            )
+            clash = services.first_clash(probe)
+            if clash:
+                self.add_error(
+                    "start",
+                    f"{therapist.name} is already booked from {clinic_time(clash.start)} until "
+                    f"{clinic_time(clash.hold_until)} (with turnover), appointment {clash.reference}.",
+                )
+        return data
+
+
+class AppointmentEventInline(admin.TabularInline):
+    model = AppointmentEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "action", "actor_display", "note"]
+    readonly_fields = fields
+    verbose_name = "history entry"
+    verbose_name_plural = "history: who did what, when"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description="By")
+    def actor_display(self, event):
+        return event.actor_display
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    form = AppointmentAdminForm
+    change_form_template = "admin/booking/appointment/change_form.html"
+    list_display = [
+        "when",
+        "patient_name",
+        "service",
+        "therapist",
+        "status",
+        "flag",
+        "reference",
+    ]
+    list_filter = [
+        "status",
+        "needs_review",
+        "therapist",
+        "service",
+        ("start", admin.DateFieldListFilter),
+    ]
+    list_select_related = ["service", "therapist"]
+    search_fields = ["patient_name", "patient_email", "patient_phone", "reference"]
+    date_hierarchy = "start"
+    ordering = ["start"]
+    autocomplete_fields = ["therapist", "service"]
+    inlines = [AppointmentEventInline]
+    readonly_fields = ["reference", "status", "screening_answers", "consent_at", "created_at"]
+    actions = ["confirm_selected", "decline_selected", "cancel_selected"]
+    fieldsets = [
+        (None, {"fields": ["reference", "status", "service", "therapist", "start"]}),
+        (
+            "Patient",
+            {"fields": ["patient_name", "patient_email", "patient_phone", "is_new_patient"]},
+        ),
+        ("Health", {"fields": ["reason", "screening_answers"]}),
+        ("Record", {"fields": ["consent_at", "created_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        """Therapists who only look (no change permission) see their own day."""
+        appointments = super().get_queryset(request)
+        therapist = getattr(request.user, "therapist", None)
+        if therapist is not None and not request.user.has_perm("booking.change_appointment"):
+            return appointments.filter(therapist=therapist)
+        return appointments
+
+    @admin.display(description="Time (clinic time)", ordering="start")
+    def when(self, appointment):
+        return clinic_time(appointment.start)
+
+    @admin.display(description="Flag", boolean=True, ordering="needs_review")
+    def flag(self, appointment):
+        return appointment.needs_review
+
+    @admin.display(description="Health screening")
+    def screening_answers(self, appointment):
+        answered = [QUESTIONS_BY_KEY[key] for key, value in appointment.screening.items() if value]
+        if not answered:
+            return "Nothing to flag."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} — {}</li>",
+                (
+                    (
+                        question.text,
+                        "needs a doctor's go-ahead"
+                        if question.needs == "doctor"
+                        else "therapist to adapt treatment",
+                    )
+                    for question in answered
+                ),
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            services.book_by_staff(appointment=obj, by=request.user)
+        elif {"start", "therapist", "service"} & set(form.changed_data):
+            services.reschedule_appointment(appointment=obj, by=request.user)
+        else:
+            obj.save()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.SlotUnavailable as error:
+            # Lost a race with another booking after the form had validated: nothing was saved.
+            messages.error(request, str(error))
+            return redirect(request.get_full_path())
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            context["transitions"] = [
+                {
+                    "url": reverse("admin:booking_appointment_transition", args=[obj.pk, name]),
+                    "label": label,
+                    "with_message": with_message,
+                    "name": name,
+                }
+                for name, (label, _, with_message) in TRANSITIONS.items()
+                if name in allowed_transitions(obj)
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(require_POST(self.transition_view))
+        return [
+            path("<int:pk>/<str:name>/", view, name="booking_appointment_transition"),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, pk, name):
+        appointment = get_object_or_404(Appointment, pk=pk)
+        if name not in TRANSITIONS or not self.has_change_permission(request, appointment):
+            raise PermissionDenied
+        self._apply(request, appointment, name, request.POST.get("message", "").strip())
+        return redirect(reverse("admin:booking_appointment_change", args=[pk]))
+
+    def _apply(self, request, appointment, name, message=""):
+        label, function, with_message = TRANSITIONS[name]
+        kwargs = {"appointment": appointment, "by": request.user}
+        if with_message:
+            kwargs["message"] = message
+        try:
+            function(**kwargs)
+        except services.BookingError as error:
+            messages.error(request, str(error))
+            return False
+        messages.success(
+            request, f"{appointment.reference}: {label.lower()} done. The patient is told by email."
+        )
+        return True
+
+    def _bulk(self, request, queryset, name):
+        for appointment in queryset:
+            self._apply(request, appointment, name)
+
+    @admin.action(description="Confirm selected requests", permissions=["change"])
+    def confirm_selected(self, request, queryset):
+        self._bulk(request, queryset, "confirm")
+
+    @admin.action(description="Decline selected requests", permissions=["change"])
+    def decline_selected(self, request, queryset):
+        self._bulk(request, queryset, "decline")
+
+    @admin.action(description="Cancel selected appointments", permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        self._bulk(request, queryset, "cancel")
+
+
+def allowed_transitions(appointment):
+    status = Appointment.Status
+    return {
+        status.REQUESTED: {"confirm", "decline", "cancel"},
+        status.CONFIRMED: {"cancel", "complete", "no_show"},
+    }.get(appointment.status, set())

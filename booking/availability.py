@@ -1,0 +1,153 @@
+"""Free start times, computed from working hours, time off, closures and active appointments.
+
+All rules run in the clinic's time zone (working hours are wall-clock times there) and every
+result is an aware UTC datetime. Slots advance in real elapsed time from the start of each
+working block, so the days clocks change neither shift, duplicate nor invent a slot.
+
+The data for a whole range is read in a fixed number of queries (hours, time off, closures,
+appointments), whatever the number of days, therapists or slots.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from booking.models import Appointment
+from clinic.models import Closure, TimeOff, WorkingHours
+
+UTC = datetime.UTC
+MINUTE = datetime.timedelta(minutes=1)
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    start: datetime.datetime
+    therapist_id: int
+
+
+def wall_clock_instant(day, clock, zone, *, boundary):
+    """The UTC instant at which a clinic clock reads `clock` on `day`.
+
+    `boundary` is "start" or "end" of a working block. When clocks go back and the time happens
+    twice, a block is taken at its widest (first occurrence for a start, second for an end).
+    When clocks go forward and the time never happens, the boundary is the moment of the jump.
+    """
+    naive = datetime.datetime.combine(day, clock)
+    first = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    second = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    exists = first.astimezone(zone).replace(tzinfo=None) == naive
+    if exists:
+        return min(first, second) if boundary == "start" else max(first, second)
+    # In the skipped hour: walk from the earlier reading to the minute the offset changes.
+    instant = min(first, second)
+    offset = instant.astimezone(zone).utcoffset()
+    while instant.astimezone(zone).utcoffset() == offset:
+        instant += MINUTE
+    return instant
+
+
+def _dates(start_date, end_date):
+    day = start_date
+    while day <= end_date:
+        yield day
+        day += datetime.timedelta(days=1)
+
+
+def _busy_by_therapist(therapist_ids, window_start, window_end, ignore_appointment_id):
+    """Intervals each therapist is not free: active appointments (with buffers) and time off."""
+    busy = defaultdict(list)
+    appointments = (
+        Appointment.objects.active()
+        .filter(therapist_id__in=therapist_ids)
+        .overlapping(window_start, window_end)
+        .exclude(pk=ignore_appointment_id)
+        .values_list("therapist_id", "start", "hold_until")
+    )
+    time_off = TimeOff.objects.filter(
+        therapist_id__in=therapist_ids, start__lt=window_end, end__gt=window_start
+    ).values_list("therapist_id", "start", "end")
+    for therapist_id, start, end in [*appointments, *time_off]:
+        busy[therapist_id].append((start, end))
+    for intervals in busy.values():
+        intervals.sort()
+    return busy
+
+
+def _closed_dates(start_date, end_date):
+    closed = set()
+    for closure in Closure.objects.filter(start_date__lte=end_date, end_date__gte=start_date):
+        closed.update(_dates(max(closure.start_date, start_date), min(closure.end_date, end_date)))
+    return closed
+
+
+def _overlaps(intervals, start, end):
+    return any(busy_start < end and busy_end > start for busy_start, busy_end in intervals)
+
+
+def free_slots(
+    *,
+    clinic,
+    service,
+    therapists,
+    start_date,
+    end_date,
+    now=None,
+    ignore_appointment_id=None,
+):
+    """Every free start time for `service` with any of `therapists` between two clinic dates.
+
+    A start is free when the visit fits inside one working block, the visit plus the service's
+    buffer touches no active appointment (plus its buffer) or time off, the day is not a
+    closure, it is at least the minimum notice away and within the booking horizon.
+    """
+    zone = clinic.zone
+    now = now or datetime.datetime.now(UTC)
+    earliest = now + datetime.timedelta(hours=clinic.min_notice_hours)
+    today = now.astimezone(zone).date()
+    end_date = min(end_date, today + datetime.timedelta(days=clinic.booking_horizon_days))
+    start_date = max(start_date, today)
+    if start_date > end_date:
+        return []
+
+    therapist_ids = [therapist.pk for therapist in therapists]
+    duration = datetime.timedelta(minutes=service.duration_minutes)
+    hold = duration + datetime.timedelta(minutes=service.buffer_minutes)
+    step = datetime.timedelta(minutes=clinic.slot_step_minutes)
+
+    window_start = wall_clock_instant(start_date, datetime.time(0), zone, boundary="start")
+    window_end = (
+        wall_clock_instant(
+            end_date + datetime.timedelta(days=1), datetime.time(0), zone, boundary="end"
+        )
+        + hold
+    )
+    busy = _busy_by_therapist(therapist_ids, window_start, window_end, ignore_appointment_id)
+    closed = _closed_dates(start_date, end_date)
+    blocks = defaultdict(list)
+    for block in WorkingHours.objects.filter(therapist_id__in=therapist_ids):
+        blocks[(block.therapist_id, block.weekday)].append(block)
+
+    slots = []
+    for day in _dates(start_date, end_date):
+        if day in closed:
+            continue
+        for therapist_id in therapist_ids:
+            for block in blocks[(therapist_id, day.weekday())]:
+                block_start = wall_clock_instant(day, block.start_time, zone, boundary="start")
+                block_end = wall_clock_instant(day, block.end_time, zone, boundary="end")
+                candidate = block_start
+                while candidate + duration <= block_end:
+                    if candidate >= earliest and not _overlaps(
+                        busy[therapist_id], candidate, candidate + hold
+                    ):
+                        slots.append(Slot(candidate, therapist_id))
+                    candidate += step
+    return sorted(set(slots))
+
+
+def free_times_by_day(slots, zone):
+    """Slots grouped by clinic date, one entry per start time (the first therapist free then)."""
+    days = defaultdict(dict)
+    for slot in slots:
+        days[slot.start.astimezone(zone).date()].setdefault(slot.start, slot)
+    return {day: list(times.values()) for day, times in sorted(days.items())}

@@ -1,0 +1,30 @@
+"""`.ics` files for appointments: a generic title, the clinic's own time zone, nothing medical."""
+
+from django.utils import timezone
+from icalendar import Calendar, Event, vText
+
+
+def appointment_ics(appointment, *, clinic, manage_url):
+    calendar = Calendar()
+    calendar.add("prodid", "-//Clinic website//Appointments//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"{appointment.reference}@appointments.{clinic.pk}")
+    event.add("dtstamp", timezone.now())
+    # Local times with their zone, so the calendar shows clinic time even when travelling.
+    event.add("dtstart", appointment.start.astimezone(clinic.zone))
+    event.add("dtend", appointment.end.astimezone(clinic.zone))
+    event.add("summary", f"Appointment at {clinic.name}")
+    if clinic.address_lines:
+        event.add("location", vText(", ".join(clinic.address_lines)))
+    event.add(
+        "description",
+        f"With {appointment.therapist.name}. Reference {appointment.reference}.\n"
+        f"To see or cancel this appointment: {manage_url}",
+    )
+    event.add("url", manage_url)
+    event.add("status", "CONFIRMED")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

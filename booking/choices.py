@@ -1,0 +1,95 @@
+"""What a patient has chosen so far, read from the request and checked against the catalogue.
+
+The request flow keeps its state in the URL (GET) or hidden fields (POST): no session is needed,
+the back button works, and every step is re-checked on the server. No health detail is ever part
+of this state.
+"""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.dateparse import parse_date, parse_datetime
+
+from clinic.models import Service, Therapist
+
+ANY = "any"
+
+
+@dataclass
+class Choices:
+    patient: str = ""  # "new" or "returning"
+    service: Service | None = None
+    therapist: Therapist | None = None
+    any_therapist: bool = False
+    day: datetime.date | None = None
+    start: datetime.datetime | None = None
+
+    @property
+    def is_new_patient(self):
+        return self.patient == "new"
+
+    @property
+    def therapist_param(self):
+        if self.any_therapist:
+            return ANY
+        return self.therapist.slug if self.therapist else ""
+
+    def params(self, **overrides):
+        values = {
+            "patient": self.patient,
+            "service": self.service.slug if self.service else "",
+            "therapist": self.therapist_param,
+            "date": self.day.isoformat() if self.day else "",
+            "start": self.start.isoformat() if self.start else "",
+        }
+        values.update(overrides)
+        return {key: value for key, value in values.items() if value}
+
+    def url(self, name="booking:start", **overrides):
+        return f"{reverse(name)}?{urlencode(self.params(**overrides))}"
+
+    @property
+    def change_service_url(self):
+        return self.url(service="", date="", start="")
+
+    @property
+    def change_therapist_url(self):
+        return self.url(therapist="", date="", start="")
+
+    @property
+    def change_time_url(self):
+        return self.url(start="")
+
+    def therapists(self):
+        """Who could see the patient for the chosen service: one therapist, or all who offer it."""
+        if self.therapist:
+            return [self.therapist]
+        offering = self.service.therapists.active()
+        if self.is_new_patient:
+            offering = offering.filter(accepting_new_patients=True)
+        return list(offering)
+
+
+def read_choices(data):
+    """Choices from a QueryDict; anything unknown or inactive is simply not chosen."""
+    choices = Choices(
+        patient=data.get("patient") if data.get("patient") in ("new", "returning") else ""
+    )
+    choices.service = Service.objects.active().filter(slug=data.get("service", "")).first()
+    therapist = data.get("therapist", "")
+    if therapist == ANY:
+        choices.any_therapist = True
+    elif therapist:
+        choices.therapist = Therapist.objects.active().filter(slug=therapist).first()
+    try:
+        choices.day = parse_date(data.get("date", ""))
+    except ValueError:
+        choices.day = None
+    try:
+        start = parse_datetime(data.get("start", ""))
+    except ValueError:
+        start = None
+    choices.start = start if start and start.tzinfo else None
+    return choices

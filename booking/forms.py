@@ -1,0 +1,112 @@
+import phonenumbers
+from django import forms
+from django.conf import settings
+
+from booking.screening import QUESTIONS
+from booking.services import PatientDetails
+
+
+def normalize_phone(value, region):
+    """A phone number in international form (+14165550142), or a ValidationError."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as error:
+        raise forms.ValidationError(
+            "Enter a phone number we can call, for example 416-555-0142.", code="invalid_phone"
+        ) from error
+    if not phonenumbers.is_valid_number(number):
+        raise forms.ValidationError(
+            "This phone number does not look complete. Please check it, including the area code.",
+            code="invalid_phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class PatientDetailsForm(forms.Form):
+    """The patient's details and health screening. Carries the chosen time in hidden fields so
+    every step can be re-checked on the server."""
+
+    name = forms.CharField(
+        label="Your full name",
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Email",
+        help_text="We send your confirmation here.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label="Phone",
+        max_length=30,
+        help_text="In case we need to reach you about this visit.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    reason = forms.CharField(
+        label="What would you like help with? (optional)",
+        required=False,
+        max_length=300,
+        help_text="A few words is plenty. Only the clinic team sees this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent = forms.BooleanField(
+        label="I agree to the clinic keeping these details to arrange my care, as described in "
+        "the privacy notice.",
+        error_messages={
+            "required": "Please agree to the privacy notice so we can keep your details."
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in QUESTIONS:
+            self.fields[f"screen_{question.key}"] = forms.BooleanField(
+                label=question.text, required=False
+            )
+        # Keep the consent box last, after the health questions.
+        self.fields["consent"] = self.fields.pop("consent")
+        for field in self.fields.values():
+            is_checkbox = isinstance(field.widget, forms.CheckboxInput)
+            field.widget.attrs["class"] = "form-check-input" if is_checkbox else "form-control"
+
+    def full_clean(self):
+        super().full_clean()
+        # Tie each error to its input, so screen readers read it with the field.
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                described = [f"{bound.auto_id}_error"]
+                if self.fields[name].help_text:
+                    described.append(f"{bound.auto_id}_helptext")
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": " ".join(described)}
+                )
+
+    @property
+    def screening_fields(self):
+        return [self[f"screen_{question.key}"] for question in QUESTIONS]
+
+    @property
+    def contact_fields(self):
+        return [self["name"], self["email"], self["phone"], self["reason"]]
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"], settings.PHONE_REGION)
+
+    def screening_answers(self):
+        return {q.key: bool(self.cleaned_data.get(f"screen_{q.key}")) for q in QUESTIONS}
+
+    def patient_details(self, *, is_new_patient):
+        data = self.cleaned_data
+        return PatientDetails(
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            is_new_patient=is_new_patient,
+            reason=data["reason"],
+            screening=self.screening_answers(),
+            consented=data["consent"],
+        )

@@ -1,0 +1,145 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.models import Service, Therapist
+
+# Codes patients read over the phone: no 0/O or 1/I/L to confuse.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 8
+
+
+def new_reference():
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def new_access_token():
+    return secrets.token_urlsafe(32)
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def active(self):
+        """Appointments that hold their therapist's time."""
+        return self.filter(status__in=Appointment.ACTIVE_STATUSES)
+
+    def overlapping(self, start, end):
+        """Holding any time in [start, end): their buffer after counts."""
+        return self.filter(start__lt=end, hold_until__gt=start)
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired"
+        COMPLETED = "completed", "Completed"
+        NO_SHOW = "no_show", "No-show"
+
+    ACTIVE_STATUSES = (Status.REQUESTED, Status.CONFIRMED)
+
+    reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
+    access_token = models.CharField(
+        max_length=64, unique=True, default=new_access_token, editable=False
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments")
+    therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="appointments")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    # End of the time held: the service's buffer after, kept free for turnover.
+    hold_until = models.DateTimeField(editable=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.REQUESTED)
+
+    patient_name = models.CharField(max_length=120)
+    patient_email = models.EmailField()
+    patient_phone = models.CharField(
+        max_length=20, help_text="International format, e.g. +14165550142."
+    )
+    is_new_patient = models.BooleanField(default=True)
+    reason = models.CharField(max_length=300, blank=True)
+    screening = models.JSONField(default=dict, blank=True)
+    needs_review = models.BooleanField(
+        "flagged", default=False, help_text="The health screening needs a therapist's judgement."
+    )
+    consent_at = models.DateTimeField("privacy consent given at", null=True, blank=True)
+    message_to_patient = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="appointment_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(hold_until__gte=F("end")), name="appointment_hold_covers_visit"
+            ),
+            # On PostgreSQL, migration 0002 adds the exclusion constraint
+            # "appointment_no_overlapping_holds": no two active appointments of one therapist
+            # may hold overlapping time. It is not declared here because Django would then try
+            # to validate it on SQLite too, where the booking service checks inside an
+            # IMMEDIATE transaction instead.
+        ]
+        indexes = [
+            models.Index(fields=["therapist", "start"]),
+            models.Index(fields=["status", "start"]),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} · {self.patient_name}"
+
+    def get_absolute_url(self):
+        return reverse("booking:manage", args=[self.access_token])
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE_STATUSES
+
+
+class AppointmentEvent(models.Model):
+    """Who did what to an appointment, and when."""
+
+    class Action(models.TextChoices):
+        REQUESTED = "requested", "Requested by the patient"
+        BOOKED = "booked", "Booked by staff"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired"
+        RESCHEDULED = "rescheduled", "Moved"
+        COMPLETED = "completed", "Completed"
+        NO_SHOW = "no_show", "Marked no-show"
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=12, choices=Action)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text="Empty when the patient or the system acted.",
+    )
+    by_patient = models.BooleanField(default=False)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def actor_display(self):
+        if self.actor:
+            return self.actor.get_full_name() or self.actor.get_username()
+        return "Patient" if self.by_patient else "System"

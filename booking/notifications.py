@@ -1,0 +1,69 @@
+"""Telling people: emails to the patient and the clinic's inbox, sent by a background task.
+
+Subjects and bodies carry no health details: no reason for the visit, no screening answers and
+no service name (a service such as prenatal massage says too much). The patient's link shows
+the rest behind an unguessable token.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from booking.calendar import appointment_ics
+from clinic.models import Clinic
+
+# kind: who receives it, and whether a calendar file goes with it.
+EMAILS = {
+    "request_received": {"to": "patient", "ics": False},
+    "new_request": {"to": "clinic", "ics": False},
+    "confirmed": {"to": "patient", "ics": True},
+    "declined": {"to": "patient", "ics": False},
+    "cancelled": {"to": "patient", "ics": False},
+    "expired": {"to": "patient", "ics": False},
+}
+
+
+def absolute(path):
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def build_email(appointment, kind):
+    clinic = Clinic.objects.current()
+    spec = EMAILS[kind]
+    manage_url = absolute(appointment.get_absolute_url())
+    context = {
+        "clinic": clinic,
+        "appointment": appointment,
+        "manage_url": manage_url,
+        "admin_url": absolute(reverse("admin:booking_appointment_change", args=[appointment.pk])),
+    }
+    with timezone.override(clinic.zone):
+        subject = render_to_string(f"emails/{kind}_subject.txt", context).strip()
+        text = render_to_string(f"emails/{kind}.txt", context)
+        html = render_to_string(f"emails/{kind}.html", context)
+    recipient = appointment.patient_email if spec["to"] == "patient" else clinic_inbox(clinic)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient],
+        reply_to=[clinic.email] if clinic.email else None,
+    )
+    message.attach_alternative(html, "text/html")
+    if spec["ics"]:
+        message.attach(
+            "appointment.ics",
+            appointment_ics(appointment, clinic=clinic, manage_url=manage_url),
+            "text/calendar; method=PUBLISH",
+        )
+    return message
+
+
+def clinic_inbox(clinic):
+    return settings.CLINIC_INBOX_EMAIL or clinic.email or settings.DEFAULT_FROM_EMAIL
+
+
+def send(appointment, kind):
+    build_email(appointment, kind).send()

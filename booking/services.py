@@ -1,0 +1,272 @@
+"""Every change to an appointment goes through these functions: they hold the rules of the
+lifecycle, record who did what, and tell people once the change has committed."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from booking import availability
+from booking.models import Appointment, AppointmentEvent
+from booking.screening import flagged
+from booking.tasks import notify_after_commit
+from clinic.models import Clinic
+
+
+class BookingError(Exception):
+    """A change the rules do not allow; its message is fit to show the person who asked."""
+
+
+class SlotUnavailable(BookingError):
+    def __init__(self, message="That time was just taken. Please choose another time."):
+        super().__init__(message)
+
+
+class InvalidTransition(BookingError):
+    pass
+
+
+class CancellationTooLate(BookingError):
+    pass
+
+
+@dataclass
+class PatientDetails:
+    name: str
+    email: str
+    phone: str
+    is_new_patient: bool
+    reason: str = ""
+    screening: dict = field(default_factory=dict)
+    consented: bool = False
+
+
+def _hold_times(service, start):
+    end = start + datetime.timedelta(minutes=service.duration_minutes)
+    return end, end + datetime.timedelta(minutes=service.buffer_minutes)
+
+
+def _record(appointment, action, *, actor=None, by_patient=False, note=""):
+    AppointmentEvent.objects.create(
+        appointment=appointment, action=action, actor=actor, by_patient=by_patient, note=note
+    )
+
+
+def _insert(appointment):
+    """Save, turning the database's refusal of an overlap (PostgreSQL) into SlotUnavailable."""
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as error:
+        if "appointment_no_overlapping_holds" in str(error):
+            raise SlotUnavailable() from error
+        raise
+
+
+def first_clash(appointment):
+    """The active appointment the therapist already has in this one's time, if any.
+
+    The overlap check every database gets; PostgreSQL's exclusion constraint backs it up.
+    """
+    _end, hold_until = _hold_times(appointment.service, appointment.start)
+    return (
+        Appointment.objects.active()
+        .filter(therapist=appointment.therapist)
+        .overlapping(appointment.start, hold_until)
+        .exclude(pk=appointment.pk)
+        .first()
+    )
+
+
+def request_appointment(
+    *, service, therapist, start, patient: PatientDetails, now=None
+) -> Appointment:
+    """Hold the time for this patient at once (status requested), or raise SlotUnavailable.
+
+    `therapist` None means "any therapist who offers the service": the first one free at that
+    time is chosen inside the same transaction.
+    """
+    if patient.is_new_patient and not service.new_patients_allowed:
+        raise BookingError(f"{service.name} is for returning patients.")
+    now = now or timezone.now()
+    clinic = Clinic.objects.current()
+    candidates = [therapist] if therapist else list(service.therapists.active())
+    # SQLite: the IMMEDIATE transaction holds the write lock from this first read on, so no
+    # other request can book in between. PostgreSQL: the exclusion constraint refuses a loser.
+    with transaction.atomic():
+        day = start.astimezone(clinic.zone).date()
+        slots = availability.free_slots(
+            clinic=clinic,
+            service=service,
+            therapists=candidates,
+            start_date=day,
+            end_date=day,
+            now=now,
+        )
+        free = [slot.therapist_id for slot in slots if slot.start == start]
+        if not free:
+            raise SlotUnavailable()
+        end, hold_until = _hold_times(service, start)
+        appointment = Appointment(
+            service=service,
+            therapist=next(t for t in candidates if t.pk == free[0]),
+            start=start,
+            end=end,
+            hold_until=hold_until,
+            patient_name=patient.name,
+            patient_email=patient.email,
+            patient_phone=patient.phone,
+            is_new_patient=patient.is_new_patient,
+            reason=patient.reason,
+            screening={key: True for key, value in patient.screening.items() if value},
+            needs_review=bool(flagged(patient.screening)),
+            consent_at=now if patient.consented else None,
+        )
+        _insert(appointment)
+        _record(appointment, AppointmentEvent.Action.REQUESTED, by_patient=True)
+        notify_after_commit(appointment, "request_received", "new_request")
+    return appointment
+
+
+def book_by_staff(*, appointment: Appointment, by) -> Appointment:
+    """Staff book a caller (confirmed at once), anywhere the therapist is not already held."""
+    with transaction.atomic():
+        appointment.end, appointment.hold_until = _hold_times(
+            appointment.service, appointment.start
+        )
+        if first_clash(appointment):
+            raise SlotUnavailable("This therapist is already booked at that time.")
+        appointment.status = Appointment.Status.CONFIRMED
+        _insert(appointment)
+        _record(appointment, AppointmentEvent.Action.BOOKED, actor=by)
+        notify_after_commit(appointment, "confirmed")
+    return appointment
+
+
+def reschedule_appointment(*, appointment: Appointment, by) -> Appointment:
+    """Save staff's change of time, service or therapist, refusing any overlap."""
+    with transaction.atomic():
+        appointment.end, appointment.hold_until = _hold_times(
+            appointment.service, appointment.start
+        )
+        if appointment.is_active and first_clash(appointment):
+            raise SlotUnavailable("This therapist is already booked at that time.")
+        _insert(appointment)
+        _record(appointment, AppointmentEvent.Action.RESCHEDULED, actor=by)
+        if appointment.status == Appointment.Status.CONFIRMED:
+            notify_after_commit(appointment, "confirmed")
+    return appointment
+
+
+def _transition(appointment, *, allowed, to, action, actor=None, by_patient=False, note=""):
+    """Change status under a row lock, so two staff clicking at once cannot both act."""
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if current.status not in allowed:
+            raise InvalidTransition(
+                f"Appointment {current.reference} is {current.get_status_display().lower()}; "
+                f"it cannot be {dict(AppointmentEvent.Action.choices)[action].lower()}."
+            )
+        current.status = to
+        if note:
+            current.message_to_patient = note
+        current.save(update_fields=["status", "message_to_patient", "updated_at"])
+        _record(current, action, actor=actor, by_patient=by_patient, note=note)
+    appointment.refresh_from_db()
+    return appointment
+
+
+def confirm_appointment(*, appointment, by):
+    appointment = _transition(
+        appointment,
+        allowed=[Appointment.Status.REQUESTED],
+        to=Appointment.Status.CONFIRMED,
+        action=AppointmentEvent.Action.CONFIRMED,
+        actor=by,
+    )
+    notify_after_commit(appointment, "confirmed")
+    return appointment
+
+
+def decline_appointment(*, appointment, by, message=""):
+    """Decline a request (its time is released), optionally with a message to the patient."""
+    appointment = _transition(
+        appointment,
+        allowed=[Appointment.Status.REQUESTED],
+        to=Appointment.Status.DECLINED,
+        action=AppointmentEvent.Action.DECLINED,
+        actor=by,
+        note=message,
+    )
+    notify_after_commit(appointment, "declined")
+    return appointment
+
+
+def patient_can_cancel(appointment, now=None):
+    clinic = Clinic.objects.current()
+    now = now or timezone.now()
+    deadline = appointment.start - datetime.timedelta(hours=clinic.cancellation_notice_hours)
+    return appointment.is_active and now < deadline
+
+
+def cancel_appointment(*, appointment, by=None, message="", now=None):
+    """Cancel an active appointment. Staff (`by`) may at any time; the patient (`by` None) only
+    until the clinic's cancellation notice."""
+    if by is None and appointment.is_active and not patient_can_cancel(appointment, now):
+        raise CancellationTooLate(
+            "It is too late to cancel online. Please call the clinic to cancel or change it."
+        )
+    appointment = _transition(
+        appointment,
+        allowed=Appointment.ACTIVE_STATUSES,
+        to=Appointment.Status.CANCELLED,
+        action=AppointmentEvent.Action.CANCELLED,
+        actor=by,
+        by_patient=by is None,
+        note=message,
+    )
+    notify_after_commit(appointment, "cancelled")
+    return appointment
+
+
+def mark_completed(*, appointment, by):
+    return _transition(
+        appointment,
+        allowed=[Appointment.Status.CONFIRMED],
+        to=Appointment.Status.COMPLETED,
+        action=AppointmentEvent.Action.COMPLETED,
+        actor=by,
+    )
+
+
+def mark_no_show(*, appointment, by):
+    return _transition(
+        appointment,
+        allowed=[Appointment.Status.CONFIRMED],
+        to=Appointment.Status.NO_SHOW,
+        action=AppointmentEvent.Action.NO_SHOW,
+        actor=by,
+    )
+
+
+def expire_stale_requests(*, now=None):
+    """Requests staff did not answer in time expire: the time is released, the patient told."""
+    now = now or timezone.now()
+    clinic = Clinic.objects.current()
+    cutoff = now - datetime.timedelta(hours=clinic.request_expiry_hours)
+    stale = Appointment.objects.filter(status=Appointment.Status.REQUESTED, created_at__lt=cutoff)
+    expired = []
+    for appointment in stale:
+        try:
+            appointment = _transition(
+                appointment,
+                allowed=[Appointment.Status.REQUESTED],
+                to=Appointment.Status.EXPIRED,
+                action=AppointmentEvent.Action.EXPIRED,
+            )
+        except InvalidTransition:
+            continue  # Staff answered it in the meantime.
+        notify_after_commit(appointment, "expired")
+        expired.append(appointment)
+    return expired

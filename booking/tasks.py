@@ -1,0 +1,52 @@
+"""Background work. In development and tests tasks run at once; in production `manage.py
+db_worker` runs them from the database, so a slow or down mail server never holds up or loses
+a booking."""
+
+import datetime
+import logging
+import smtplib
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from booking import notifications
+from booking.models import Appointment
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+def retry_delay(attempt):
+    """1, 2, 4 … minutes, at most an hour: about four hours of retries in all."""
+    return datetime.timedelta(minutes=min(2 ** (attempt - 1), 60))
+
+
+@task
+def send_notification(appointment_id, kind, attempt=1):
+    appointment = Appointment.objects.select_related("therapist", "service").get(pk=appointment_id)
+    try:
+        notifications.send(appointment, kind)
+    except (smtplib.SMTPException, OSError):
+        backend = send_notification.get_backend()
+        if attempt >= MAX_ATTEMPTS or not backend.supports_defer:
+            raise
+        # Logged with ids only: the log must carry no personal or health details.
+        logger.warning(
+            "Email %s for appointment %s failed (attempt %s); retrying.",
+            kind,
+            appointment_id,
+            attempt,
+        )
+        send_notification.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
+            appointment_id=appointment_id, kind=kind, attempt=attempt + 1
+        )
+
+
+def notify_after_commit(appointment, *kinds):
+    """Queue the emails once the change is committed, with ids only, never personal data."""
+    for kind in kinds:
+        transaction.on_commit(
+            lambda kind=kind: send_notification.enqueue(appointment_id=appointment.pk, kind=kind)
+        )
