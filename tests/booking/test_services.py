@@ -1,0 +1,197 @@
+import datetime
+
+import pytest
+from django.core import mail
+
+from booking import services
+from booking.models import Appointment, AppointmentEvent
+from tests.booking.conftest import at
+from tests.factories import ServiceFactory, UserFactory
+
+# Real transactions: emails wait for the commit, as they do after a real request.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="frontdesk", first_name="Jordan")
+
+
+@pytest.fixture
+def ten(booking_clinic, monday):
+    return at(monday, "10:00", booking_clinic.zone)
+
+
+def request(massage, therapist, start, patient, **kwargs):
+    return services.request_appointment(
+        service=massage, therapist=therapist, start=start, patient=patient, **kwargs
+    )
+
+
+def test_a_request_holds_the_time_at_once_with_its_buffer(
+    massage, dana, ten, patient, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = request(massage, dana, ten, patient)
+    assert appointment.status == Appointment.Status.REQUESTED
+    assert appointment.end - appointment.start == datetime.timedelta(minutes=60)
+    assert appointment.hold_until - appointment.end == datetime.timedelta(minutes=15)
+    assert appointment.needs_review is True
+    assert appointment.screening == {"pregnancy": True}
+    assert appointment.consent_at is not None
+    assert len(appointment.reference) == 8
+    assert len(appointment.access_token) >= 40
+    assert [e.action for e in appointment.events.all()] == ["requested"]
+    assert appointment.events.get().by_patient
+    # The patient and the clinic's inbox are told, once the transaction has committed.
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "avery@example.com",
+        "desk@test-clinic.example",
+    ]
+
+
+@pytest.mark.django_db
+def test_emails_are_sent_only_after_the_commit(
+    massage, dana, ten, patient, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        request(massage, dana, ten, patient)
+    assert mail.outbox == []
+    assert len(callbacks) == 2
+
+
+def test_a_taken_time_is_refused_with_a_clear_error(massage, dana, ten, patient):
+    request(massage, dana, ten, patient)
+    with pytest.raises(services.SlotUnavailable, match="That time was just taken"):
+        request(massage, dana, ten + datetime.timedelta(minutes=30), patient)
+    # The buffer counts: 11:00 starts inside the first visit's turnover.
+    with pytest.raises(services.SlotUnavailable):
+        request(massage, dana, ten + datetime.timedelta(minutes=60), patient)
+    assert Appointment.objects.count() == 1
+
+
+def test_any_therapist_gets_the_first_one_free(massage, dana, marcus, ten, patient):
+    first = request(massage, None, ten, patient)
+    second = request(massage, None, ten, patient)
+    assert {first.therapist, second.therapist} == {dana, marcus}
+    with pytest.raises(services.SlotUnavailable):
+        request(massage, None, ten, patient)
+
+
+def test_times_outside_working_hours_or_off_the_grid_are_refused(
+    massage, dana, monday, booking_clinic, patient
+):
+    for clock in ("07:00", "12:15", "10:07"):
+        with pytest.raises(services.SlotUnavailable):
+            request(massage, dana, at(monday, clock, booking_clinic.zone), patient)
+
+
+def test_new_patients_cannot_book_a_returning_only_service(dana, ten, patient):
+    follow_up = ServiceFactory(new_patients_allowed=False, therapists=[dana])
+    with pytest.raises(services.BookingError, match="is for returning patients"):
+        request(follow_up, dana, ten, patient)
+    patient.is_new_patient = False
+    assert request(follow_up, dana, ten, patient).status == "requested"
+
+
+def test_confirming_records_who_did_it_and_tells_the_patient(massage, dana, ten, patient, staff):
+    appointment = request(massage, dana, ten, patient)
+    mail.outbox.clear()
+    services.confirm_appointment(appointment=appointment, by=staff)
+    appointment.refresh_from_db()
+    assert appointment.status == "confirmed"
+    event = appointment.events.last()
+    assert (event.action, event.actor) == ("confirmed", staff)
+    assert mail.outbox[0].subject == "Your appointment at Test Clinic is confirmed"
+
+
+def test_declining_releases_the_time_and_passes_on_the_message(massage, dana, ten, patient, staff):
+    appointment = request(massage, dana, ten, patient)
+    mail.outbox.clear()
+    services.decline_appointment(
+        appointment=appointment, by=staff, message="Dana is away that week."
+    )
+    assert "Dana is away that week." in mail.outbox[0].body
+    assert request(massage, dana, ten, patient).status == "requested"
+
+
+@pytest.mark.parametrize("status", ["declined", "cancelled", "expired", "completed", "no_show"])
+def test_finished_appointments_cannot_be_confirmed(massage, dana, ten, patient, staff, status):
+    appointment = request(massage, dana, ten, patient)
+    Appointment.objects.filter(pk=appointment.pk).update(status=status)
+    with pytest.raises(services.InvalidTransition, match="cannot be confirmed"):
+        services.confirm_appointment(appointment=appointment, by=staff)
+
+
+def test_patients_may_cancel_until_the_notice_period_and_staff_at_any_time(
+    massage, dana, ten, patient, staff
+):
+    appointment = request(massage, dana, ten, patient)
+    late = ten - datetime.timedelta(hours=23)
+    assert services.patient_can_cancel(appointment, now=late) is False
+    with pytest.raises(services.CancellationTooLate, match="call the clinic"):
+        services.cancel_appointment(appointment=appointment, now=late)
+    assert services.patient_can_cancel(appointment, now=ten - datetime.timedelta(hours=25))
+    services.cancel_appointment(
+        appointment=appointment, by=staff, message="Clinic closed for repairs."
+    )
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+    assert appointment.events.last().actor == staff
+
+
+def test_a_patient_cancellation_is_recorded_as_the_patient(massage, dana, ten, patient):
+    appointment = request(massage, dana, ten, patient)
+    services.cancel_appointment(appointment=appointment, now=ten - datetime.timedelta(days=2))
+    event = appointment.events.last()
+    assert event.by_patient
+    assert event.actor_display == "Patient"
+
+
+def test_unanswered_requests_expire_and_free_their_time(
+    massage, dana, ten, patient, booking_clinic, staff
+):
+    stale = request(massage, dana, ten, patient)
+    answered = request(massage, dana, ten + datetime.timedelta(hours=4), patient)
+    services.confirm_appointment(appointment=answered, by=staff)
+    Appointment.objects.update(created_at=ten - datetime.timedelta(days=3))
+    mail.outbox.clear()
+    expired = services.expire_stale_requests(now=ten - datetime.timedelta(days=1))
+    assert [a.pk for a in expired] == [stale.pk]
+    stale.refresh_from_db()
+    assert stale.status == "expired"
+    assert mail.outbox[0].to == ["avery@example.com"]
+    assert request(massage, dana, ten, patient).status == "requested"
+
+
+def test_staff_booking_is_confirmed_and_refuses_an_overlap(massage, dana, ten, staff):
+    def phone_booking(start):
+        return Appointment(
+            service=massage,
+            therapist=dana,
+            start=start,
+            patient_name="Caller",
+            patient_email="caller@example.com",
+            patient_phone="+14165550199",
+        )
+
+    booked = services.book_by_staff(appointment=phone_booking(ten), by=staff)
+    assert booked.status == "confirmed"
+    assert booked.events.get().action == AppointmentEvent.Action.BOOKED
+    with pytest.raises(services.SlotUnavailable, match="already booked"):
+        services.book_by_staff(
+            appointment=phone_booking(ten + datetime.timedelta(minutes=45)), by=staff
+        )
+
+
+def test_moving_an_appointment_onto_another_is_refused(massage, dana, ten, patient, staff):
+    first = request(massage, dana, ten, patient)
+    second = request(massage, dana, ten + datetime.timedelta(hours=3), patient)
+    second.start = ten + datetime.timedelta(minutes=15)
+    with pytest.raises(services.SlotUnavailable):
+        services.reschedule_appointment(appointment=second, by=staff)
+    second.refresh_from_db()
+    second.start = ten + datetime.timedelta(hours=5)
+    services.reschedule_appointment(appointment=second, by=staff)
+    assert second.events.last().action == "rescheduled"
+    assert first.pk != second.pk
