@@ -1,0 +1,189 @@
+import datetime
+import socket
+import time
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from icalendar import Calendar
+
+from booking import services
+from booking.models import Appointment
+from booking.notifications import build_email
+from tests.booking.conftest import at
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HEALTH_WORDS = ["Sore lower back", "moving house", "pregnan", "Pregnan", "Deep tissue", "screening"]
+
+
+@pytest.fixture
+def appointment(massage, dana, monday, patient, booking_clinic):
+    booking_clinic.street_address = "1 Main Street"
+    booking_clinic.save()
+    return services.request_appointment(
+        service=massage,
+        therapist=dana,
+        start=at(monday, "10:00", booking_clinic.zone),
+        patient=patient,
+    )
+
+
+def all_text(message):
+    parts = [message.subject, message.body, *(content for content, _ in message.alternatives)]
+    parts += [
+        attachment[1].decode() if isinstance(attachment[1], bytes) else attachment[1]
+        for attachment in message.attachments
+    ]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize(
+    "kind", ["request_received", "new_request", "confirmed", "declined", "cancelled", "expired"]
+)
+def test_no_email_carries_health_details(appointment, kind):
+    text = all_text(build_email(appointment, kind))
+    for word in HEALTH_WORDS:
+        assert word not in text, (kind, word)
+
+
+def test_patient_emails_give_the_time_in_clinic_time_and_the_private_link(appointment, monday):
+    message = build_email(appointment, "request_received")
+    assert message.subject == "Your appointment request at Test Clinic"
+    assert message.to == ["avery@example.com"]
+    assert f"{monday:%A, %B} {monday.day}, {monday.year}, 10:00 AM" in message.body
+    assert "(America/Toronto time)" in message.body
+    assert f"http://testserver/book/appointment/{appointment.access_token}/" in message.body
+    html = message.alternatives[0][0]
+    assert f'href="http://testserver/book/appointment/{appointment.access_token}/"' in html
+
+
+def test_the_clinic_is_told_of_a_new_request_with_a_link_to_the_admin(appointment):
+    message = build_email(appointment, "new_request")
+    assert message.to == ["desk@test-clinic.example"]
+    assert appointment.reference in message.subject
+    assert f"/admin/booking/appointment/{appointment.pk}/change/" in message.body
+    assert "Avery" not in message.subject
+
+
+def test_the_confirmation_carries_a_calendar_file_in_clinic_time(appointment, monday):
+    message = build_email(appointment, "confirmed")
+    name, content, mimetype = message.attachments[0]
+    assert name == "appointment.ics"
+    assert mimetype.startswith("text/calendar")
+    calendar = Calendar.from_ical(content)
+    event = calendar.walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == "Appointment at Test Clinic"
+    start = event.decoded("DTSTART")
+    assert str(start.tzinfo) == "America/Toronto"
+    assert start == appointment.start
+    assert start.hour == 10
+    assert event.decoded("DTEND") - start == datetime.timedelta(minutes=60)
+    assert calendar.walk("VTIMEZONE")[0]["TZID"] == "America/Toronto"
+    assert "Deep tissue" not in str(content)
+    # It survives a round trip through the parser unchanged.
+    assert Calendar.from_ical(calendar.to_ical()).to_ical() == calendar.to_ical()
+
+
+def test_a_request_through_the_service_sends_both_emails(appointment):
+    assert sorted(m.to[0] for m in mail.outbox) == ["avery@example.com", "desk@test-clinic.example"]
+
+
+# --- A real SMTP server on loopback -------------------------------------------------------
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def smtp_mailers(port):
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+
+
+def test_emails_really_go_out_over_smtp(
+    smtp_server, massage, dana, monday, patient, booking_clinic
+):
+    controller, inbox = smtp_server
+    with override_settings(MAILERS=smtp_mailers(controller.port)):
+        services.request_appointment(
+            service=massage,
+            therapist=dana,
+            start=at(monday, "13:00", booking_clinic.zone),
+            patient=patient,
+        )
+    assert sorted(envelope.rcpt_tos[0] for envelope in inbox.messages) == [
+        "avery@example.com",
+        "desk@test-clinic.example",
+    ]
+    raw = b"".join(envelope.content for envelope in inbox.messages).decode()
+    assert "Subject: Your appointment request at Test Clinic" in raw
+    assert "Sore lower back" not in raw
+
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_a_down_mail_server_delays_the_email_but_loses_neither_booking_nor_email(
+    smtp_server, massage, dana, monday, patient, booking_clinic
+):
+    controller, inbox = smtp_server
+    down = free_port()  # nothing listens here
+    with override_settings(TASKS=DB_TASKS, MAILERS=smtp_mailers(down)):
+        appointment = services.request_appointment(
+            service=massage,
+            therapist=dana,
+            start=at(monday, "14:00", booking_clinic.zone),
+            patient=patient,
+        )
+        assert Appointment.objects.filter(pk=appointment.pk, status="requested").exists()
+        assert DBTaskResult.objects.ready().count() == 2
+        call_command("db_worker", "--batch", "--no-startup-delay")
+        # Both failed to send and were queued again for later, with ids only.
+        retries = DBTaskResult.objects.filter(status="READY")
+        assert retries.count() == 2
+        assert all(task.run_after > timezone.now() for task in retries)
+        assert all(
+            set(task.args_kwargs["kwargs"]) == {"appointment_id", "kind", "attempt"}
+            for task in retries
+        )
+    assert inbox.messages == []
+    # The mail server is back; the retries are due.
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    with override_settings(TASKS=DB_TASKS, MAILERS=smtp_mailers(controller.port)):
+        call_command("db_worker", "--batch", "--no-startup-delay")
+    deadline = time.monotonic() + 5
+    while len(inbox.messages) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(envelope.rcpt_tos[0] for envelope in inbox.messages) == [
+        "avery@example.com",
+        "desk@test-clinic.example",
+    ]
