@@ -1,0 +1,344 @@
+import datetime
+import re
+from unittest import mock
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from booking import services
+from booking.models import Appointment
+from tests.booking.conftest import at
+from tests.factories import ServiceFactory
+from tests.html import tags
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def start_url(**params):
+    return reverse("booking:start") + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def details_links(response):
+    return [
+        attrs["href"]
+        for tag, attrs in tags(response.content.decode(), "a")
+        if attrs.get("href", "").startswith("/book/details/")
+    ]
+
+
+DETAILS = {
+    "name": "  Avery   Chen ",
+    "email": "avery@example.com",
+    "phone": "(416) 555-0101",
+    "reason": "Sore lower back",
+    "screen_pregnancy": "on",
+    "screen_blood_thinners": "on",
+    "consent": "on",
+}
+
+
+def hidden_choices(response):
+    html = response.content.decode()
+    return {
+        attrs["name"]: attrs.get("value", "")
+        for tag, attrs in tags(html, "input")
+        if attrs.get("type") == "hidden"
+        and attrs["name"] in {"patient", "service", "therapist", "start"}
+    }
+
+
+@pytest.fixture
+def chosen_time(client, massage, dana, monday, booking_clinic):
+    """The details page for Dana at 10:00 next Monday, reached through the steps."""
+    response = client.get(
+        start_url(
+            patient="new",
+            service="deep-tissue",
+            therapist="dana-whitfield",
+            date=monday.isoformat(),
+        )
+    )
+    ten = at(monday, "10:00", booking_clinic.zone).astimezone(datetime.UTC)
+    wanted = urlencode({"start": ten.isoformat()})
+    link = next(href for href in details_links(response) if wanted in href)
+    return client.get(link)
+
+
+def test_step_one_asks_new_or_returning_and_the_service(client, massage):
+    page = client.get(reverse("booking:start")).content.decode()
+    assert "Have you been to Test Clinic before?" in page
+    assert "Deep tissue massage" in page
+
+
+def test_missing_choices_are_explained_next_to_their_questions(client, massage):
+    page = client.get(start_url(submitted=1)).content.decode()
+    assert "Please tell us whether you have been here before." in page
+    assert "Please choose a service." in page
+
+
+def test_returning_only_services_are_not_offered_to_new_patients_and_the_page_says_why(
+    client, dana, booking_clinic
+):
+    ServiceFactory(
+        name="Follow-up", slug="follow-up", new_patients_allowed=False, therapists=[dana]
+    )
+    page = client.get(start_url(patient="new", service="follow-up", submitted=1)).content.decode()
+    assert "Follow-up is for returning patients" in page
+    assert "Choose a therapist" not in page
+    page = client.get(start_url(patient="returning", service="follow-up")).content.decode()
+    assert "Choose a therapist" in page
+
+
+def test_step_two_offers_any_therapist_and_those_who_offer_the_service(client, massage):
+    page = client.get(start_url(patient="new", service="deep-tissue")).content.decode()
+    assert "Any available therapist" in page
+    assert "Dana Whitfield" in page
+    assert "Marcus Oyelaran" in page
+
+
+def test_a_therapist_not_taking_new_patients_is_shown_but_not_offered_to_new_patients(
+    client, massage, marcus
+):
+    marcus.accepting_new_patients = False
+    marcus.save()
+    page = client.get(start_url(patient="new", service="deep-tissue")).content.decode()
+    assert "Not taking new patients at the moment." in page
+    assert "therapist=marcus-oyelaran" not in page
+
+
+def test_entry_from_a_therapist_page_offers_that_therapists_services(client, massage, dana):
+    ServiceFactory(name="Hot stone", slug="hot-stone")
+    page = client.get(start_url(therapist="dana-whitfield")).content.decode()
+    assert "Services Dana Whitfield offers" in page
+    assert "Deep tissue massage" in page
+    assert "Hot stone" not in page
+
+
+def test_step_three_shows_days_and_times_in_clinic_time(client, massage, monday, booking_clinic):
+    response = client.get(
+        start_url(patient="new", service="deep-tissue", therapist="any", date=monday.isoformat())
+    )
+    page = response.content.decode()
+    assert "Times are in clinic time (America/Toronto)." in page
+    assert re.search(r"9:00 AM E[SD]T", page)
+    assert f"Times on {monday:%A, %B} {monday.day}" in page
+    assert len(details_links(response)) > 10
+
+
+def test_the_whole_request_through_review_to_the_confirmation(
+    client, chosen_time, dana, monday, booking_clinic
+):
+    assert chosen_time.status_code == 200
+    assert "Your details" in chosen_time.content.decode()
+    data = {**hidden_choices(chosen_time), **DETAILS}
+    review = client.post(reverse("booking:details"), {**data, "action": "review"})
+    page = review.content.decode()
+    assert "Check and send your request" in page
+    assert "+14165550101" in page  # normalized
+    assert "Before your visit, please check with your doctor" in page
+    assert "taking blood-thinning medication" in page
+    assert not Appointment.objects.exists()
+    # The review page carries everything forward in hidden fields.
+    forwarded = {
+        attrs["name"]: attrs.get("value", "")
+        for tag, attrs in tags(page, "input")
+        if attrs.get("type") == "hidden"
+    }
+    assert forwarded["reason"] == "Sore lower back"
+    done = client.post(reverse("booking:details"), {**forwarded, "action": "submit"})
+    appointment = Appointment.objects.get()
+    assert done.status_code == 302
+    assert done["Location"] == appointment.get_absolute_url()
+    assert appointment.patient_name == "Avery Chen"
+    assert appointment.patient_phone == "+14165550101"
+    assert appointment.therapist == dana
+    assert appointment.start == at(monday, "10:00", booking_clinic.zone)
+    assert appointment.needs_review
+    confirmation = client.get(done["Location"]).content.decode()
+    assert appointment.reference in confirmation
+    assert "Your request is in" in confirmation
+    assert "10:00 AM" in confirmation
+    assert "America/Toronto" in confirmation
+    assert "We are holding this time for you" in confirmation
+    # No health detail shows on the patient's page.
+    assert "Sore lower back" not in confirmation
+    assert "blood" not in confirmation
+
+
+def test_field_errors_are_shown_next_to_each_field_and_what_was_typed_is_kept(client, chosen_time):
+    data = {
+        **hidden_choices(chosen_time),
+        "name": "Avery",
+        "email": "not-an-email",
+        "phone": "12",
+        "reason": "Neck",
+        "action": "review",
+    }
+    response = client.post(reverse("booking:details"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a valid email address." in page
+    assert (
+        "This phone number does not look complete" in page
+        or "Enter a phone number we can call" in page
+    )
+    assert "Please agree to the privacy notice" in page
+    assert 'value="not-an-email"' in page
+    assert 'value="Avery"' in page
+    assert "Neck</textarea>" in page
+    email_input = next(attrs for tag, attrs in tags(page, "input") if attrs.get("name") == "email")
+    assert email_input["aria-invalid"] == "true"
+    assert "id_email_error" in email_input["aria-describedby"]
+
+
+def test_a_time_taken_meanwhile_offers_fresh_times_and_keeps_the_details(
+    client, chosen_time, dana, monday, booking_clinic, patient
+):
+    data = {**hidden_choices(chosen_time), **DETAILS}
+    services.request_appointment(
+        service=dana.services.get(),
+        therapist=dana,
+        start=at(monday, "10:00", booking_clinic.zone),
+        patient=patient,
+    )
+    response = client.post(reverse("booking:details"), {**data, "action": "submit"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "That time was just taken." in page
+    assert 'value="avery@example.com"' in page
+    fresh = [
+        attrs["value"]
+        for tag, attrs in tags(page, "input")
+        if attrs.get("name") == "start" and attrs.get("type") == "radio"
+    ]
+    assert fresh
+    assert (
+        at(monday, "10:00", booking_clinic.zone).astimezone(datetime.UTC).isoformat() not in fresh
+    )
+    # Choosing a fresh time and sending again succeeds.
+    again = client.post(
+        reverse("booking:details"), {**data, "start": fresh[-1], "action": "submit"}
+    )
+    assert again.status_code == 302
+    assert Appointment.objects.count() == 2
+
+
+def test_details_without_a_chosen_time_go_back_to_the_steps(client, massage):
+    response = client.get(reverse("booking:details") + "?patient=new&service=deep-tissue")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("booking:start"))
+
+
+def test_nothing_about_health_travels_in_a_url(client, chosen_time):
+    data = {**hidden_choices(chosen_time), **DETAILS, "action": "submit"}
+    done = client.post(reverse("booking:details"), data)
+    for url in [done["Location"], *details_links(chosen_time)]:
+        assert "Sore" not in url
+        assert "pregnan" not in url
+
+
+# --- The patient's link ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def booked(massage, dana, monday, booking_clinic, patient):
+    return services.request_appointment(
+        service=massage,
+        therapist=dana,
+        start=at(monday, "10:00", booking_clinic.zone),
+        patient=patient,
+    )
+
+
+def test_opening_the_link_shows_the_appointment_and_changes_nothing(client, booked):
+    before = Appointment.objects.get().updated_at
+    page = client.get(booked.get_absolute_url()).content.decode()
+    assert "Status: <strong>Requested</strong>" in page
+    assert "Cancel this appointment" in page
+    assert reverse("booking:calendar", args=[booked.access_token]) in page
+    assert Appointment.objects.get().updated_at == before
+    assert Appointment.objects.get().status == "requested"
+
+
+def test_cancelling_takes_a_post_and_frees_the_time(client, booked):
+    assert client.get(reverse("booking:cancel", args=[booked.access_token])).status_code == 405
+    response = client.post(reverse("booking:cancel", args=[booked.access_token]))
+    assert response.status_code == 302
+    booked.refresh_from_db()
+    assert booked.status == "cancelled"
+    assert "Your appointment is cancelled" in client.get(response["Location"]).content.decode()
+
+
+def test_too_late_to_cancel_online_says_to_call(client, booked, booking_clinic):
+    booking_clinic.cancellation_notice_hours = 24 * 30
+    booking_clinic.save()
+    page = client.get(booked.get_absolute_url()).content.decode()
+    assert "It is too late to cancel online." in page
+    assert "+1 416-555-0100" in page
+    response = client.post(reverse("booking:cancel", args=[booked.access_token]), follow=True)
+    assert "too late to cancel online" in response.content.decode()
+    booked.refresh_from_db()
+    assert booked.status == "requested"
+
+
+def test_the_calendar_download_is_generic_and_in_clinic_time(client, booked):
+    response = client.get(reverse("booking:calendar", args=[booked.access_token]))
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert "SUMMARY:Appointment at Test Clinic" in body
+    assert "DTSTART;TZID=America/Toronto:" in body
+    assert "Sore" not in body
+
+
+@pytest.mark.parametrize("token", ["nope", "x" * 43])
+def test_tampered_or_unknown_links_are_not_found(client, booked, token):
+    assert client.get(reverse("booking:manage", args=[token])).status_code == 404
+    assert client.post(reverse("booking:cancel", args=[token])).status_code == 404
+
+
+def test_a_link_for_another_appointment_shows_only_that_one(
+    client, booked, massage, marcus, monday, booking_clinic, patient
+):
+    other = services.request_appointment(
+        service=massage,
+        therapist=marcus,
+        start=at(monday, "11:00", booking_clinic.zone),
+        patient=patient,
+    )
+    page = client.get(other.get_absolute_url()).content.decode()
+    assert other.reference in page
+    assert booked.reference not in page
+
+
+def test_old_links_expire_and_say_to_call(client, booked):
+    later = booked.end + datetime.timedelta(days=61)
+    with mock.patch("booking.views.timezone.now", return_value=later):
+        response = client.get(booked.get_absolute_url())
+    assert response.status_code == 410
+    assert "This link has expired" in response.content.decode()
+
+
+def test_the_time_step_does_not_grow_in_queries_with_more_appointments(
+    client, massage, dana, marcus, monday, booking_clinic, patient
+):
+    url = start_url(patient="new", service="deep-tissue", therapist="any", date=monday.isoformat())
+    client.get(url)
+    counts = []
+    for extra in (0, 6):
+        for hour in range(extra):
+            start = at(
+                monday + datetime.timedelta(days=hour % 3),
+                f"{9 + hour // 3 * 2:02}:00",
+                booking_clinic.zone,
+            )
+            services.request_appointment(
+                service=massage, therapist=None, start=start, patient=patient
+            )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert counts[0] <= 10
