@@ -190,7 +190,7 @@ class AppointmentAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view(require_POST(self.transition_view))
         return [
-            path("<int:pk>/<str:name>/", view, name="booking_appointment_transition"),
+            path("<int:pk>/transition/<str:name>/", view, name="booking_appointment_transition"),
             *super().get_urls(),
         ]
 

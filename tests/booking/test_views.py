@@ -181,10 +181,7 @@ def test_field_errors_are_shown_next_to_each_field_and_what_was_typed_is_kept(cl
     page = response.content.decode()
     assert response.status_code == 200
     assert "Enter a valid email address." in page
-    assert (
-        "This phone number does not look complete" in page
-        or "Enter a phone number we can call" in page
-    )
+    assert "This phone number does not look complete" in page
     assert "Please agree to the privacy notice" in page
     assert 'value="not-an-email"' in page
     assert 'value="Avery"' in page

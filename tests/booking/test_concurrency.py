@@ -1,0 +1,105 @@
+"""Many patients asking for the same time at the same moment: exactly one gets it."""
+
+import datetime
+import threading
+import time
+
+import pytest
+from django.db import IntegrityError, close_old_connections, connection, connections, transaction
+
+from booking import services
+from booking.models import Appointment
+from tests.booking.conftest import at
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CONTENDERS = 12
+
+
+def race(target, contenders=CONTENDERS):
+    """Run `target` in many threads released together; return each one's outcome."""
+    barrier = threading.Barrier(contenders)
+    outcomes = [None] * contenders
+
+    def run(index):
+        close_old_connections()
+        try:
+            barrier.wait()
+            outcomes[index] = target(index)
+        except Exception as error:
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(contenders)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes, time.perf_counter() - started
+
+
+def test_concurrent_requests_for_one_slot_give_exactly_one_appointment(
+    massage, dana, monday, booking_clinic, patient
+):
+    start = at(monday, "10:00", booking_clinic.zone)
+
+    def ask(index):
+        patient.name = f"Patient {index}"
+        return services.request_appointment(
+            service=massage, therapist=dana, start=start, patient=patient
+        )
+
+    outcomes, seconds = race(ask)
+    winners = [o for o in outcomes if isinstance(o, Appointment)]
+    refused = [o for o in outcomes if isinstance(o, services.SlotUnavailable)]
+    print(
+        f"\n{connection.vendor}: {CONTENDERS} concurrent requests, {len(winners)} booked, {len(refused)} refused, {seconds:.2f}s"
+    )
+    assert len(winners) == 1
+    assert len(refused) == CONTENDERS - 1, [
+        o for o in outcomes if not isinstance(o, (Appointment, services.SlotUnavailable))
+    ]
+    assert Appointment.objects.active().count() == 1
+    assert str(refused[0]) == "That time was just taken. Please choose another time."
+
+
+def test_concurrent_requests_for_overlapping_times_never_overlap(
+    massage, dana, monday, booking_clinic, patient
+):
+    """Starts 15 minutes apart all overlap one another's hold: still only one may win."""
+    base = at(monday, "13:00", booking_clinic.zone)
+
+    def ask(index):
+        start = base + datetime.timedelta(minutes=15 * (index % 4))
+        return services.request_appointment(
+            service=massage, therapist=dana, start=start, patient=patient
+        )
+
+    outcomes, _ = race(ask, contenders=8)
+    assert sum(isinstance(o, Appointment) for o in outcomes) == 1
+    assert all(isinstance(o, (Appointment, services.SlotUnavailable)) for o in outcomes)
+
+
+@pytest.mark.postgres
+def test_postgresql_itself_refuses_overlapping_active_appointments(
+    massage, dana, monday, booking_clinic
+):
+    start = at(monday, "10:00", booking_clinic.zone)
+
+    def insert(begin, status="requested"):
+        end = begin + datetime.timedelta(minutes=60)
+        return Appointment.objects.create(
+            service=massage, therapist=dana, start=begin, end=end, hold_until=end + datetime.timedelta(minutes=15),
+            status=status, patient_name="P", patient_email="p@example.com", patient_phone="+14165550100",
+        )  # fmt: skip
+
+    insert(start)
+    with (
+        pytest.raises(IntegrityError, match="appointment_no_overlapping_holds"),
+        transaction.atomic(),
+    ):
+        insert(start + datetime.timedelta(minutes=70))  # inside the first one's buffer
+    insert(start + datetime.timedelta(minutes=75))  # right after the buffer: fine
+    insert(start, status="cancelled")  # inactive appointments hold nothing
