@@ -20,10 +20,21 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["/", "/therapists/", "/therapists/dana-whitfield/", "/services/", "/about/", "/healthz"]
+PAGES = [
+    "/",
+    "/therapists/",
+    "/therapists/dana-whitfield/",
+    "/services/",
+    "/articles/",
+    "/articles/does-massage-help-low-back-pain/",
+    "/book/?patient=new&service=initial-assessment-and-treatment&therapist=any",
+    "/healthz",
+]
 GROW = """
-from clinic.models import Service, Therapist
-from django.utils.text import slugify
+import datetime
+from booking import availability, services
+from clinic.models import Clinic, Service, Therapist
+from django.utils import timezone
 dana = Therapist.objects.get(slug="dana-whitfield")
 for n in range({count}):
     t = Therapist.objects.create(name=f"Bench Therapist {{n}}", slug=f"bench-therapist-{{n}}",
@@ -32,6 +43,24 @@ for n in range({count}):
     s = Service.objects.create(name=f"Bench Service {{n}}", slug=f"bench-service-{{n}}",
         summary="Bench data.", duration_minutes=60, price=100)
     s.therapists.set([t, dana])
+# Fill the coming two weeks with requests, so the booking page has appointments to work around.
+service = Service.objects.get(slug="initial-assessment-and-treatment")
+today = timezone.localdate()
+slots = availability.free_slots(clinic=Clinic.objects.current(), service=service,
+    therapists=list(service.therapists.active()), start_date=today,
+    end_date=today + datetime.timedelta(days=13))
+patient = services.PatientDetails(name="Bench", email="bench@example.com",
+    phone="+14165550100", is_new_patient=True, consented=True)
+made = 0
+for slot in slots[::2]:
+    try:
+        services.request_appointment(service=service, therapist=Therapist.objects.get(pk=slot.therapist_id),
+            start=slot.start, patient=patient)
+        made += 1
+    except services.SlotUnavailable:
+        pass
+    if made >= {count}:
+        break
 """
 
 
@@ -117,18 +146,20 @@ def main():
                 results[(label, page)] = wrk(base + page, args.seconds, args.connections)
         grown = f"+{args.grow}"
         print(
-            f"\n{'page':<30}{'req/s demo':>12}{'req/s ' + grown:>14}{'ratio':>8}{'p99 demo':>10}{'p99 ' + grown:>10}"
+            f"\n{'page':<46}{'req/s demo':>12}{'req/s ' + grown:>14}{'ratio':>8}{'p99 demo':>10}{'p99 ' + grown:>10}"
         )
         for page in PAGES:
             small, large = results[("demo", page)], results[(grown, page)]
             errors = small[2] + large[2]
             print(
-                f"{page:<30}{small[0]:>12.0f}{large[0]:>14.0f}{large[0] / small[0]:>8.2f}"
+                f"{page:<46}{small[0]:>12.0f}{large[0]:>14.0f}{large[0] / small[0]:>8.2f}"
                 f"{small[1]:>10}{large[1]:>10}" + (f"  ({errors} errors)" if errors else "")
             )
         print(
-            "\nList pages show every therapist or service, so their pages grow with the data;"
-            " the query count per page stays fixed (see tests/clinic/test_queries.py)."
+            f"\nThe grown data adds {args.grow} therapists, {args.grow} services and up to"
+            f" {args.grow} appointment requests. List pages show every therapist or service, so"
+            " their HTML grows with the data; the query count per page stays fixed (see the"
+            " test_queries modules)."
         )
     finally:
         server.terminate()

@@ -168,6 +168,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
+        # One handler for Django's own messages (its default one would print them twice).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Request lines carry only paths, and no path of ours carries health details.
         "django.request": {"level": "WARNING"},
     },

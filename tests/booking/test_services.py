@@ -1,7 +1,10 @@
 import datetime
+import io
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
 
 from booking import services
 from booking.models import Appointment, AppointmentEvent
@@ -195,3 +198,14 @@ def test_moving_an_appointment_onto_another_is_refused(massage, dana, ten, patie
     services.reschedule_appointment(appointment=second, by=staff)
     assert second.events.last().action == "rescheduled"
     assert first.pk != second.pk
+
+
+def test_the_expire_requests_command_expires_stale_requests(massage, dana, ten, patient):
+    stale = request(massage, dana, ten, patient)
+    Appointment.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
+    output = io.StringIO()
+    call_command("expire_requests", stdout=output)
+    stale.refresh_from_db()
+    assert stale.status == "expired"
+    assert f"Expired {stale.reference}" in output.getvalue()
+    assert "Avery" not in output.getvalue()

@@ -1,0 +1,152 @@
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from booking.models import Appointment
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo", password="browser-pass-1")
+    Appointment.objects.all().delete()  # a clean calendar for the journeys
+    mail.outbox.clear()
+
+
+def tab_to(page, locator, limit=80):
+    """Press Tab until `locator` has focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+    pytest.fail(f"Never reached {locator} with the Tab key")
+
+
+def test_a_patient_on_a_phone_requests_an_appointment_with_the_keyboard_alone(phone_page, demo):
+    page = phone_page
+    page.goto("/book/")
+    assert_accessible(page)
+
+    tab_to(page, page.get_by_label("No, this is my first visit"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_label("Initial assessment and treatment"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Next: choose a therapist"))
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"service=initial-assessment"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a therapist")
+    assert_accessible(page)
+    tab_to(page, page.get_by_role("link", name="Any available therapist"))
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"therapist=any"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a day and time")
+    assert_accessible(page)
+    first_time = page.locator(".time-choice").first
+    chosen_label = first_time.inner_text()
+    tab_to(page, first_time, limit=120)
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"/book/details/"))
+    assert_accessible(page)
+    tab_to(page, page.get_by_label("Your full name"))
+    page.keyboard.type("Avery Chen")
+    page.keyboard.press("Tab")
+    page.keyboard.type("avery@example.com")
+    page.keyboard.press("Tab")
+    page.keyboard.type("416 555 0101")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Stiff lower back")
+    tab_to(page, page.get_by_label("Pregnant"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("checkbox", name=re.compile("I agree")))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Next: review"))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check and send your request")
+    assert_accessible(page)
+    expect(page.get_by_text("+14165550101")).to_be_visible()
+    tab_to(page, page.get_by_role("button", name="Send my request"))
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"/book/appointment/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your appointment")
+    expect(page.get_by_text("Your request is in")).to_be_visible()
+    assert_accessible(page)
+    appointment = Appointment.objects.get()
+    expect(page.locator(".reference")).to_have_text(appointment.reference)
+    assert chosen_label.split()[0] in page.locator(".request-summary").inner_text()
+    assert appointment.status == "requested"
+    assert appointment.needs_review
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    page.watch.assert_clean()
+
+
+def test_errors_are_announced_next_to_their_fields_on_a_phone(phone_page, demo):
+    page = phone_page
+    page.goto("/book/?patient=new&service=initial-assessment-and-treatment&therapist=any")
+    page.locator(".time-choice").first.click()
+    page.get_by_label("Your full name").fill("Avery")
+    page.get_by_label("Email").fill("avery@")
+    page.get_by_label("Phone").fill("12")
+    page.get_by_role("button", name="Next: review").click()
+    expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value("avery@")
+    expect(page.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Your full name")).to_have_value("Avery")
+    assert_accessible(page)
+
+
+def test_staff_sign_in_and_confirm_then_the_patient_cancels_from_the_link(
+    desktop_page, demo, live_server
+):
+    page = desktop_page
+    # A request arrives through the public form.
+    page.goto("/book/?patient=returning&service=deep-tissue-massage&therapist=dana-whitfield")
+    page.locator(".time-choice").first.click()
+    page.get_by_label("Your full name").fill("Sam Patel")
+    page.get_by_label("Email").fill("sam@example.com")
+    page.get_by_label("Phone").fill("416-555-0103")
+    page.get_by_role("checkbox", name=re.compile("I agree")).check()
+    page.get_by_role("button", name="Next: review").click()
+    page.get_by_role("button", name="Send my request").click()
+    page.wait_for_url(re.compile(r"/book/appointment/"))
+    appointment = Appointment.objects.get()
+
+    # The front desk signs in and confirms it.
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("frontdesk")
+    page.get_by_label("Password").fill("browser-pass-1")
+    page.get_by_role("button", name="Log in").click()
+    page.goto("/admin/booking/appointment/")
+    row = page.get_by_role("row").filter(has_text=appointment.reference)
+    row.get_by_role("link").first.click()
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("confirm done")
+    appointment.refresh_from_db()
+    assert appointment.status == "confirmed"
+
+    # The patient opens the link from the confirmation email and cancels.
+    confirmation = next(m for m in mail.outbox if m.subject.endswith("is confirmed"))
+    link = re.search(r"http://testserver(/book/appointment/[\w-]+/)", confirmation.body).group(1)
+    page.context.clear_cookies()
+    page.goto(link)
+    expect(page.get_by_text("Status: Confirmed")).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Add to my calendar (.ics)").click()
+    assert download.value.suggested_filename == "appointment.ics"
+    page.get_by_role("button", name="Cancel this appointment").click()
+    expect(page.get_by_text("Your appointment is cancelled")).to_be_visible()
+    expect(page.get_by_text("Status: Cancelled")).to_be_visible()
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+    assert appointment.events.last().by_patient
