@@ -1,4 +1,3 @@
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,6 +12,7 @@ from articles.content import (
     render_body,
     sanitize,
 )
+from tests.html import tags
 
 HOSTILE = [
     '<script>alert("x")</script>',
@@ -34,21 +34,8 @@ HOSTILE = [
 ]
 
 
-class _Audit(HTMLParser):
-    """Collect every tag and attribute that survived sanitizing."""
-
-    def __init__(self):
-        super().__init__()
-        self.found = []
-
-    def handle_starttag(self, tag, attrs):
-        self.found.append((tag, dict(attrs)))
-
-
 def assert_safe(html):
-    audit = _Audit()
-    audit.feed(html)
-    for tag, attrs in audit.found:
+    for tag, attrs in tags(html):
         assert tag in ALLOWED_TAGS, tag
         for name, value in attrs.items():
             # The sanitizer itself adds rel="noopener noreferrer" to every link.
