@@ -27,7 +27,7 @@ PAGES = [
     "/services/",
     "/articles/",
     "/articles/does-massage-help-low-back-pain/",
-    "/book/?patient=new&service=initial-assessment-and-treatment&therapist=any",
+    "/book/?patient=new&service=1&therapist=any",  # the demo's first service: initial assessment
     "/healthz",
 ]
 GROW = """

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
@@ -234,8 +235,11 @@ class AppointmentAdmin(admin.ModelAdmin):
 
 
 def allowed_transitions(appointment):
+    """The buttons worth showing now; the services enforce the same rules."""
+    started = timezone.now() >= appointment.start
     status = Appointment.Status
-    return {
-        status.REQUESTED: {"confirm", "decline", "cancel"},
-        status.CONFIRMED: {"cancel", "complete", "no_show"},
-    }.get(appointment.status, set())
+    if appointment.status == status.REQUESTED:
+        return {"decline", "cancel"} if started else {"confirm", "decline", "cancel"}
+    if appointment.status == status.CONFIRMED:
+        return {"complete", "no_show"} if started else {"cancel"}
+    return set()

@@ -24,7 +24,10 @@ def appointment_ics(appointment, *, clinic, manage_url):
         f"To see or cancel this appointment: {manage_url}",
     )
     event.add("url", manage_url)
-    event.add("status", "CONFIRMED")
+    # A request is only pencilled in until the clinic confirms it.
+    event.add("status", "CONFIRMED" if appointment.status == "confirmed" else "TENTATIVE")
+    # Each move bumps the sequence, so calendar apps replace the old time instead of ignoring it.
+    event.add("sequence", appointment.events.filter(action="rescheduled").count())
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -2,7 +2,8 @@
 
 The request flow keeps its state in the URL (GET) or hidden fields (POST): no session is needed,
 the back button works, and every step is re-checked on the server. No health detail is ever part
-of this state.
+of this state, and the service travels as its number, not its name: "prenatal-massage" in an
+access log would say too much about the patient.
 """
 
 import datetime
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from clinic.models import Service, Therapist
@@ -39,7 +41,7 @@ class Choices:
     def params(self, **overrides):
         values = {
             "patient": self.patient,
-            "service": self.service.slug if self.service else "",
+            "service": self.service.pk if self.service else "",
             "therapist": self.therapist_param,
             "date": self.day.isoformat() if self.day else "",
             "start": self.start.isoformat() if self.start else "",
@@ -72,24 +74,44 @@ class Choices:
         return list(offering)
 
 
+# Anything further than this from today is not a time anyone can book (and may not even be a
+# date Python can do arithmetic on).
+FARTHEST = datetime.timedelta(days=2 * 366)
+
+
+def _value(data, key):
+    """A submitted value, or "" when absent or unusable (databases refuse NUL characters)."""
+    value = data.get(key, "")
+    return "" if "\x00" in value else value
+
+
+def _within_reach(moment, now):
+    return now - FARTHEST < moment < now + FARTHEST
+
+
 def read_choices(data):
-    """Choices from a QueryDict; anything unknown or inactive is simply not chosen."""
-    choices = Choices(
-        patient=data.get("patient") if data.get("patient") in ("new", "returning") else ""
+    """Choices from a QueryDict; anything unknown, inactive or out of reach is not chosen."""
+    now = timezone.now()
+    patient = _value(data, "patient")
+    choices = Choices(patient=patient if patient in ("new", "returning") else "")
+    service = _value(data, "service")
+    choices.service = (
+        Service.objects.active().filter(pk=service).first() if service.isdigit() else None
     )
-    choices.service = Service.objects.active().filter(slug=data.get("service", "")).first()
-    therapist = data.get("therapist", "")
+    therapist = _value(data, "therapist")
     if therapist == ANY:
         choices.any_therapist = True
     elif therapist:
         choices.therapist = Therapist.objects.active().filter(slug=therapist).first()
     try:
-        choices.day = parse_date(data.get("date", ""))
+        day = parse_date(_value(data, "date"))
     except ValueError:
-        choices.day = None
+        day = None
+    choices.day = day if day and abs(day - now.date()) < FARTHEST else None
     try:
-        start = parse_datetime(data.get("start", ""))
+        start = parse_datetime(_value(data, "start"))
     except ValueError:
         start = None
-    choices.start = start if start and start.tzinfo else None
+    if start and start.tzinfo and _within_reach(start, now):
+        choices.start = start.astimezone(datetime.UTC)
     return choices

@@ -33,6 +33,7 @@ class PatientDetailsForm(forms.Form):
     )
     email = forms.EmailField(
         label="Email",
+        max_length=254,
         help_text="We send your confirmation here.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -19,6 +19,7 @@ EMAILS = {
     "request_received": {"to": "patient", "ics": False},
     "new_request": {"to": "clinic", "ics": False},
     "confirmed": {"to": "patient", "ics": True},
+    "moved": {"to": "patient", "ics": True},
     "declined": {"to": "patient", "ics": False},
     "cancelled": {"to": "patient", "ics": False},
     "expired": {"to": "patient", "ics": False},

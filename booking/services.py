@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from booking import availability
@@ -43,6 +44,8 @@ class PatientDetails:
 
 
 def _hold_times(service, start):
+    # In UTC: adding minutes to a clinic-zone time would add wall-clock time across a clock change.
+    start = start.astimezone(datetime.UTC)
     end = start + datetime.timedelta(minutes=service.duration_minutes)
     return end, end + datetime.timedelta(minutes=service.buffer_minutes)
 
@@ -91,7 +94,13 @@ def request_appointment(
         raise BookingError(f"{service.name} is for returning patients.")
     now = now or timezone.now()
     clinic = Clinic.objects.current()
-    candidates = [therapist] if therapist else list(service.therapists.active())
+    if therapist:
+        candidates = [therapist]
+    else:
+        offering = service.therapists.active()
+        if patient.is_new_patient:
+            offering = offering.filter(accepting_new_patients=True)
+        candidates = list(offering)
     # SQLite: the IMMEDIATE transaction holds the write lock from this first read on, so no
     # other request can book in between. PostgreSQL: the exclusion constraint refuses a loser.
     with transaction.atomic():
@@ -154,19 +163,34 @@ def reschedule_appointment(*, appointment: Appointment, by) -> Appointment:
             raise SlotUnavailable("This therapist is already booked at that time.")
         _insert(appointment)
         _record(appointment, AppointmentEvent.Action.RESCHEDULED, actor=by)
-        if appointment.status == Appointment.Status.CONFIRMED:
-            notify_after_commit(appointment, "confirmed")
+        if appointment.is_active:
+            notify_after_commit(appointment, "moved")
     return appointment
 
 
-def _transition(appointment, *, allowed, to, action, actor=None, by_patient=False, note=""):
-    """Change status under a row lock, so two staff clicking at once cannot both act."""
+def _transition(
+    appointment, *, allowed, to, action, actor=None, by_patient=False, note="", when=None
+):
+    """Change status under a row lock, so two staff clicking at once cannot both act.
+
+    `when` is "before" or "after" the visit's start, for changes that only make sense then.
+    """
     with transaction.atomic():
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        verb = dict(AppointmentEvent.Action.choices)[action].lower()
         if current.status not in allowed:
             raise InvalidTransition(
                 f"Appointment {current.reference} is {current.get_status_display().lower()}; "
-                f"it cannot be {dict(AppointmentEvent.Action.choices)[action].lower()}."
+                f"it cannot be {verb}."
+            )
+        started = timezone.now() >= current.start
+        if when == "before" and started:
+            raise InvalidTransition(
+                f"Appointment {current.reference} has started; it cannot be {verb}."
+            )
+        if when == "after" and not started:
+            raise InvalidTransition(
+                f"Appointment {current.reference} has not started yet; it cannot be {verb}."
             )
         current.status = to
         if note:
@@ -184,6 +208,7 @@ def confirm_appointment(*, appointment, by):
         to=Appointment.Status.CONFIRMED,
         action=AppointmentEvent.Action.CONFIRMED,
         actor=by,
+        when="before",
     )
     notify_after_commit(appointment, "confirmed")
     return appointment
@@ -204,10 +229,14 @@ def decline_appointment(*, appointment, by, message=""):
 
 
 def patient_can_cancel(appointment, now=None):
-    clinic = Clinic.objects.current()
+    """A request may be withdrawn until the visit; a confirmed visit until the clinic's notice."""
     now = now or timezone.now()
-    deadline = appointment.start - datetime.timedelta(hours=clinic.cancellation_notice_hours)
-    return appointment.is_active and now < deadline
+    if appointment.status == Appointment.Status.REQUESTED:
+        return now < appointment.start
+    if appointment.status != Appointment.Status.CONFIRMED:
+        return False
+    clinic = Clinic.objects.current()
+    return now < appointment.start - datetime.timedelta(hours=clinic.cancellation_notice_hours)
 
 
 def cancel_appointment(*, appointment, by=None, message="", now=None):
@@ -237,6 +266,7 @@ def mark_completed(*, appointment, by):
         to=Appointment.Status.COMPLETED,
         action=AppointmentEvent.Action.COMPLETED,
         actor=by,
+        when="after",
     )
 
 
@@ -247,15 +277,21 @@ def mark_no_show(*, appointment, by):
         to=Appointment.Status.NO_SHOW,
         action=AppointmentEvent.Action.NO_SHOW,
         actor=by,
+        when="after",
     )
 
 
 def expire_stale_requests(*, now=None):
-    """Requests staff did not answer in time expire: the time is released, the patient told."""
+    """Requests staff did not answer in time expire: the time is released, the patient told.
+
+    "In time" is the clinic's request expiry, or the visit itself if that comes first.
+    """
     now = now or timezone.now()
     clinic = Clinic.objects.current()
     cutoff = now - datetime.timedelta(hours=clinic.request_expiry_hours)
-    stale = Appointment.objects.filter(status=Appointment.Status.REQUESTED, created_at__lt=cutoff)
+    stale = Appointment.objects.filter(status=Appointment.Status.REQUESTED).filter(
+        Q(created_at__lt=cutoff) | Q(start__lte=now)
+    )
     expired = []
     for appointment in stale:
         try:

@@ -1,7 +1,7 @@
 import datetime
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -101,10 +101,12 @@ class RequestStartView(View):
     def time_step(self, request, choices):
         clinic = request.clinic
         today = timezone.localdate()
+        horizon = today + datetime.timedelta(days=clinic.booking_horizon_days)
         try:
-            first_day = max(datetime.date.fromisoformat(request.GET.get("from", "")), today)
+            requested_day = datetime.date.fromisoformat(request.GET.get("from", ""))
         except ValueError:
-            first_day = today
+            requested_day = today
+        first_day = min(max(requested_day, today), horizon)
         last_day = first_day + datetime.timedelta(days=DAYS_SHOWN - 1)
         slots = _free_slots(clinic, choices, first_day, last_day)
         by_day = availability.free_times_by_day(slots, clinic.zone)
@@ -228,6 +230,8 @@ class RequestDetailsView(View):
 
 def _appointment_for(token):
     """The appointment behind a patient's link. Unknown or tampered tokens are simply not found."""
+    if "\x00" in token:
+        raise Http404
     return get_object_or_404(
         Appointment.objects.select_related("service", "therapist"), access_token=token
     )

@@ -131,6 +131,11 @@ def test_patients_may_cancel_until_the_notice_period_and_staff_at_any_time(
 ):
     appointment = request(massage, dana, ten, patient)
     late = ten - datetime.timedelta(hours=23)
+    # A request not yet confirmed can be withdrawn until the visit...
+    assert services.patient_can_cancel(appointment, now=late)
+    # ...but once confirmed, the clinic's cancellation notice applies.
+    services.confirm_appointment(appointment=appointment, by=staff)
+    appointment.refresh_from_db()
     assert services.patient_can_cancel(appointment, now=late) is False
     with pytest.raises(services.CancellationTooLate, match="call the clinic"):
         services.cancel_appointment(appointment=appointment, now=late)
@@ -209,3 +214,70 @@ def test_the_expire_requests_command_expires_stale_requests(massage, dana, ten, 
     assert stale.status == "expired"
     assert f"Expired {stale.reference}" in output.getvalue()
     assert "Avery" not in output.getvalue()
+
+
+def test_any_therapist_never_gives_a_new_patient_someone_not_taking_new_patients(
+    massage, dana, marcus, ten, patient
+):
+    first_by_id = min([dana, marcus], key=lambda t: t.pk)
+    first_by_id.accepting_new_patients = False
+    first_by_id.save()
+    appointment = request(massage, None, ten, patient)
+    assert appointment.therapist != first_by_id
+
+
+def test_a_visit_is_marked_completed_or_no_show_only_once_it_has_started(
+    massage, dana, ten, patient, staff
+):
+    appointment = request(massage, dana, ten, patient)
+    services.confirm_appointment(appointment=appointment, by=staff)
+    with pytest.raises(services.InvalidTransition, match="has not started yet"):
+        services.mark_completed(appointment=appointment, by=staff)
+    with pytest.raises(services.InvalidTransition, match="has not started yet"):
+        services.mark_no_show(appointment=appointment, by=staff)
+    Appointment.objects.filter(pk=appointment.pk).update(
+        start=timezone.now() - datetime.timedelta(hours=2),
+        end=timezone.now() - datetime.timedelta(hours=1),
+        hold_until=timezone.now() - datetime.timedelta(minutes=45),
+    )
+    assert services.mark_completed(appointment=appointment, by=staff).status == "completed"
+
+
+def test_a_request_whose_visit_has_passed_expires_and_cannot_be_confirmed(
+    massage, dana, ten, patient, staff
+):
+    appointment = request(massage, dana, ten, patient)
+    past = timezone.now() - datetime.timedelta(hours=1)
+    Appointment.objects.filter(pk=appointment.pk).update(
+        start=past,
+        end=past + datetime.timedelta(minutes=60),
+        hold_until=past + datetime.timedelta(minutes=75),
+    )
+    with pytest.raises(services.InvalidTransition, match="has started"):
+        services.confirm_appointment(appointment=appointment, by=staff)
+    assert [a.pk for a in services.expire_stale_requests()] == [appointment.pk]
+
+
+def test_moving_across_a_clock_change_keeps_the_real_length(
+    massage, dana, staff, booking_clinic, patient
+):
+    """Staff enter times in clinic time; the visit still lasts 60 real minutes over the change."""
+    zone = booking_clinic.zone
+    night = datetime.datetime(2027, 11, 7, 1, 30, tzinfo=zone)  # clocks go back at 02:00
+    appointment = request(massage, dana, at(datetime.date(2026, 12, 7), "10:00", zone), patient)
+    appointment.start = night
+    services.reschedule_appointment(appointment=appointment, by=staff)
+    appointment.refresh_from_db()
+    assert appointment.end - appointment.start == datetime.timedelta(minutes=60)
+    assert appointment.hold_until - appointment.end == datetime.timedelta(minutes=15)
+
+
+def test_moving_an_appointment_tells_the_patient_the_new_time(massage, dana, ten, patient, staff):
+    appointment = request(massage, dana, ten, patient)
+    mail.outbox.clear()
+    appointment.start = ten + datetime.timedelta(hours=4)
+    services.reschedule_appointment(appointment=appointment, by=staff)
+    message = mail.outbox[0]
+    assert message.subject == "Your appointment at Test Clinic has a new time"
+    assert "2:00 PM" in message.body
+    assert message.attachments[0][0] == "appointment.ics"

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.services import save_article
+from clinic.models import Service
 from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,7 +55,8 @@ def test_a_reader_on_a_phone_searches_reads_follows_the_contents_and_reaches_boo
     expect(page.get_by_role("heading", name="What the research found")).to_be_in_viewport()
 
     page.get_by_role("link", name="Request Initial assessment and treatment").click()
-    page.wait_for_url("**/book/?service=initial-assessment-and-treatment")
+    service = Service.objects.get(slug="initial-assessment-and-treatment")
+    page.wait_for_url(f"**/book/?service={service.pk}")
     assert page.get_by_role("heading", level=1).inner_text() == "Request an appointment"
     page.watch.assert_clean()
 
