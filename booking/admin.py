@@ -108,7 +108,14 @@ class AppointmentAdmin(admin.ModelAdmin):
     ordering = ["start"]
     autocomplete_fields = ["therapist", "service"]
     inlines = [AppointmentEventInline]
-    readonly_fields = ["reference", "status", "screening_answers", "consent_at", "created_at"]
+    readonly_fields = [
+        "reference",
+        "status",
+        "screening_answers",
+        "consent_at",
+        "created_at",
+        "reminder_sent_at",
+    ]
     actions = ["confirm_selected", "decline_selected", "cancel_selected"]
     fieldsets = [
         (None, {"fields": ["reference", "status", "service", "therapist", "start"]}),
@@ -117,7 +124,7 @@ class AppointmentAdmin(admin.ModelAdmin):
             {"fields": ["patient_name", "patient_email", "patient_phone", "is_new_patient"]},
         ),
         ("Health", {"fields": ["reason", "screening_answers"]}),
-        ("Record", {"fields": ["consent_at", "created_at"]}),
+        ("Record", {"fields": ["consent_at", "created_at", "reminder_sent_at"]}),
     ]
 
     def get_queryset(self, request):

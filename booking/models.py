@@ -68,6 +68,7 @@ class Appointment(models.Model):
     )
     consent_at = models.DateTimeField("privacy consent given at", null=True, blank=True)
     message_to_patient = models.TextField(blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -20,6 +20,7 @@ EMAILS = {
     "new_request": {"to": "clinic", "ics": False},
     "confirmed": {"to": "patient", "ics": True},
     "moved": {"to": "patient", "ics": True},
+    "reminder": {"to": "patient", "ics": True},
     "declined": {"to": "patient", "ics": False},
     "cancelled": {"to": "patient", "ics": False},
     "expired": {"to": "patient", "ics": False},

@@ -306,3 +306,32 @@ def expire_stale_requests(*, now=None):
         notify_after_commit(appointment, "expired")
         expired.append(appointment)
     return expired
+
+
+# Reminders go out about a day ahead; a visit booked at shorter notice gets none.
+REMINDER_AHEAD = datetime.timedelta(hours=24)
+REMINDER_LATEST = datetime.timedelta(hours=2)
+
+
+def send_due_reminders(*, now=None):
+    """Queue the day-before reminder for each confirmed visit that is due one, exactly once."""
+    now = now or timezone.now()
+    due = Appointment.objects.filter(
+        status=Appointment.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        start__gt=now + REMINDER_LATEST,
+        start__lte=now + REMINDER_AHEAD,
+    )
+    reminded = []
+    for appointment in due:
+        with transaction.atomic():
+            # Claim it under a row lock, so two overlapping cron runs cannot both send.
+            claimed = (
+                Appointment.objects.select_for_update()
+                .filter(pk=appointment.pk, reminder_sent_at__isnull=True)
+                .update(reminder_sent_at=now)
+            )
+            if claimed:
+                notify_after_commit(appointment, "reminder")
+                reminded.append(appointment)
+    return reminded

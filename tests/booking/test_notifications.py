@@ -43,7 +43,17 @@ def all_text(message):
 
 
 @pytest.mark.parametrize(
-    "kind", ["request_received", "new_request", "confirmed", "declined", "cancelled", "expired"]
+    "kind",
+    [
+        "request_received",
+        "new_request",
+        "confirmed",
+        "moved",
+        "reminder",
+        "declined",
+        "cancelled",
+        "expired",
+    ],
 )
 def test_no_email_carries_health_details(appointment, kind):
     text = all_text(build_email(appointment, kind))

@@ -281,3 +281,37 @@ def test_moving_an_appointment_tells_the_patient_the_new_time(massage, dana, ten
     assert message.subject == "Your appointment at Test Clinic has a new time"
     assert "2:00 PM" in message.body
     assert message.attachments[0][0] == "appointment.ics"
+
+
+def test_day_before_reminders_go_once_to_confirmed_visits_only(
+    massage, dana, marcus, ten, patient, staff
+):
+    confirmed = request(massage, dana, ten, patient)
+    services.confirm_appointment(appointment=confirmed, by=staff)
+    request(massage, marcus, ten, patient)  # still a request: no reminder
+    mail.outbox.clear()
+    too_early = ten - datetime.timedelta(hours=30)
+    assert services.send_due_reminders(now=too_early) == []
+    day_before = ten - datetime.timedelta(hours=20)
+    assert [a.pk for a in services.send_due_reminders(now=day_before)] == [confirmed.pk]
+    assert services.send_due_reminders(now=day_before + datetime.timedelta(minutes=15)) == []
+    assert [m.subject for m in mail.outbox] == ["Reminder: your appointment at Test Clinic"]
+    assert mail.outbox[0].to == ["avery@example.com"]
+
+
+def test_the_send_reminders_command_reports_references_only(
+    massage, dana, patient, staff, booking_clinic
+):
+    tomorrow = timezone.now() + datetime.timedelta(hours=20)
+    start = tomorrow.replace(minute=0, second=0, microsecond=0)
+    appointment = Appointment.objects.create(
+        service=massage, therapist=dana, start=start, end=start + datetime.timedelta(hours=1),
+        hold_until=start + datetime.timedelta(minutes=75), status="confirmed",
+        patient_name="Avery Chen", patient_email="avery@example.com", patient_phone="+14165550101",
+    )  # fmt: skip
+    output = io.StringIO()
+    call_command("send_reminders", stdout=output)
+    assert f"Reminded {appointment.reference}" in output.getvalue()
+    assert "Avery" not in output.getvalue()
+    appointment.refresh_from_db()
+    assert appointment.reminder_sent_at is not None
