@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -11,8 +10,8 @@ from articles.models import Article, ArticleImage, ArticleReference, ArticleSlug
 from articles.services import is_own_article, save_article, user_can_publish
 from articles.widgets import MarkdownEditor
 
-# What only an editor (the publish permission) may set.
-EDITOR_FIELDS = ["status", "published_at", "featured"]
+# What only an editor (the publish permission) may set: publishing, and who reviewed it.
+EDITOR_FIELDS = ["status", "published_at", "featured", "reviewer", "reviewed_on"]
 
 
 @admin.register(Topic)
@@ -57,7 +56,6 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     filter_horizontal = ["topics", "related_services"]
-    autocomplete_fields = ["author_user"]
     inlines = [ArticleReferenceInline, ArticleImageInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
@@ -94,11 +92,7 @@ class ArticleAdmin(admin.ModelAdmin):
         articles = super().get_queryset(request)
         if user_can_publish(request.user):
             return articles
-        therapist = getattr(request.user, "therapist", None)
-        own = Q(author_user=request.user)
-        if therapist is not None:
-            own |= Q(author_therapist=therapist)
-        return articles.filter(own)
+        return articles.written_by(request.user)
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

@@ -41,6 +41,14 @@ class ArticleQuerySet(models.QuerySet):
     def with_people(self):
         return self.select_related("author_therapist", "author_user", "reviewer")
 
+    def written_by(self, user):
+        """Articles whose author is this staff member, or the therapist they sign in as."""
+        own = Q(author_user=user)
+        therapist = getattr(user, "therapist", None)
+        if therapist is not None:
+            own |= Q(author_therapist=therapist)
+        return self.filter(own)
+
     def written_or_reviewed_by(self, therapist):
         return self.filter(Q(author_therapist=therapist) | Q(reviewer=therapist))
 
@@ -70,12 +78,8 @@ class Article(models.Model):
     hero_image = models.ImageField(
         upload_to=hero_image_path,
         blank=True,
-        width_field="hero_width",
-        height_field="hero_height",
         validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"]), validate_image_upload],
     )
-    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_alt = models.CharField(
         "hero image description",
         max_length=200,
@@ -97,6 +101,7 @@ class Article(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="articles_written",
+        limit_choices_to={"is_staff": True},
         verbose_name="author (staff member)",
         help_text="Only when the author is not one of the therapists.",
     )
@@ -166,18 +171,30 @@ class Article(models.Model):
             errors["hero_alt"] = "Describe the image for readers who cannot see it."
         if self.status != self.Status.DRAFT and not self.published_at:
             errors["published_at"] = "Scheduled and published articles need a publish time."
-        if (
-            self.status == self.Status.SCHEDULED
-            and self.published_at
-            and self.published_at <= timezone.now()
-        ):
+        if self._scheduled_into_the_past():
             errors["published_at"] = "A scheduled article needs a publish time in the future."
+        moved = ArticleSlugRedirect.objects.filter(old_slug=self.slug).exclude(article_id=self.pk)
+        if self.slug and moved.exists():
+            errors["slug"] = (
+                "This address used to belong to another article and still leads readers there. "
+                "Please choose another."
+            )
         if not self.author_therapist_id and not self.author_user_id:
             errors["author_therapist"] = "Choose the author: a therapist or a staff member."
         if self.reviewer_id and not self.reviewed_on:
             errors["reviewed_on"] = "Give the date of the medical review."
         if errors:
             raise ValidationError(errors)
+
+    def _scheduled_into_the_past(self):
+        if not (self.status == self.Status.SCHEDULED and self.published_at):
+            return False
+        if self.published_at > timezone.now():
+            return False
+        # Fine if it was already scheduled for that time: it has simply gone live since.
+        return not Article.objects.filter(
+            pk=self.pk, status=self.Status.SCHEDULED, published_at=self.published_at
+        ).exists()
 
     def render_body(self):
         """Refresh the HTML, table of contents and reading time from the Markdown body."""

@@ -8,7 +8,8 @@ MAX_QUERY_LENGTH = 100
 
 
 def clean_query(raw):
-    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+    # Databases refuse NUL characters; nobody searches for one.
+    return " ".join((raw or "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
 
 
 def search_articles(queryset, query):

@@ -1,4 +1,5 @@
 import json
+import re
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -12,10 +13,12 @@ from django.views.generic import DetailView, ListView
 
 from articles.models import Article, ArticleSlugRedirect, Topic
 from articles.search import clean_query, search_articles
+from articles.services import user_can_publish
 from articles.video import EMBED_ORIGINS
 from clinic.models import Therapist
 
 RELATED_ARTICLES = 3
+SLUG = re.compile(r"^[-\w]+$")
 
 
 class ArticleListView(ListView):
@@ -27,6 +30,8 @@ class ArticleListView(ListView):
 
     def get(self, request, *args, **kwargs):
         slug = kwargs.get("topic_slug") or request.GET.get("topic")
+        if slug and not SLUG.match(slug):
+            raise Http404
         self.topic = get_object_or_404(Topic, slug=slug) if slug else None
         self.query = clean_query(request.GET.get("q"))
         return super().get(request, *args, **kwargs)
@@ -145,14 +150,17 @@ class ArticleDetailView(DetailView):
 class ArticlePreviewView(ArticleDetailView):
     """Staff see any article, draft or scheduled, exactly as readers will."""
 
-    def get_queryset(self):
-        return Article.objects.with_people()
+    def get(self, request, *args, **kwargs):
+        # DetailView's own get(): the old-slug redirect above does not apply to previews.
+        return DetailView.get(self, request, *args, **kwargs)
 
-    def get_object(self, queryset=None):
-        article = super().get_object(queryset)
-        if not self.request.user.has_perm("articles.view_article"):
-            raise Http404
-        return article
+    def get_queryset(self):
+        user = self.request.user
+        if not user.has_perm("articles.view_article"):
+            return Article.objects.none()
+        articles = Article.objects.with_people()
+        # Writers preview their own articles; editors preview everyone's.
+        return articles if user_can_publish(user) else articles.written_by(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

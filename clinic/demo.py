@@ -273,6 +273,8 @@ SERVICES = [
     },
 ]
 
+DEFAULT_PASSWORD = "demo-clinic-2026"
+
 STAFF = [
     # (username, first name, last name, group, superuser, therapist name)
     ("admin", "Alex", "Owner", None, True, None),
@@ -380,13 +382,17 @@ def load_staff_groups():
         group.permissions.add(*permissions)
 
 
-def load_staff(password):
-    """Create or refresh the demo logins; returns (username, role) pairs to print."""
+def load_staff(password=None):
+    """Create the demo logins; returns (username, role, password or None if unchanged).
+
+    An existing account keeps its password unless one is given explicitly, so running the
+    loader again never resets a password someone has changed.
+    """
     load_staff_groups()
     accounts = []
     user_model = get_user_model()
     for username, first, last, group_name, superuser, therapist_name in STAFF:
-        user, _ = user_model.objects.get_or_create(
+        user, created = user_model.objects.get_or_create(
             username=username,
             defaults={
                 "first_name": first,
@@ -396,14 +402,16 @@ def load_staff(password):
                 "is_superuser": superuser,
             },
         )
-        user.set_password(password)
-        user.save(update_fields=["password"])
+        new_password = password or (DEFAULT_PASSWORD if created else None)
+        if new_password:
+            user.set_password(new_password)
+            user.save(update_fields=["password"])
         if group_name:
             user.groups.add(Group.objects.get(name=group_name))
         if therapist_name:
             Therapist.objects.filter(name=therapist_name, user=None).update(user=user)
         role = "superuser" if superuser else f"{group_name} group"
-        accounts.append((username, role))
+        accounts.append((username, role, new_password))
     return accounts
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from imagekit import ImageSpec
 from imagekit.models import ImageSpecField
@@ -18,6 +19,8 @@ def validate_image_upload(upload):
 
     The extension says nothing: a renamed PDF is caught because Pillow cannot identify it.
     """
+    if not isinstance(upload, UploadedFile):
+        return  # A photo already stored was checked when it was uploaded.
     max_bytes = settings.IMAGE_UPLOAD_MAX_BYTES
     if upload.size > max_bytes:
         raise ValidationError(

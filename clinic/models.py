@@ -162,16 +162,12 @@ class Therapist(models.Model):
     photo = models.ImageField(
         upload_to=therapist_photo_path,
         blank=True,
-        width_field="photo_width",
-        height_field="photo_height",
         validators=[
             FileExtensionValidator(["jpg", "jpeg", "png", "webp"]),
             validate_image_upload,
         ],
         help_text="JPEG, PNG or WebP, up to 5 MB. Shown cropped to a 4:5 portrait.",
     )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(
         "photo description",
         max_length=200,

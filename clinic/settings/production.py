@@ -28,6 +28,8 @@ STORAGES = {
 }
 
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "true") == "true"
+# Load balancers probe the health check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Behind the usual reverse proxy (nginx, Caddy) that terminates TLS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
@@ -50,7 +52,9 @@ MAILERS = {
         },
     }
 }
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"appointments@{ALLOWED_HOSTS[0]}")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", f"appointments@{ALLOWED_HOSTS[0].lstrip('.')}"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = os.environ.get("DJANGO_SITE_URL", f"https://{ALLOWED_HOSTS[0].lstrip('.')}")
 

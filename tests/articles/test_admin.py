@@ -77,15 +77,23 @@ def test_editors_see_status_author_reviewer_and_dates_in_the_list(client, editor
 def test_a_therapist_writes_a_draft_that_is_theirs_whatever_the_form_says(client, writer, clinic):
     client.force_login(writer)
     assert client.get(reverse("admin:articles_article_add")).status_code == 200
+    reviewer = TherapistFactory(name="Someone Else")
     response = client.post(
         reverse("admin:articles_article_add"),
-        article_form(status="published", published_at_0="2026-01-01", published_at_1="09:00"),
+        article_form(
+            status="published",
+            published_at_0="2026-01-01",
+            published_at_1="09:00",
+            reviewer=reviewer.pk,
+            reviewed_on="2026-01-01",
+        ),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     article = Article.objects.get()
     assert article.status == Article.Status.DRAFT
     assert article.published_at is None
     assert article.author_therapist.user == writer
+    assert article.reviewer is None  # only an editor names the medical reviewer
     assert article.body_html == '<h2 id="section-neck">Neck</h2>\n<p>Tilt gently.</p>'
 
 

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Article
+from articles.services import save_article
 from articles.video import embed_url, validate_video_url
 from tests.factories import ArticleFactory, TherapistFactory, image_upload
 
@@ -107,3 +108,22 @@ def test_only_youtube_and_vimeo_links_become_private_embeds(url, embed):
     if embed is None:
         with pytest.raises(ValidationError):
             validate_video_url(url)
+
+
+def test_a_scheduled_article_that_has_gone_live_can_still_be_corrected():
+    article = ArticleFactory(
+        status=Article.Status.SCHEDULED, published_at=NOW - datetime.timedelta(hours=1)
+    )
+    article.title = "Fixed a typo"
+    article.full_clean()  # no "needs a publish time in the future"
+
+
+def test_an_old_address_of_another_article_cannot_be_reused():
+    moved = ArticleFactory(slug="new-home")
+    save_article(article=moved, previous_slug="old-home")
+    other = ArticleFactory.build(
+        slug="old-home", author_therapist=moved.author_therapist, reviewer=None, reviewed_on=None
+    )
+    with pytest.raises(ValidationError) as error:
+        other.full_clean()
+    assert "used to belong to another article" in error.value.message_dict["slug"][0]

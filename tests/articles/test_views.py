@@ -3,11 +3,14 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.demo import load_groups
 from articles.models import Article
 from articles.services import save_article
+from clinic.demo import load_staff_groups
 from tests.factories import (
     ArticleFactory,
     ServiceFactory,
@@ -321,3 +324,29 @@ def test_home_therapist_and_service_pages_lead_to_articles(client, library):
     assert "Does massage help low back pain?" in marcus_page
     service_page = client.get(library["deep"].get_absolute_url()).content.decode()
     assert "Does massage help low back pain?" in service_page
+
+
+@pytest.mark.parametrize(
+    "params", [{"q": "\x00"}, {"q": "back\x00pain"}, {"topic": "\x00"}, {"topic": "../x"}]
+)
+def test_odd_search_or_topic_values_never_cause_an_error(client, library, params):
+    assert client.get(reverse("articles:list"), params).status_code in (200, 404)
+
+
+def test_previewing_a_missing_article_is_not_found(admin_client, library):
+    assert admin_client.get(reverse("articles:preview", args=[999999])).status_code == 404
+
+
+def test_writers_preview_only_their_own_drafts(client, library, django_user_model):
+    load_staff_groups()
+    load_groups()
+    writer = django_user_model.objects.create_user("marcus", password="x", is_staff=True)
+    writer.groups.add(Group.objects.get(name="Therapists"))
+    library["marcus"].user = writer
+    library["marcus"].save()
+    client.force_login(writer)
+    assert client.get(reverse("articles:preview", args=[library["draft"].pk])).status_code == 404
+    own = ArticleFactory(
+        author_therapist=library["marcus"], status=Article.Status.DRAFT, published_at=None
+    )
+    assert client.get(reverse("articles:preview", args=[own.pk])).status_code == 200

@@ -105,7 +105,8 @@ def test_staff_add_a_therapist_with_photo_and_split_working_day(admin_client, cl
     response = admin_client.post(reverse("admin:clinic_therapist_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     sofia = Therapist.objects.get(slug="sofia-reyes")
-    assert (sofia.photo_width, sofia.photo_height) == (400, 500)
+    assert sofia.photo.name.endswith("sofia.png")
+    assert (sofia.photo_320.width, sofia.photo_320.height) == (320, 400)
     assert [str(block) for block in sofia.working_hours.all()] == [
         "Monday 09:00–12:30",
         "Monday 13:30–18:00",

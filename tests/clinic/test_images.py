@@ -5,6 +5,7 @@ from django.template import Context, Template
 from PIL import Image
 
 from clinic.images import validate_image_upload
+from clinic.models import Therapist
 from tests.factories import PDF_BYTES, TherapistFactory, image_bytes, image_upload
 
 
@@ -77,3 +78,13 @@ def test_a_therapist_without_a_photo_gets_a_placeholder_hidden_from_screen_reade
     html = Template("{% load clinic_tags %}{% portrait t %}").render(Context({"t": therapist}))
     assert "<img" not in html
     assert 'aria-hidden="true"' in html
+
+
+@pytest.mark.django_db
+def test_saving_a_profile_whose_stored_photo_went_missing_still_works():
+    therapist = TherapistFactory(photo=image_upload(), photo_alt="Portrait")
+    therapist.photo.storage.delete(therapist.photo.name)
+    therapist = Therapist.objects.get(pk=therapist.pk)  # as the admin loads it
+    therapist.short_bio = "Updated."
+    therapist.full_clean()
+    therapist.save()

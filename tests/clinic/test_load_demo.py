@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
 from clinic.models import Clinic, Closure, Service, Therapist, WorkingHours
@@ -69,3 +69,13 @@ def test_load_demo_refuses_to_run_with_production_settings(settings):
     with pytest.raises(CommandError, match="refuses to run with production settings"):
         call_command("load_demo")
     assert not Therapist.objects.exists()
+
+
+def test_running_it_again_never_resets_a_changed_password(capsys):
+    call_command("load_demo")
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("owner-chose-this-1")
+    admin.save()
+    call_command("load_demo")
+    assert authenticate(username="admin", password="owner-chose-this-1") is not None
+    assert "password unchanged" in capsys.readouterr().out

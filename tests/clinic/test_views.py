@@ -161,6 +161,10 @@ def test_health_check_reports_ok_when_the_database_answers(client):
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
+def test_health_check_answers_head_requests_from_load_balancers(client):
+    assert client.head(reverse("healthz")).status_code == 200
+
+
 def test_health_check_reports_503_when_the_database_is_down(client):
     with mock.patch("clinic.views.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get(reverse("healthz"))

@@ -7,8 +7,6 @@ from django.utils.module_loading import import_string, module_has_submodule
 
 from clinic import demo
 
-DEFAULT_PASSWORD = "demo-clinic-2026"
-
 
 class Command(BaseCommand):
     help = "Load the demo clinic (idempotent). Refuses to run with production settings."
@@ -16,8 +14,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--password",
-            default=DEFAULT_PASSWORD,
-            help=f"Password for every demo staff account (default: {DEFAULT_PASSWORD}).",
+            help=f"Set this password on every demo staff account. Without it, new accounts get "
+            f"{demo.DEFAULT_PASSWORD!r} and existing ones keep theirs.",
         )
 
     def handle(self, *args, password, **options):
@@ -32,6 +30,7 @@ class Command(BaseCommand):
                 if config.name != "clinic" and module_has_submodule(config.module, "demo"):
                     import_string(f"{config.name}.demo.load")(today=today)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
-        self.stdout.write(f"Demo staff logins at /admin/ (password for all: {password}):")
-        for username, role in accounts:
-            self.stdout.write(f"  {username:<10} {role}")
+        self.stdout.write("Demo staff logins at /admin/:")
+        for username, role, new_password in accounts:
+            shown = f"password {new_password}" if new_password else "password unchanged"
+            self.stdout.write(f"  {username:<10} {role:<18} {shown}")
