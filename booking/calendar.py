@@ -5,10 +5,13 @@ from icalendar import Calendar, Event, vText
 
 
 def appointment_ics(appointment, *, clinic, manage_url):
+    """The appointment as a calendar file; for one no longer active, a cancellation of it, so a
+    calendar that holds the earlier file removes the visit."""
+    withdrawn = not appointment.is_active
     calendar = Calendar()
     calendar.add("prodid", "-//Clinic website//Appointments//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if withdrawn else "PUBLISH")
     event = Event()
     event.add("uid", f"{appointment.reference}@appointments.{clinic.pk}")
     event.add("dtstamp", timezone.now())
@@ -25,9 +28,14 @@ def appointment_ics(appointment, *, clinic, manage_url):
     )
     event.add("url", manage_url)
     # A request is only pencilled in until the clinic confirms it.
-    event.add("status", "CONFIRMED" if appointment.status == "confirmed" else "TENTATIVE")
-    # Each move bumps the sequence, so calendar apps replace the old time instead of ignoring it.
-    event.add("sequence", appointment.events.filter(action="rescheduled").count())
+    if withdrawn:
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED" if appointment.status == "confirmed" else "TENTATIVE")
+    # Each move or cancellation bumps the sequence, so calendar apps apply it instead of
+    # ignoring it as old news.
+    changes = appointment.events.filter(action="rescheduled").count()
+    event.add("sequence", changes + (1 if withdrawn else 0))
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -21,9 +21,10 @@ EMAILS = {
     "confirmed": {"to": "patient", "ics": True},
     "moved": {"to": "patient", "ics": True},
     "reminder": {"to": "patient", "ics": True},
-    "declined": {"to": "patient", "ics": False},
-    "cancelled": {"to": "patient", "ics": False},
-    "expired": {"to": "patient", "ics": False},
+    # A cancellation file, in case the patient saved the earlier one.
+    "declined": {"to": "patient", "ics": True},
+    "cancelled": {"to": "patient", "ics": True},
+    "expired": {"to": "patient", "ics": True},
 }
 
 
@@ -58,7 +59,7 @@ def build_email(appointment, kind):
         message.attach(
             "appointment.ics",
             appointment_ics(appointment, clinic=clinic, manage_url=manage_url),
-            "text/calendar; method=PUBLISH",
+            f"text/calendar; method={'PUBLISH' if appointment.is_active else 'CANCEL'}",
         )
     return message
 

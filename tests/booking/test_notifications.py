@@ -197,3 +197,20 @@ def test_a_down_mail_server_delays_the_email_but_loses_neither_booking_nor_email
         "avery@example.com",
         "desk@test-clinic.example",
     ]
+
+
+def test_a_cancellation_carries_a_calendar_cancellation_for_the_same_event(appointment):
+    confirmed_ics = Calendar.from_ical(build_email(appointment, "confirmed").attachments[0][1])
+    services.cancel_appointment(
+        appointment=appointment, now=appointment.start - datetime.timedelta(days=3)
+    )
+    appointment.refresh_from_db()
+    name, content, mimetype = build_email(appointment, "cancelled").attachments[0]
+    assert name == "appointment.ics"
+    assert "method=CANCEL" in mimetype
+    cancelled = Calendar.from_ical(content)
+    event = cancelled.walk("VEVENT")[0]
+    assert str(cancelled["METHOD"]) == "CANCEL"
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert str(event["UID"]) == str(confirmed_ics.walk("VEVENT")[0]["UID"])
+    assert int(event["SEQUENCE"]) > int(confirmed_ics.walk("VEVENT")[0]["SEQUENCE"])
