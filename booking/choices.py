@@ -7,6 +7,7 @@ access log would say too much about the patient.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -95,8 +96,11 @@ def read_choices(data):
     patient = _value(data, "patient")
     choices = Choices(patient=patient if patient in ("new", "returning") else "")
     service = _value(data, "service")
+    # ASCII digits only: str.isdigit() also accepts "²", which is no number to a database.
     choices.service = (
-        Service.objects.active().filter(pk=service).first() if service.isdigit() else None
+        Service.objects.active().filter(pk=service).first()
+        if re.fullmatch(r"[0-9]{1,9}", service)
+        else None
     )
     therapist = _value(data, "therapist")
     if therapist == ANY:

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment modules import * from here."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "clinic",
     "articles",
     "booking",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -41,7 +43,22 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "clinic.middleware.ClinicTimeZoneMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff sign-in throttling: five wrong passwords for one account from one address lock that
+# pair out for 15 minutes. Patients never sign in.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/login_locked.html"
+AXES_VERBOSE = False
 
 # Widgets render from templates/ too (the article editor's live preview).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"

@@ -376,3 +376,12 @@ def test_the_service_travels_as_a_number_not_its_name(client, massage, monday):
     for link in details_links(response):
         assert "deep" not in link
         assert f"service={massage.pk}" in link
+
+
+@pytest.mark.parametrize("service", ["²", "٣", "1" * 30, "-1"])
+def test_a_service_number_in_another_script_or_out_of_range_is_not_a_choice(
+    client, massage, service
+):
+    response = client.get(reverse("booking:start"), {"patient": "new", "service": service})
+    assert response.status_code == 200
+    assert "Have you been to Test Clinic before?" in response.content.decode()

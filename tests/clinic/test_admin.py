@@ -12,6 +12,7 @@ from tests.factories import (
     SpecialtyFactory,
     TherapistFactory,
     TimeOffFactory,
+    UserFactory,
     WorkingHoursFactory,
     image_upload,
 )
@@ -188,3 +189,22 @@ def test_clinic_time_zone_change_is_saved(admin_client, clinic):
     response = admin_client.post(url, data)
     assert response.status_code == 302
     assert Clinic.objects.current().time_zone == "Europe/London"
+
+
+def test_repeated_wrong_passwords_pause_sign_in_for_that_account(client, front_desk_user):
+    url = reverse("admin:login")
+    for _ in range(4):
+        response = client.post(url, {"username": "desk", "password": "wrong guess"})
+        assert response.status_code == 200
+        assert "Please enter the correct username and password" in response.content.decode()
+    assert client.post(url, {"username": "desk", "password": "wrong guess"}).status_code == 429
+    # Locked out now, even with the right password.
+    locked = client.post(url, {"username": "desk", "password": "correct horse battery"})
+    assert locked.status_code == 429
+    assert "Sign-in paused for this account" in locked.content.decode()
+    # Another account from the same address is not affected.
+    UserFactory(username="owner", is_superuser=True)
+    assert (
+        client.post(url, {"username": "owner", "password": "correct horse battery"}).status_code
+        == 302
+    )
