@@ -153,3 +153,24 @@ def test_staff_sign_in_and_confirm_then_the_patient_cancels_from_the_link(
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
     assert appointment.events.last().by_patient
+
+
+def test_every_booking_step_passes_axe_on_phone_and_desktop(any_page, demo):
+    page = any_page
+    service = Service.objects.get(slug="initial-assessment-and-treatment")
+    steps = [
+        "/privacy/",
+        "/book/",
+        "/book/?submitted=1",
+        f"/book/?patient=new&service={service.pk}",
+        f"/book/?patient=new&service={service.pk}&therapist=any",  # last: its times are used below
+    ]
+    for path in steps:
+        assert page.goto(path).status == 200
+        assert_accessible(page)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+    page.locator(".time-choice").first.click()
+    page.wait_for_url(re.compile(r"/book/details/"))
+    assert_accessible(page)
+    page.watch.assert_clean()
