@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1:8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run migrate demo test lint fmt pytest bench clean
+.PHONY: install run migrate demo test lint fmt pytest test-clocks bench clean
 
 # Re-installs only when the dependency files change, so a second `make run` is fast.
 $(VENV)/.installed: pyproject.toml uv.lock
@@ -48,6 +48,17 @@ pytest: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint pytest
+
+# The suite at three awkward clinic times (the coming Monday 08:00, Friday 17:45 and Saturday
+# 23:30 in Toronto, the test clinic's zone), through tests/conftest.py's TEST_CLOCK: nothing may
+# depend on when it runs. CI runs it too.
+CLOCKS := "monday 08:00" "friday 17:45" "saturday 23:30"
+test-clocks: install
+	@for spec in $(CLOCKS); do \
+	  moment=$$(TZ=America/Toronto date -d "$$spec" --iso-8601=seconds) || exit 1; \
+	  echo "== the suite at $$spec clinic time ($$moment)"; \
+	  TEST_CLOCK=$$moment $(BIN)/pytest -q $(PYTEST_ARGS) || exit 1; \
+	done
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

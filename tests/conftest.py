@@ -1,6 +1,8 @@
+import datetime
 import os
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.db import connection
 from hypothesis import settings as hypothesis_settings
@@ -14,6 +16,30 @@ from tests.factories import UserFactory
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI") == "true":
     hypothesis_settings.load_profile("ci")
+
+# TEST_CLOCK=2026-11-28T23:30-05:00 runs the whole suite as if it were that moment (the clock
+# still ticks), so a time-of-day or weekday dependence shows up on demand, not at 6 p.m. in CI.
+# CI runs one pass this way at an awkward clinic time; see .ci/run.
+_suite_clock = None
+
+
+def pytest_configure(config):
+    global _suite_clock
+    moment = os.environ.get("TEST_CLOCK")
+    if moment:
+        # Started before collection, so module-level times in test files see it too.
+        _suite_clock = time_machine.travel(datetime.datetime.fromisoformat(moment), tick=True)
+        _suite_clock.start()
+
+
+def pytest_unconfigure(config):
+    if _suite_clock is not None:
+        _suite_clock.stop()
+
+
+def pytest_report_header(config):
+    moment = os.environ.get("TEST_CLOCK")
+    return f"suite clock: {moment} (TEST_CLOCK)" if moment else "suite clock: real time"
 
 
 @pytest.fixture

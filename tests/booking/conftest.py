@@ -4,14 +4,20 @@ import pytest
 from django.utils import timezone
 
 from booking.services import PatientDetails
+from clinic.models import Clinic
 from tests.factories import ServiceFactory, TherapistFactory, WorkingHoursFactory
 
 WEEKDAYS = range(5)
 
 
+def clinic_today():
+    """Today as the clinic's pages count it: in its own zone, not the server's UTC."""
+    return timezone.localdate(timezone=Clinic.objects.current().zone)
+
+
 def next_weekday(weekday, *, after=None, weeks_ahead=1):
     """A date `weeks_ahead` weeks out on `weekday` (0 = Monday), in the future whatever today is."""
-    start = (after or timezone.localdate()) + datetime.timedelta(weeks=weeks_ahead)
+    start = (after or clinic_today()) + datetime.timedelta(weeks=weeks_ahead)
     return start + datetime.timedelta(days=(weekday - start.weekday()) % 7)
 
 

@@ -1,3 +1,5 @@
+import datetime
+import math
 import re
 
 import pytest
@@ -6,7 +8,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from booking.models import Appointment
-from clinic.models import Service
+from clinic.models import Clinic, Service
+from tests.booking.conftest import clinic_today
 from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -111,9 +114,16 @@ def test_staff_sign_in_and_confirm_then_the_patient_cancels_from_the_link(
     desktop_page, demo, live_server
 ):
     page = desktop_page
-    # A request arrives through the public form.
+    # A request arrives through the public form, for a day beyond the cancellation notice (any
+    # time on it is more than the notice away, whatever the time of day now), so that the
+    # patient may still cancel online at the end.
+    notice = Clinic.objects.current().cancellation_notice_hours
+    first_day = clinic_today() + datetime.timedelta(days=math.ceil(notice / 24) + 1)
     deep_tissue = Service.objects.get(slug="deep-tissue-massage")
-    page.goto(f"/book/?patient=returning&service={deep_tissue.pk}&therapist=dana-whitfield")
+    page.goto(
+        f"/book/?patient=returning&service={deep_tissue.pk}&therapist=dana-whitfield"
+        f"&from={first_day.isoformat()}"
+    )
     page.locator(".time-choice").first.click()
     page.get_by_label("Your full name").fill("Sam Patel")
     page.get_by_label("Email").fill("sam@example.com")

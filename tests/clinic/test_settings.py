@@ -1,9 +1,14 @@
+import datetime
+import importlib
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from clinic.settings.base import BASE_DIR, database_from_env
 
@@ -11,8 +16,18 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "clinic.settings.production",
     "DJANGO_SECRET_KEY": "x" * 60 + "-a-long-random-production-key",
     "DJANGO_ALLOWED_HOSTS": "clinic.example.com",
-    "DATABASE_URL": "sqlite:///" + str(BASE_DIR / "never-created.sqlite3"),
+    # Checks may open it, and SQLite then creates the file: keep it out of the working tree.
+    "DATABASE_URL": "sqlite:///"
+    + str(Path(tempfile.mkdtemp(prefix="clinic-prod-check-")) / "never-used.sqlite3"),
 }
+
+
+def production_settings(monkeypatch, **env):
+    """The production settings module as it loads with PRODUCTION_ENV (and `env`) set."""
+    for name, value in {**PRODUCTION_ENV, **env}.items():
+        monkeypatch.setenv(name, value)
+    sys.modules.pop("clinic.settings.production", None)
+    return importlib.import_module("clinic.settings.production")
 
 
 def run_manage(*args, env):
@@ -42,6 +57,12 @@ def test_production_settings_pass_the_deployment_checklist():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_checks_leave_no_database_file_in_the_working_tree():
+    before = set(BASE_DIR.glob("*.sqlite3"))
+    run_manage("check", "--deploy", env=PRODUCTION_ENV)
+    assert set(BASE_DIR.glob("*.sqlite3")) == before
+
+
 def test_database_url_selects_postgresql(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://clinic:secret@db.internal:5432/clinic")
     config = database_from_env(BASE_DIR / "db.sqlite3")
@@ -65,3 +86,11 @@ def test_the_suite_runs_on_the_database_the_environment_asks_for():
     else:
         assert database["ENGINE"] == "django.db.backends.sqlite3"
         assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_the_suite_runs_at_the_clock_it_was_given():
+    moment = os.environ.get("TEST_CLOCK")
+    if not moment:
+        pytest.skip("checks TEST_CLOCK, which `make test-clocks` sets")
+    offset = timezone.now() - datetime.datetime.fromisoformat(moment)
+    assert datetime.timedelta(0) <= offset < datetime.timedelta(hours=1)
