@@ -128,12 +128,9 @@ class AppointmentAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        """Therapists who only look (no change permission) see their own day."""
-        appointments = super().get_queryset(request)
-        therapist = getattr(request.user, "therapist", None)
-        if therapist is not None and not request.user.has_perm("booking.change_appointment"):
-            return appointments.filter(therapist=therapist)
-        return appointments
+        """Every appointment view (list, change, history, delete, actions, buttons) reads
+        through this, so an account sees only what `visible_to` allows."""
+        return super().get_queryset(request).visible_to(request.user)
 
     @admin.display(description="Time (clinic time)", ordering="start")
     def when(self, appointment):
@@ -203,7 +200,7 @@ class AppointmentAdmin(admin.ModelAdmin):
         ]
 
     def transition_view(self, request, pk, name):
-        appointment = get_object_or_404(Appointment, pk=pk)
+        appointment = get_object_or_404(self.get_queryset(request), pk=pk)
         if name not in TRANSITIONS or not self.has_change_permission(request, appointment):
             raise PermissionDenied
         self._apply(request, appointment, name, request.POST.get("message", "").strip())

@@ -17,7 +17,7 @@ PATIENTS = [
 ]  # fmt: skip
 
 GROUP_PERMISSIONS = {
-    "Front desk": ["view_appointment", "add_appointment", "change_appointment", "view_appointmentevent"],
+    "Front desk": ["view_appointment", "view_all_appointments", "add_appointment", "change_appointment", "view_appointmentevent"],
     "Therapists": ["view_appointment", "view_appointmentevent"],
 }  # fmt: skip
 

@@ -26,6 +26,16 @@ class AppointmentQuerySet(models.QuerySet):
         """Appointments that hold their therapist's time."""
         return self.filter(status__in=Appointment.ACTIVE_STATUSES)
 
+    def visible_to(self, user):
+        """What a staff account may see: everything with `view_all_appointments` (front desk),
+        a linked therapist's own appointments, and otherwise nothing (fail closed)."""
+        if user.has_perm("booking.view_all_appointments"):
+            return self
+        therapist = getattr(user, "therapist", None)
+        if therapist is None:
+            return self.none()
+        return self.filter(therapist=therapist)
+
     def overlapping(self, start, end):
         """Holding any time in [start, end): their buffer after counts."""
         return self.filter(start__lt=end, hold_until__gt=start)
@@ -77,6 +87,7 @@ class Appointment(models.Model):
 
     class Meta:
         ordering = ["start"]
+        permissions = [("view_all_appointments", "Can see every therapist's appointments")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")), name="appointment_ends_after_start"
@@ -98,7 +109,12 @@ class Appointment(models.Model):
     def __str__(self):
         return f"{self.reference} · {self.patient_name}"
 
-    def get_absolute_url(self):
+    def patient_url(self):
+        """The patient's own page, behind the secret token emailed to them.
+
+        Deliberately not `get_absolute_url`: the admin's "view on site" redirect would then hand
+        any staff account the link to any patient's page, whatever it may see.
+        """
         return reverse("booking:manage", args=[self.access_token])
 
     @property

@@ -35,7 +35,7 @@ def absolute(path):
 def build_email(appointment, kind):
     clinic = Clinic.objects.current()
     spec = EMAILS[kind]
-    manage_url = absolute(appointment.get_absolute_url())
+    manage_url = absolute(appointment.patient_url())
     context = {
         "clinic": clinic,
         "appointment": appointment,

@@ -2,9 +2,12 @@
 lifecycle, record who did what, and tell people once the change has committed."""
 
 import datetime
+import functools
+import random
+import time
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,6 +25,10 @@ class BookingError(Exception):
 class SlotUnavailable(BookingError):
     def __init__(self, message="That time was just taken. Please choose another time."):
         super().__init__(message)
+
+
+class _Contended(SlotUnavailable):
+    """The database aborted this write because it and another one waited on each other."""
 
 
 class InvalidTransition(BookingError):
@@ -56,8 +63,17 @@ def _record(appointment, action, *, actor=None, by_patient=False, note=""):
     )
 
 
+# deadlock_detected and serialization_failure. Two overlapping inserts that check the exclusion
+# constraint at the same moment can each wait for the other; PostgreSQL then aborts one of them.
+RETRYABLE_SQLSTATES = {"40P01", "40001"}
+ATTEMPTS = 3
+
+
 def _insert(appointment):
-    """Save, turning the database's refusal of an overlap (PostgreSQL) into SlotUnavailable."""
+    """Save, turning the database's refusal of an overlap (PostgreSQL) into SlotUnavailable.
+
+    The savepoint keeps a caller's transaction usable after a refusal or an aborted wait.
+    """
     try:
         with transaction.atomic():
             appointment.save()
@@ -65,6 +81,34 @@ def _insert(appointment):
         if "appointment_no_overlapping_holds" in str(error):
             raise SlotUnavailable() from error
         raise
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) in RETRYABLE_SQLSTATES:
+            raise _Contended() from error
+        raise
+
+
+def retry_when_contended(function):
+    """Run a change that holds time again when the database aborted it for waiting on another.
+
+    The retry reads afresh, so it either books or finds the time taken; a patient sees one of
+    those answers, never an error page. Inside a caller's transaction there is nothing to retry
+    on its own: the contention surfaces there as SlotUnavailable.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if transaction.get_connection().in_atomic_block:
+            return function(*args, **kwargs)
+        for attempt in range(1, ATTEMPTS):
+            try:
+                return function(*args, **kwargs)
+            except _Contended:
+                # A little jitter, so the two that collided do not collide again.
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+        # Contended a last time: it reaches the caller as SlotUnavailable, "just taken".
+        return function(*args, **kwargs)
+
+    return wrapper
 
 
 def first_clash(appointment):
@@ -82,6 +126,7 @@ def first_clash(appointment):
     )
 
 
+@retry_when_contended
 def request_appointment(
     *, service, therapist, start, patient: PatientDetails, now=None
 ) -> Appointment:
@@ -138,6 +183,7 @@ def request_appointment(
     return appointment
 
 
+@retry_when_contended
 def book_by_staff(*, appointment: Appointment, by) -> Appointment:
     """Staff book a caller (confirmed at once), anywhere the therapist is not already held."""
     with transaction.atomic():
@@ -153,6 +199,7 @@ def book_by_staff(*, appointment: Appointment, by) -> Appointment:
     return appointment
 
 
+@retry_when_contended
 def reschedule_appointment(*, appointment: Appointment, by) -> Appointment:
     """Save staff's change of time, service or therapist, refusing any overlap."""
     with transaction.atomic():

@@ -225,7 +225,7 @@ class RequestDetailsView(View):
         except services.BookingError as error:
             return self.render_details(form, error=str(error))
         messages.success(request, "Thank you. Your request is in and the time is held for you.")
-        return redirect(appointment)
+        return redirect(appointment.patient_url())
 
 
 def _appointment_for(token):
@@ -263,7 +263,7 @@ def appointment_calendar(request, token):
     if _link_expired(appointment) or not appointment.is_active:
         return render(request, "booking/appointment_link_expired.html", status=410)
     ics = appointment_ics(
-        appointment, clinic=request.clinic, manage_url=absolute(appointment.get_absolute_url())
+        appointment, clinic=request.clinic, manage_url=absolute(appointment.patient_url())
     )
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
@@ -281,4 +281,4 @@ def cancel_appointment(request, token):
         messages.error(request, str(error))
     else:
         messages.success(request, "Your appointment is cancelled. We have sent you an email.")
-    return redirect(appointment)
+    return redirect(appointment.patient_url())

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
@@ -108,7 +109,6 @@ class TherapistAdmin(admin.ModelAdmin):
     search_fields = ["name", "credentials", "title", "short_bio"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["specialties"]
-    autocomplete_fields = ["user"]
     readonly_fields = ["photo_preview"]
     inlines = [WorkingHoursInline]
     fieldsets = [
@@ -129,6 +129,14 @@ class TherapistAdmin(admin.ModelAdmin):
         ),
         ("On the site", {"fields": ["is_active", "display_order"]}),
     ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A plain list of staff accounts rather than an autocomplete: autocomplete would need
+        # the right to browse user accounts, which the front desk, who link therapists to their
+        # sign-in, should not need.
+        if db_field.name == "user":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="Photo")
     def photo_thumbnail(self, obj):

@@ -32,9 +32,16 @@ SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "true") == "t
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Behind the usual reverse proxy (nginx, Caddy) that terminates TLS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# So sign-in throttling sees the visitor's address, not the proxy's.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
+# Sign-in throttling must see the visitor's address, not the proxy's (django-ipware reads it).
+# DJANGO_PROXY_COUNT is how many reverse proxies stand in front of gunicorn (Caddy alone: 1).
+# Each one appends the address it saw to X-Forwarded-For, so the visitor is that many entries
+# from the right; anything further left was written by the visitor and is ignored, so nobody
+# can pass for another address and lock its owner out.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1  # ipware counts the proxies listed before the last
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Not strict: a header longer than the proxies account for still yields its right-hand entry.
+IPWARE_STRICT = False
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -244,3 +244,86 @@ def test_a_therapist_sees_only_their_own_day(
         ).status_code
         == 403
     )
+
+
+@pytest.fixture
+def unlinked_therapist_account(client, requested):
+    """A new account put in the Therapists group before anyone linked it to a profile."""
+    load_staff_groups()
+    load_booking_groups()
+    user = UserFactory(username="newhire")
+    user.groups.add(Group.objects.get(name="Therapists"))
+    client.force_login(user)
+    return user
+
+
+def test_a_therapist_account_without_a_profile_sees_no_appointment(
+    client, unlinked_therapist_account, requested
+):
+    response = client.get(reverse("admin:booking_appointment_changelist"))
+    page = response.content.decode()
+    assert "0 appointments" in page
+    assert requested.reference not in page
+    assert requested.patient_phone not in page
+
+
+@pytest.mark.parametrize("view", ["change", "history", "delete"])
+def test_a_therapist_account_without_a_profile_cannot_open_an_appointment(
+    client, unlinked_therapist_account, requested, view
+):
+    url = reverse(f"admin:booking_appointment_{view}", args=[requested.pk])
+    response = client.get(url, follow=True)
+    page = response.content.decode()
+    assert requested.patient_name not in page
+    assert requested.patient_phone not in page
+    assert "doesn’t exist" in page or response.status_code in (403, 404)
+
+
+def test_a_therapist_cannot_open_another_therapists_appointment(
+    client, requested, marcus, booking_clinic
+):
+    load_staff_groups()
+    load_booking_groups()
+    user = UserFactory(username="marcus")
+    user.groups.add(Group.objects.get(name="Therapists"))
+    marcus.user = user
+    marcus.save()
+    client.force_login(user)
+    page = client.get(change_url(requested), follow=True).content.decode()
+    assert "doesn’t exist" in page
+    assert requested.patient_phone not in page
+    transition = reverse("admin:booking_appointment_transition", args=[requested.pk, "cancel"])
+    assert client.post(transition).status_code == 404
+
+
+def test_view_on_site_never_leads_staff_to_a_patients_private_page(client, front_desk, requested):
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(Appointment)
+    response = client.get(reverse("admin:view_on_site", args=[content_type.pk, requested.pk]))
+    assert response.status_code == 404
+    assert requested.access_token not in client.get(change_url(requested)).content.decode()
+
+
+def test_the_front_desk_links_a_staff_account_to_a_therapist_profile(client, front_desk, dana):
+    newhire = UserFactory(username="newhire", is_staff=True)
+    url = reverse("admin:clinic_therapist_change", args=[dana.pk])
+    form = client.get(url).context["adminform"].form
+    assert newhire in form.fields["user"].queryset
+    data = {
+        key: value
+        for key, value in form.initial.items()
+        if key != "photo" and value is not None and not isinstance(value, (list, tuple))
+    }
+    data.update(
+        {
+            "user": newhire.pk,
+            "specialties": [],
+            "working_hours-TOTAL_FORMS": 0,
+            "working_hours-INITIAL_FORMS": 0,
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    dana.refresh_from_db()
+    assert dana.user == newhire

@@ -103,3 +103,58 @@ def test_postgresql_itself_refuses_overlapping_active_appointments(
         insert(start + datetime.timedelta(minutes=70))  # inside the first one's buffer
     insert(start + datetime.timedelta(minutes=75))  # right after the buffer: fine
     insert(start, status="cancelled")  # inactive appointments hold nothing
+
+
+@pytest.mark.postgres
+def test_a_request_caught_in_a_deadlock_is_told_the_time_was_taken_not_shown_an_error(
+    massage, dana, monday, booking_clinic, patient
+):
+    """Forces the deadlock seen under load: two transactions each insert a hold and then wait,
+    while checking the exclusion constraint, for the other's. The other transaction waits
+    longer before it looks for deadlocks, so PostgreSQL aborts the patient's request."""
+    zone = booking_clinic.zone
+    other_inserted, patient_waiting = threading.Event(), threading.Event()
+
+    def hold(begin):
+        end = begin + datetime.timedelta(minutes=60)
+        return Appointment.objects.create(
+            service=massage, therapist=dana, start=begin, end=end, hold_until=end + datetime.timedelta(minutes=15),
+            patient_name="Caller", patient_email="c@example.com", patient_phone="+14165550100",
+        )  # fmt: skip
+
+    def other_transaction():
+        close_old_connections()
+        try:
+            with transaction.atomic():
+                connection.cursor().execute("SET LOCAL deadlock_timeout = '20s'")
+                hold(at(monday, "10:00", zone))  # holds until 11:15
+                other_inserted.set()
+                patient_waiting.wait(timeout=10)
+                time.sleep(0.3)  # let the patient's insert start waiting on this one
+                hold(at(monday, "11:15", zone))  # overlaps the patient's 10:30-11:45
+        finally:
+            connections.close_all()
+
+    def patients_request():
+        close_old_connections()
+        try:
+            other_inserted.wait(timeout=10)
+            patient_waiting.set()
+            return services.request_appointment(
+                service=massage, therapist=dana, start=at(monday, "10:30", zone), patient=patient
+            )
+        except Exception as error:
+            return error
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=other_transaction)
+    other.start()
+    outcome = [None]
+    mine = threading.Thread(target=lambda: outcome.__setitem__(0, patients_request()))
+    mine.start()
+    mine.join(timeout=60)
+    other.join(timeout=60)
+    assert isinstance(outcome[0], services.SlotUnavailable), repr(outcome[0])
+    assert str(outcome[0]) == "That time was just taken. Please choose another time."
+    assert list(Appointment.objects.values_list("patient_name", flat=True)) == ["Caller", "Caller"]

@@ -151,7 +151,7 @@ def test_the_whole_request_through_review_to_the_confirmation(
     done = client.post(reverse("booking:details"), {**forwarded, "action": "submit"})
     appointment = Appointment.objects.get()
     assert done.status_code == 302
-    assert done["Location"] == appointment.get_absolute_url()
+    assert done["Location"] == appointment.patient_url()
     assert appointment.patient_name == "Avery Chen"
     assert appointment.patient_phone == "+14165550101"
     assert appointment.therapist == dana
@@ -252,7 +252,7 @@ def booked(massage, dana, monday, booking_clinic, patient):
 
 def test_opening_the_link_shows_the_appointment_and_changes_nothing(client, booked):
     before = Appointment.objects.get().updated_at
-    page = client.get(booked.get_absolute_url()).content.decode()
+    page = client.get(booked.patient_url()).content.decode()
     assert "Status: <strong>Requested</strong>" in page
     assert "Cancel this appointment" in page
     assert reverse("booking:calendar", args=[booked.access_token]) in page
@@ -273,7 +273,7 @@ def test_too_late_to_cancel_online_says_to_call(client, booked, booking_clinic):
     services.confirm_appointment(appointment=booked, by=None)
     booking_clinic.cancellation_notice_hours = 24 * 30
     booking_clinic.save()
-    page = client.get(booked.get_absolute_url()).content.decode()
+    page = client.get(booked.patient_url()).content.decode()
     assert "It is too late to cancel online." in page
     assert "+1 416-555-0100" in page
     response = client.post(reverse("booking:cancel", args=[booked.access_token]), follow=True)
@@ -306,7 +306,7 @@ def test_a_link_for_another_appointment_shows_only_that_one(
         start=at(monday, "11:00", booking_clinic.zone),
         patient=patient,
     )
-    page = client.get(other.get_absolute_url()).content.decode()
+    page = client.get(other.patient_url()).content.decode()
     assert other.reference in page
     assert booked.reference not in page
 
@@ -314,7 +314,7 @@ def test_a_link_for_another_appointment_shows_only_that_one(
 def test_old_links_expire_and_say_to_call(client, booked):
     later = booked.end + datetime.timedelta(days=61)
     with mock.patch("booking.views.timezone.now", return_value=later):
-        response = client.get(booked.get_absolute_url())
+        response = client.get(booked.patient_url())
     assert response.status_code == 410
     assert "This link has expired" in response.content.decode()
 

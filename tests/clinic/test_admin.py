@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from clinic.models import Clinic, Therapist, TimeOff
+from tests.clinic.test_settings import production_settings
 from tests.factories import (
     PDF_BYTES,
     ClosureFactory,
@@ -208,3 +209,29 @@ def test_repeated_wrong_passwords_pause_sign_in_for_that_account(client, front_d
         client.post(url, {"username": "owner", "password": "correct horse battery"}).status_code
         == 302
     )
+
+
+@pytest.fixture
+def behind_the_production_proxy(monkeypatch, settings):
+    """Sign-in throttling configured exactly as production configures it behind Caddy."""
+    production = production_settings(monkeypatch)
+    for name in ("AXES_IPWARE_PROXY_COUNT", "AXES_IPWARE_META_PRECEDENCE_ORDER", "IPWARE_STRICT"):
+        setattr(settings, name, getattr(production, name))
+
+
+def test_behind_the_proxy_a_stranger_cannot_lock_staff_out_at_their_own_address(
+    client, front_desk_user, behind_the_production_proxy
+):
+    url = reverse("admin:login")
+    stranger = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    for _ in range(6):
+        client.post(url, {"username": "desk", "password": "wrong guess"}, **stranger)
+    assert client.post(url, {"username": "desk", "password": "x"}, **stranger).status_code == 429
+    # Pretending to be the front desk's address does not help: the proxy's own entry counts.
+    forged = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7, 203.0.113.9"}
+    assert client.post(url, {"username": "desk", "password": "x"}, **forged).status_code == 429
+
+    desk = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    response = client.post(url, {"username": "desk", "password": "correct horse battery"}, **desk)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(front_desk_user.pk)
