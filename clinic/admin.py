@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from clinic.images import PORTRAIT
 from clinic.models import Clinic, Closure, Service, Specialty, Therapist, TimeOff, WorkingHours
 
 admin.site.site_header = "Clinic staff"
@@ -140,17 +141,19 @@ class TherapistAdmin(admin.ModelAdmin):
 
     @admin.display(description="Photo")
     def photo_thumbnail(self, obj):
-        if not obj.photo:
+        url = PORTRAIT.url(obj, 160) if obj.photo else None
+        if not url:
             return "—"
-        return format_html('<img src="{}" width="40" height="50" alt="">', obj.photo_160.url)
+        return format_html('<img src="{}" width="40" height="50" alt="">', url)
 
     @admin.display(description="Preview")
     def photo_preview(self, obj):
         if not obj.photo:
             return "No photo yet."
-        return format_html(
-            '<img src="{}" width="160" height="200" alt="{}">', obj.photo_160.url, obj.photo_alt
-        )
+        url = PORTRAIT.url(obj, 160)
+        if not url:
+            return "The photo’s file is missing. Please upload it again."
+        return format_html('<img src="{}" width="160" height="200" alt="{}">', url, obj.photo_alt)
 
 
 @admin.register(Service)

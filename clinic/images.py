@@ -1,5 +1,6 @@
 """Validation of uploaded photos and the responsive renditions pages use."""
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -7,11 +8,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from imagekit import ImageSpec
+from imagekit.cachefiles.backends import CacheFileState
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+
+logger = logging.getLogger(__name__)
+# Sources already reported as unusable, so a lost file is logged once, not on every page view.
+_reported_sources = set()
 
 
 def validate_image_upload(upload):
@@ -89,9 +95,15 @@ class Renditions:
             )
             model.add_to_class(f"{self.prefix}_{width}", ImageSpecField(source=source, spec=spec))
 
+    def url(self, obj, width):
+        return rendition_url(obj, f"{self.prefix}_{width}")
+
     def img_context(self, obj, *, width, alt, sizes=None, eager=False):
-        """Context for includes/_responsive_img.html."""
-        urls = {w: getattr(obj, f"{self.prefix}_{w}").url for w in self.widths}
+        """Context for includes/_responsive_img.html; a placeholder of the same size when the
+        photo's file is missing or broken."""
+        urls = {w: self.url(obj, w) for w in self.widths}
+        if None in urls.values():
+            return {"missing": True, "width": width, "height": self.height(width), "eager": eager}
         return {
             "src": urls.get(width, urls[max(self.widths)]),
             "srcset": ", ".join(f"{url} {w}w" for w, url in urls.items()),
@@ -105,3 +117,21 @@ class Renditions:
 
 PORTRAIT = Renditions(prefix="photo", widths=(160, 320, 640), ratio=(4, 5))
 HERO = Renditions(prefix="hero", widths=(480, 960, 1440), ratio=(16, 9))
+
+
+def rendition_url(obj, attribute):
+    """The URL of one rendition, or None when its source file is missing or unreadable (a
+    database restored without its media, a moved volume): one lost photo must not take a page
+    down. Renditions are made on first use, so this is where a lost source shows."""
+    rendition = getattr(obj, attribute)
+    try:
+        return rendition.url
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        # imagekit leaves the failed rendition marked "generating", and would hand out its URL
+        # (a broken image) from then on: clear that, so the next page asks again.
+        rendition.cachefile_backend.set_state(rendition, CacheFileState.DOES_NOT_EXIST)
+        source = rendition.generator.source.name
+        if source not in _reported_sources:
+            _reported_sources.add(source)
+            logger.error("Image %s cannot be read (%s); showing a placeholder.", source, error)
+        return None

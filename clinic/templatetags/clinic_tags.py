@@ -1,6 +1,6 @@
 from django import template
 
-from clinic.images import PORTRAIT
+from clinic.images import PORTRAIT, rendition_url
 
 register = template.Library()
 
@@ -17,3 +17,6 @@ def portrait(therapist, width=320, sizes=None, eager=False):
             therapist, width=width, alt=therapist.photo_alt, sizes=sizes, eager=eager
         ),
     }
+
+
+register.simple_tag(rendition_url, name="rendition_url")

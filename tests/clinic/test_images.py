@@ -7,6 +7,7 @@ from PIL import Image
 from clinic.images import validate_image_upload
 from clinic.models import Therapist
 from tests.factories import PDF_BYTES, TherapistFactory, image_bytes, image_upload
+from tests.html import head_metadata, tags
 
 
 def _error_codes(upload):
@@ -88,3 +89,56 @@ def test_saving_a_profile_whose_stored_photo_went_missing_still_works():
     therapist.short_bio = "Updated."
     therapist.full_clean()
     therapist.save()
+
+
+def missing_images(html):
+    """(width, height) of each placeholder a page shows for an image it could not read."""
+    return [
+        (attrs["width"], attrs["height"])
+        for _, attrs in tags(html, "img")
+        if "image-missing" in attrs.get("class", "")
+    ]
+
+
+@pytest.mark.django_db
+def test_a_lost_photo_file_shows_a_placeholder_of_the_same_size_and_is_logged_once(
+    client, admin_client, clinic, caplog
+):
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+
+    from tests.factories import ArticleFactory
+
+    therapist = TherapistFactory(photo=image_upload(size=(800, 1000)), photo_alt="Dana smiling")
+    article = ArticleFactory(
+        author_therapist=therapist,
+        featured=True,
+        hero_image=image_upload("hero.jpg", size=(1600, 900)),
+        hero_alt="A treatment room",
+    )
+    # A database restored without its media: the files the rows point at are gone.
+    default_storage.delete(therapist.photo.name)
+    default_storage.delete(article.hero_image.name)
+
+    pages = [
+        reverse("clinic:home"),
+        reverse("clinic:therapist_list"),
+        therapist.get_absolute_url(),
+        article.get_absolute_url(),
+    ]
+    for url in pages * 2:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get(therapist.get_absolute_url()).content.decode()
+    assert ("320", "400") in missing_images(page)  # the portrait (the article card: its hero)
+    assert "og:image" not in head_metadata(page)
+    article_page = client.get(article.get_absolute_url()).content.decode()
+    assert ("960", "540") in missing_images(article_page)
+
+    admin_page = admin_client.get(reverse("admin:clinic_therapist_change", args=[therapist.pk]))
+    assert "The photo’s file is missing" in admin_page.content.decode()
+    assert admin_client.get(reverse("admin:clinic_therapist_changelist")).status_code == 200
+
+    logged = [r.getMessage() for r in caplog.records if r.name == "clinic.images"]
+    assert len(logged) == 2  # each lost file once, however many pages asked for it
+    assert therapist.photo.name in " ".join(logged)
