@@ -2,13 +2,16 @@
 a reading time. Everything a page shows of a body comes through `render_body`."""
 
 import math
+import posixpath
 import re
 from dataclasses import dataclass, field
 from html import unescape
+from urllib.parse import unquote
 
 import markdown
 import nh3
 from django.conf import settings
+from django.core.files.storage import default_storage
 from markdown.extensions.toc import slugify
 
 ALLOWED_TAGS = {
@@ -44,10 +47,30 @@ def _anchor_slug(value, separator):
     return ANCHOR_PREFIX + slugify(value, separator)
 
 
+# What an uploaded file's URL is made of. Anything else (tabs and newlines that browsers drop,
+# backslashes they read as slashes) could change where the browser really goes.
+_MEDIA_PATH = re.compile(r"[A-Za-z0-9._~/%-]+")
+
+
+def is_uploaded_file_url(value):
+    """True only for the URL of a file that really is in our uploads.
+
+    The path is decoded and normalised first, as a browser would: "/media/../admin/" or
+    "/media/%2e%2e/admin/" would otherwise pass a prefix check and make every reader's browser
+    request a page of ours that is not an image.
+    """
+    media = "/" + settings.MEDIA_URL.strip("/") + "/"
+    if not _MEDIA_PATH.fullmatch(value) or not value.startswith(media):
+        return False
+    path = unquote(value)
+    if posixpath.normpath(path) != path or not path.startswith(media):
+        return False
+    return default_storage.exists(path.removeprefix(media))
+
+
 def _filter_attribute(tag, attribute, value):
     # Images may come only from our own uploads: no page may load anything from elsewhere.
-    own_media = "/" + settings.MEDIA_URL.lstrip("/")
-    if tag == "img" and attribute == "src" and not value.startswith(own_media):
+    if tag == "img" and attribute == "src" and not is_uploaded_file_url(value):
         return None
     if attribute == "id" and not _ANCHOR.match(value):
         return None

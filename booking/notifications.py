@@ -43,8 +43,8 @@ def build_email(appointment, kind):
         "admin_url": absolute(reverse("admin:booking_appointment_change", args=[appointment.pk])),
     }
     with timezone.override(clinic.zone):
-        subject = render_to_string(f"emails/{kind}_subject.txt", context).strip()
-        text = render_to_string(f"emails/{kind}.txt", context)
+        subject = render_to_string(f"emails/{kind}_subject.txt", context, using="text")
+        text = render_to_string(f"emails/{kind}.txt", context, using="text")
         html = render_to_string(f"emails/{kind}.html", context)
     recipient = appointment.patient_email if spec["to"] == "patient" else clinic_inbox(clinic)
     message = EmailMultiAlternatives(

@@ -80,6 +80,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain text (email subjects and bodies): nothing is HTML-escaped, so "Massage & Manual
+        # Therapy" does not arrive as "&amp;". Used explicitly, with `using="text"`.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 

@@ -65,12 +65,48 @@ def test_markdown_links_with_scripts_lose_their_target():
     assert '<a href="https://example.org" rel="noopener noreferrer">ok</a>' in html
 
 
-def test_our_own_uploaded_images_stay_and_others_lose_their_source():
+@pytest.fixture
+def uploaded_image(db):
+    """A real file in the uploads, at /media/articles/body/stretch.jpg."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("articles/body/stretch.jpg", ContentFile(b"jpeg bytes"))
+    yield "/media/" + name
+    default_storage.delete(name)
+
+
+def test_our_own_uploaded_images_stay_and_others_lose_their_source(uploaded_image):
     html = render_body(
         "![A stretch](/media/articles/body/stretch.jpg)\n\n![x](https://cdn.example/x.png)"
     ).html
     assert '<img alt="A stretch" src="/media/articles/body/stretch.jpg">' in html
     assert "cdn.example" not in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "/media/../admin/",
+        "/media/articles/body/../../../admin/",
+        "/media/%2e%2e/admin/",
+        "/media/%2E%2E/admin/logout/",
+        "/media/articles/body/..%2f..%2f..%2fadmin/",
+        "/media/.%2e/admin/",
+        "/media/articles\\..\\..\\admin/",
+        "/media/..\t/admin/",
+        "/media/articles/body/missing.jpg",
+        "/media/articles/body/stretch.jpg?next=/admin/",
+        "/media//evil.example/x.jpg",
+        "//evil.example/media/articles/body/stretch.jpg",
+    ],
+)
+def test_image_sources_that_leave_the_uploads_or_name_no_real_file_are_dropped(
+    uploaded_image, source
+):
+    for html in (render_body(f"![x]({source})").html, sanitize(f'<img src="{source}" alt="x">')):
+        assert "src=" not in html, html
+    assert uploaded_image in render_body(f"![x]({uploaded_image})").html
 
 
 markup = st.text(

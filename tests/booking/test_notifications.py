@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from booking import services
 from booking.models import Appointment
-from booking.notifications import build_email
+from booking.notifications import EMAILS, build_email
 from tests.booking.conftest import at
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -214,3 +214,18 @@ def test_a_cancellation_carries_a_calendar_cancellation_for_the_same_event(appoi
     assert str(event["STATUS"]) == "CANCELLED"
     assert str(event["UID"]) == str(confirmed_ics.walk("VEVENT")[0]["UID"])
     assert int(event["SEQUENCE"]) > int(confirmed_ics.walk("VEVENT")[0]["SEQUENCE"])
+
+
+@pytest.mark.parametrize("kind", sorted(EMAILS))
+def test_plain_text_is_not_html_escaped_and_html_still_is(appointment, booking_clinic, kind):
+    name = 'Maple & Birch <Massage> "Clinic" O\'Neil'
+    booking_clinic.name = name
+    booking_clinic.save()
+    message = build_email(appointment, kind)
+    if EMAILS[kind]["to"] == "patient":
+        assert name in message.subject
+    assert name in message.body
+    assert "&amp;" not in message.subject + message.body
+    html = message.alternatives[0][0]
+    assert "Maple &amp; Birch &lt;Massage&gt;" in html
+    assert "<Massage>" not in html
