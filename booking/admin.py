@@ -136,9 +136,13 @@ class AppointmentAdmin(admin.ModelAdmin):
     def when(self, appointment):
         return clinic_time(appointment.start)
 
-    @admin.display(description="Flag", boolean=True, ordering="needs_review")
+    @admin.display(description="Screening", ordering="-needs_review")
     def flag(self, appointment):
-        return appointment.needs_review
+        # A marker only where there is something to read: a tick or a cross would read as
+        # "good" and "bad", the wrong way round for a health flag.
+        if not appointment.needs_review:
+            return ""
+        return format_html('<strong class="screening-flag">{}</strong>', "Check screening")
 
     @admin.display(description="Health screening")
     def screening_answers(self, appointment):

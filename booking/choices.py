@@ -63,7 +63,9 @@ class Choices:
 
     @property
     def change_time_url(self):
-        return self.url(start="")
+        """Back to the times, on the day of the time chosen (in clinic time, as pages show it)."""
+        day = timezone.localdate(self.start).isoformat() if self.start else ""
+        return self.url(start="", date=day)
 
     def therapists(self):
         """Who could see the patient for the chosen service: one therapist, or all who offer it."""

@@ -25,6 +25,8 @@ EMAILS = {
     "declined": {"to": "patient", "ics": True},
     "cancelled": {"to": "patient", "ics": True},
     "expired": {"to": "patient", "ics": True},
+    # The front desk learns of a patient's cancellation without watching the admin.
+    "patient_cancelled": {"to": "clinic", "ics": False},
 }
 
 

@@ -302,7 +302,7 @@ def cancel_appointment(*, appointment, by=None, message="", now=None):
         by_patient=by is None,
         note=message,
     )
-    notify_after_commit(appointment, "cancelled")
+    notify_after_commit(appointment, "cancelled", *(["patient_cancelled"] if by is None else []))
     return appointment
 
 

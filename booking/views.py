@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
-from booking import availability, services
+from booking import availability, drafts, services
 from booking.calendar import appointment_ics
 from booking.choices import read_choices
 from booking.forms import PatientDetailsForm
@@ -105,7 +105,10 @@ class RequestStartView(View):
         try:
             requested_day = datetime.date.fromisoformat(request.GET.get("from", ""))
         except ValueError:
+            # Without a window asked for, show the one holding the chosen day.
             requested_day = today
+            if choices.day and choices.day >= today + datetime.timedelta(days=DAYS_SHOWN):
+                requested_day = choices.day
         first_day = min(max(requested_day, today), horizon)
         last_day = first_day + datetime.timedelta(days=DAYS_SHOWN - 1)
         slots = _free_slots(clinic, choices, first_day, last_day)
@@ -193,11 +196,12 @@ class RequestDetailsView(View):
     def get(self, request):
         if not self.choices.start:
             return redirect(self.choices.url())
-        return self.render_details(PatientDetailsForm())
+        return self.render_details(PatientDetailsForm(initial=drafts.initial(request)))
 
     def post(self, request):
         form = PatientDetailsForm(request.POST)
         action = request.POST.get("action", "review")
+        drafts.keep(request, request.POST)
         if not self.choices.start:
             return self.render_details(form, taken=True, error="Please choose a time.")
         if action == "edit" or not form.is_valid():
@@ -224,6 +228,7 @@ class RequestDetailsView(View):
             return self.render_details(form, taken=True)
         except services.BookingError as error:
             return self.render_details(form, error=str(error))
+        drafts.forget(request)
         messages.success(request, "Thank you. Your request is in and the time is held for you.")
         return redirect(appointment.patient_url())
 
@@ -270,11 +275,18 @@ def appointment_calendar(request, token):
     return response
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def cancel_appointment(request, token):
+    """GET asks once ("are you sure?"), POST cancels: a tap by mistake, or a mail scanner
+    following the link, never cancels anything."""
     appointment = _appointment_for(token)
     if _link_expired(appointment):
         return render(request, "booking/appointment_link_expired.html", status=410)
+    if request.method == "GET":
+        if not services.patient_can_cancel(appointment):
+            return redirect(appointment.patient_url())
+        return render(request, "booking/appointment_cancel.html", {"appointment": appointment})
     try:
         services.cancel_appointment(appointment=appointment)
     except services.BookingError as error:

@@ -56,7 +56,30 @@ def test_the_list_shows_clinic_time_patient_service_therapist_status_and_flag(
         requested.reference,
     ):
         assert text in page
-    assert 'alt="True"' in page  # the health flag
+    assert "Check screening" in page  # the health flag
+    assert 'alt="True"' not in page
+    assert 'alt="False"' not in page
+
+
+def test_only_flagged_screenings_get_a_marker_in_the_list(
+    client, front_desk, requested, massage, marcus, monday, booking_clinic, patient
+):
+    patient.screening = {}
+    unflagged = services.request_appointment(
+        service=massage,
+        therapist=marcus,
+        start=at(monday, "11:00", booking_clinic.zone),
+        patient=patient,
+    )
+    page = client.get(reverse("admin:booking_appointment_changelist")).content.decode()
+    rows = {
+        appointment.reference: row
+        for appointment in (requested, unflagged)
+        for row in page.split("<tr")
+        if appointment.reference in row
+    }
+    assert "Check screening" in rows[requested.reference]
+    assert "Check screening" not in rows[unflagged.reference]
 
 
 @pytest.mark.parametrize("query", ["Avery", "avery@example.com", "5550101", "REF"])

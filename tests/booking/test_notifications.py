@@ -42,19 +42,7 @@ def all_text(message):
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "request_received",
-        "new_request",
-        "confirmed",
-        "moved",
-        "reminder",
-        "declined",
-        "cancelled",
-        "expired",
-    ],
-)
+@pytest.mark.parametrize("kind", sorted(EMAILS))
 def test_no_email_carries_health_details(appointment, kind):
     text = all_text(build_email(appointment, kind))
     for word in HEALTH_WORDS:
@@ -70,6 +58,26 @@ def test_patient_emails_give_the_time_in_clinic_time_and_the_private_link(appoin
     assert f"http://testserver/book/appointment/{appointment.access_token}/" in message.body
     html = message.alternatives[0][0]
     assert f'href="http://testserver/book/appointment/{appointment.access_token}/"' in html
+
+
+def test_the_clinic_inbox_is_told_when_a_patient_cancels_and_not_when_staff_do(
+    appointment, front_desk_user
+):
+    mail.outbox.clear()
+    services.cancel_appointment(appointment=appointment)
+    to_clinic = [m for m in mail.outbox if m.to == ["desk@test-clinic.example"]]
+    assert [m.subject for m in to_clinic] == [
+        f"Appointment {appointment.reference} cancelled by the patient"
+    ]
+    assert f"/admin/booking/appointment/{appointment.pk}/change/" in to_clinic[0].body
+    assert "Avery" not in to_clinic[0].subject
+    assert [m.to for m in mail.outbox if m not in to_clinic] == [["avery@example.com"]]
+
+
+def test_a_cancellation_by_staff_sends_the_clinic_no_copy(appointment, front_desk_user):
+    mail.outbox.clear()
+    services.cancel_appointment(appointment=appointment, by=front_desk_user, message="Sorry")
+    assert [m.to for m in mail.outbox] == [["avery@example.com"]]
 
 
 def test_the_clinic_is_told_of_a_new_request_with_a_link_to_the_admin(appointment):

@@ -1,4 +1,5 @@
 import datetime
+import html
 import re
 from unittest import mock
 from urllib.parse import urlencode
@@ -260,9 +261,19 @@ def test_opening_the_link_shows_the_appointment_and_changes_nothing(client, book
     assert Appointment.objects.get().status == "requested"
 
 
-def test_cancelling_takes_a_post_and_frees_the_time(client, booked):
-    assert client.get(reverse("booking:cancel", args=[booked.access_token])).status_code == 405
-    response = client.post(reverse("booking:cancel", args=[booked.access_token]))
+def test_cancelling_asks_once_on_its_own_page_then_takes_a_post_and_frees_the_time(client, booked):
+    detail = client.get(booked.patient_url()).content.decode()
+    cancel_url = reverse("booking:cancel", args=[booked.access_token])
+    assert f'href="{cancel_url}"' in detail  # a link to the question, not a button that acts
+    question = client.get(cancel_url)
+    page = question.content.decode()
+    assert "Cancel your appointment?" in page
+    assert booked.reference in page
+    forms = [attrs for tag, attrs in tags(page, "form") if attrs.get("action") == cancel_url]
+    assert [form["method"] for form in forms] == ["post"]
+    booked.refresh_from_db()
+    assert booked.status == "requested"  # asking changed nothing
+    response = client.post(cancel_url)
     assert response.status_code == 302
     booked.refresh_from_db()
     assert booked.status == "cancelled"
@@ -385,3 +396,37 @@ def test_a_service_number_in_another_script_or_out_of_range_is_not_a_choice(
     response = client.get(reverse("booking:start"), {"patient": "new", "service": service})
     assert response.status_code == 200
     assert "Have you been to Test Clinic before?" in response.content.decode()
+
+
+def test_changing_the_time_from_the_review_page_keeps_everything_typed(
+    client, chosen_time, monday, booking_clinic
+):
+    data = {**hidden_choices(chosen_time), **DETAILS}
+    review = client.post(reverse("booking:details"), {**data, "action": "review"})
+    change_time = re.search(
+        r'<a href="([^"]+)">Change<span class="visually-hidden"> time', review.content.decode()
+    ).group(1)
+    times = client.get(html.unescape(change_time))
+    one_pm = at(monday, "13:00", booking_clinic.zone).astimezone(datetime.UTC)
+    link = next(
+        href for href in details_links(times) if urlencode({"start": one_pm.isoformat()}) in href
+    )
+    details = client.get(link).content.decode()
+    inputs = {attrs["name"]: attrs for tag, attrs in tags(details, "input") if "name" in attrs}
+    assert inputs["name"]["value"] == DETAILS["name"]
+    assert inputs["email"]["value"] == "avery@example.com"
+    assert inputs["phone"]["value"] == DETAILS["phone"]
+    assert "Sore lower back</textarea>" in details
+    assert "checked" in inputs["screen_pregnancy"]
+    assert "checked" in inputs["screen_blood_thinners"]
+    assert "checked" not in inputs["screen_heart_condition"]
+    assert "checked" in inputs["consent"]
+    assert "1:00 PM" in details
+
+
+def test_details_are_forgotten_once_the_request_is_sent(client, chosen_time):
+    data = {**hidden_choices(chosen_time), **DETAILS}
+    client.post(reverse("booking:details"), {**data, "action": "submit"})
+    again = client.get(reverse("booking:details"), hidden_choices(chosen_time)).content.decode()
+    assert "Avery" not in again
+    assert "Sore lower back" not in again

@@ -157,12 +157,19 @@ def test_staff_sign_in_and_confirm_then_the_patient_cancels_from_the_link(
     with page.expect_download() as download:
         page.get_by_role("link", name="Add to my calendar (.ics)").click()
     assert download.value.suggested_filename == "appointment.ics"
-    page.get_by_role("button", name="Cancel this appointment").click()
+    page.get_by_role("link", name="Cancel this appointment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your appointment?")
+    assert_accessible(page)
+    appointment.refresh_from_db()
+    assert appointment.status == "confirmed"  # asking changes nothing
+    page.get_by_role("button", name="Yes, cancel it").click()
     expect(page.get_by_text("Your appointment is cancelled")).to_be_visible()
     expect(page.get_by_text("Status: Cancelled")).to_be_visible()
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
     assert appointment.events.last().by_patient
+    told = [m for m in mail.outbox if m.subject.endswith("cancelled by the patient")]
+    assert [m.to for m in told] == [[Clinic.objects.current().email]]
 
 
 def test_every_booking_step_passes_axe_on_phone_and_desktop(any_page, demo):
