@@ -1,12 +1,9 @@
-"""/sitemap.xml for the whole site. It lives here because articles may import clinic, while
-clinic imports neither articles nor booking."""
+"""The health library's part of /sitemap.xml (config/sitemaps.py puts the site's together)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
-from django.urls import reverse
 
 from articles.models import Article, Topic
-from clinic.models import Service, Therapist
 
 
 class ArticleSitemap(Sitemap):
@@ -32,50 +29,3 @@ class TopicSitemap(Sitemap):
 
     def lastmod(self, topic):
         return topic.last_change
-
-
-class TherapistSitemap(Sitemap):
-    def items(self):
-        return Therapist.objects.active()
-
-    def lastmod(self, therapist):
-        return therapist.modified_at
-
-
-class ServiceSitemap(Sitemap):
-    def items(self):
-        return Service.objects.active()
-
-    def lastmod(self, service):
-        return service.modified_at
-
-
-class StaticPageSitemap(Sitemap):
-    priority = 0.6
-
-    def items(self):
-        return [
-            "clinic:home",
-            "clinic:about",
-            "clinic:privacy",
-            "clinic:therapist_list",
-            "clinic:service_list",
-            "articles:list",
-        ]
-
-    def location(self, name):
-        return reverse(name)
-
-    def lastmod(self, name):
-        if name == "articles:list":
-            return Article.objects.published().aggregate(last=Max("modified_at"))["last"]
-        return None
-
-
-SITEMAPS = {
-    "pages": StaticPageSitemap,
-    "articles": ArticleSitemap,
-    "topics": TopicSitemap,
-    "therapists": TherapistSitemap,
-    "services": ServiceSitemap,
-}

@@ -102,14 +102,14 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "clinic.settings.production",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
         "DJANGO_MEDIA_ROOT": str(workdir / "media"),
     }
-    demo_env = {**env, "DJANGO_SETTINGS_MODULE": "clinic.settings.development"}
+    demo_env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.development"}
     manage(demo_env, "migrate", "--noinput")
     manage(demo_env, "load_demo")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
@@ -118,7 +118,7 @@ def main():
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
-            "clinic.wsgi",
+            "config.wsgi",
             "-b",
             f"127.0.0.1:{args.port}",
             "-w",

@@ -43,7 +43,7 @@ PAGES = {
     "search": lambda article, topic: reverse("articles:list") + "?q=massage",
     "detail": lambda article, topic: article.get_absolute_url(),
     "feed": lambda article, topic: reverse("articles:feed"),
-    "sitemap": lambda article, topic: reverse("sitemap:index"),
+    "sitemap": lambda article, topic: reverse("sitemap"),
 }
 
 

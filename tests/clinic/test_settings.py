@@ -10,10 +10,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from clinic.settings.base import BASE_DIR, database_from_env
+from config.settings.base import BASE_DIR, database_from_env
 
 PRODUCTION_ENV = {
-    "DJANGO_SETTINGS_MODULE": "clinic.settings.production",
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "DJANGO_SECRET_KEY": "x" * 60 + "-a-long-random-production-key",
     "DJANGO_ALLOWED_HOSTS": "clinic.example.com",
     # Checks may open it, and SQLite then creates the file: keep it out of the working tree.
@@ -26,8 +26,8 @@ def production_settings(monkeypatch, **env):
     """The production settings module as it loads with PRODUCTION_ENV (and `env`) set."""
     for name, value in {**PRODUCTION_ENV, **env}.items():
         monkeypatch.setenv(name, value)
-    sys.modules.pop("clinic.settings.production", None)
-    return importlib.import_module("clinic.settings.production")
+    sys.modules.pop("config.settings.production", None)
+    return importlib.import_module("config.settings.production")
 
 
 def run_manage(*args, env):

@@ -63,8 +63,8 @@ AXES_VERBOSE = False
 # Widgets render from templates/ too (the article editor's live preview).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-ROOT_URLCONF = "clinic.site_urls"
-WSGI_APPLICATION = "clinic.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {

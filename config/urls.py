@@ -3,15 +3,17 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from clinic import views
+from config.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", include("clinic.urls")),
     path("articles/", include("articles.urls")),
     path("book/", include("booking.urls")),
-    path("", include("articles.sitemap_urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,0 +1,2 @@
+"""The project's configuration: settings, root URLs, WSGI/ASGI and the site-wide sitemap.
+The apps (clinic, articles, booking) hold everything else."""
