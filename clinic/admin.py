@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -7,7 +8,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from clinic.images import PORTRAIT
-from clinic.models import Clinic, Closure, Service, Specialty, Therapist, TimeOff, WorkingHours
+from clinic.models import (
+    Clinic,
+    Closure,
+    Service,
+    Specialty,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+    time_zone_names,
+)
 
 admin.site.site_header = "Clinic staff"
 admin.site.site_title = "Clinic staff"
@@ -17,6 +27,14 @@ admin.site.index_title = "Run the clinic"
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):
     """One record: the list page goes straight to it, and it can be neither added nor deleted."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":
+            # Offered as a list read from this machine's tz database; the model validates.
+            kwargs["widget"] = forms.Select(
+                choices=[(name, name.replace("_", " ")) for name in time_zone_names()]
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     fieldsets = [
         (None, {"fields": ["name", "short_description", "time_zone", "currency_symbol"]}),

@@ -11,9 +11,33 @@ from django.utils.functional import cached_property
 
 from clinic.images import PORTRAIT, validate_image_upload
 
-TIME_ZONE_CHOICES = sorted(
-    (name, name.replace("_", " ")) for name in zoneinfo.available_timezones()
-)
+# Names in the tz database that are not places a clinic could be.
+NOT_PLACES = {"localtime", "Factory", "posixrules"}
+
+
+def time_zone_names():
+    """The zones this machine's tz database knows, for the admin to offer as a list.
+
+    Read at run time, never frozen into a migration: tzdata differs between machines.
+    """
+    return sorted(zoneinfo.available_timezones() - NOT_PLACES)
+
+
+def validate_time_zone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError(
+            "%(value)s is not a time zone we know. Choose one from the list, e.g. America/Toronto.",
+            code="unknown_time_zone",
+            params={"value": value},
+        ) from error
+    if value in NOT_PLACES:
+        raise ValidationError(
+            "%(value)s is not a place. Choose the zone of the clinic’s city.",
+            code="not_a_place",
+            params={"value": value},
+        )
 
 
 class ClinicQuerySet(models.QuerySet):
@@ -46,7 +70,7 @@ class Clinic(models.Model):
     email = models.EmailField(blank=True)
     time_zone = models.CharField(
         max_length=64,
-        choices=TIME_ZONE_CHOICES,
+        validators=[validate_time_zone],
         default="America/Toronto",
         help_text="Schedules are entered and shown in this zone.",
     )

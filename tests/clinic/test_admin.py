@@ -192,6 +192,27 @@ def test_clinic_time_zone_change_is_saved(admin_client, clinic):
     assert Clinic.objects.current().time_zone == "Europe/London"
 
 
+def test_the_time_zone_is_offered_as_a_list_of_places_and_checked(admin_client, clinic):
+    url = reverse("admin:clinic_clinic_change", args=[clinic.pk])
+    form = admin_client.get(url).context["adminform"].form
+    offered = [value for value, _ in form.fields["time_zone"].widget.choices]
+    assert "America/Toronto" in offered
+    assert "Europe/London" in offered
+    assert "Factory" not in offered
+    assert "localtime" not in offered
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["time_zone"] = "Factory"
+    response = admin_client.post(url, data)
+    assert response.context["adminform"].form.errors["time_zone"] == [
+        "Factory is not a place. Choose the zone of the clinic’s city."
+    ]
+    assert Clinic.objects.current().time_zone == "America/Toronto"
+
+
+def test_no_migration_state_freezes_the_machines_time_zone_list():
+    assert not Clinic._meta.get_field("time_zone").choices
+
+
 def test_repeated_wrong_passwords_pause_sign_in_for_that_account(client, front_desk_user):
     url = reverse("admin:login")
     for _ in range(4):
