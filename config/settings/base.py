@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "imagekit",
     "django_tasks_db",
+    "accounts",
     "clinic",
     "articles",
     "booking",
@@ -46,6 +47,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Staff accounts (see accounts/models.py for why the project has its own user model).
+AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
