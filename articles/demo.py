@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -11,31 +10,6 @@ from articles.hero_art import draw_hero
 from articles.models import Article, ArticleReference, Topic
 from articles.services import save_article
 from clinic.models import Clinic, Service, Therapist
-
-WRITER_PERMISSIONS = [
-    f"{action}_{model}"
-    for model in ("article", "articlereference", "articleimage")
-    for action in ("view", "add", "change", "delete")
-] + ["view_topic"]
-EDITOR_PERMISSIONS = [
-    *WRITER_PERMISSIONS,
-    "publish_article",
-    *(f"{action}_topic" for action in ("add", "change", "delete")),
-    "view_articleslugredirect",
-]
-
-
-def load_groups():
-    """Therapists write their own drafts; Editors (and the front desk) publish."""
-    for name, codenames in (
-        ("Therapists", WRITER_PERMISSIONS),
-        ("Editors", EDITOR_PERMISSIONS),
-        ("Front desk", EDITOR_PERMISSIONS),
-    ):
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
-        )
 
 
 def _publish_time(today, days_ago, zone):
@@ -95,5 +69,4 @@ def load_articles(today):
 
 
 def load(*, today):
-    load_groups()
     load_articles(today)

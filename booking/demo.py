@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from booking import availability
@@ -15,19 +14,6 @@ PATIENTS = [
     ("Sam Patel", "sam.patel@example.com", "+14165550103", {}, Appointment.Status.CONFIRMED),
     ("Riley Moreau", "riley.moreau@example.com", "+14165550104", {"blood_thinners": True}, Appointment.Status.CONFIRMED),
 ]  # fmt: skip
-
-GROUP_PERMISSIONS = {
-    "Front desk": ["view_appointment", "view_all_appointments", "add_appointment", "change_appointment", "view_appointmentevent"],
-    "Therapists": ["view_appointment", "view_appointmentevent"],
-}  # fmt: skip
-
-
-def load_groups():
-    for name, codenames in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="booking", codename__in=codenames)
-        )
 
 
 def load_appointments(today):
@@ -74,5 +60,4 @@ def load_appointments(today):
 
 
 def load(*, today):
-    load_groups()
     load_appointments(today)

@@ -4,10 +4,11 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils.text import slugify
 
+from accounts.roles import ensure_roles
 from clinic.models import Clinic, Closure, Service, Specialty, Therapist, WorkingHours
 from clinic.portraits import draw_portrait
 
@@ -282,27 +283,6 @@ STAFF = [
     ("dana", "Dana", "Whitfield", "Therapists", False, "Dana Whitfield"),
 ]
 
-# Which permissions each staff group holds, as "app_label.codename".
-GROUP_PERMISSIONS = {
-    "Front desk": [
-        "clinic.view_clinic",
-        "clinic.change_clinic",
-        *(
-            f"clinic.{action}_{model}"
-            for model in ("therapist", "service", "specialty", "workinghours", "timeoff", "closure")
-            for action in ("view", "add", "change", "delete")
-        ),
-    ],
-    "Therapists": [
-        "clinic.view_clinic",
-        "clinic.view_therapist",
-        "clinic.view_service",
-        "clinic.view_workinghours",
-        "clinic.view_timeoff",
-        "clinic.view_closure",
-    ],
-}
-
 
 def _time(text):
     return datetime.time.fromisoformat(text)
@@ -372,23 +352,13 @@ def load_closures(today):
         )
 
 
-def load_staff_groups():
-    for name, codenames in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        permissions = [
-            Permission.objects.get(content_type__app_label=label, codename=codename)
-            for label, codename in (perm.split(".") for perm in codenames)
-        ]
-        group.permissions.add(*permissions)
-
-
 def load_staff(password=None):
     """Create the demo logins; returns (username, role, password or None if unchanged).
 
     An existing account keeps its password unless one is given explicitly, so running the
     loader again never resets a password someone has changed.
     """
-    load_staff_groups()
+    ensure_roles()
     accounts = []
     user_model = get_user_model()
     for username, first, last, group_name, superuser, therapist_name in STAFF:

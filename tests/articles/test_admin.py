@@ -2,22 +2,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles.demo import load_groups
 from articles.models import Article, ArticleSlugRedirect
-from clinic.demo import load_staff_groups
 from tests.factories import ArticleFactory, TherapistFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def groups(db):
-    load_staff_groups()
-    load_groups()
-
-
-@pytest.fixture
-def writer(groups):
+def writer(db):
     """A therapist who writes: the demo's Therapists group, linked to a therapist profile."""
     user = UserFactory(username="dana")
     user.groups.add(Group.objects.get(name="Therapists"))
@@ -26,7 +18,7 @@ def writer(groups):
 
 
 @pytest.fixture
-def editor(groups):
+def editor(db):
     user = UserFactory(username="editor")
     user.groups.add(Group.objects.get(name="Editors"))
     return user

@@ -7,10 +7,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.demo import load_groups
 from articles.models import Article
 from articles.services import save_article
-from clinic.demo import load_staff_groups
 from tests.factories import (
     ArticleFactory,
     ServiceFactory,
@@ -338,8 +336,6 @@ def test_previewing_a_missing_article_is_not_found(admin_client, library):
 
 
 def test_writers_preview_only_their_own_drafts(client, library, django_user_model):
-    load_staff_groups()
-    load_groups()
     writer = django_user_model.objects.create_user("marcus", password="x", is_staff=True)
     writer.groups.add(Group.objects.get(name="Therapists"))
     library["marcus"].user = writer

@@ -6,9 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from booking import services
-from booking.demo import load_groups as load_booking_groups
 from booking.models import Appointment
-from clinic.demo import load_staff_groups
 from clinic.models import Clinic
 from tests.booking.conftest import at
 from tests.factories import UserFactory
@@ -18,8 +16,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def front_desk(client, booking_clinic):
-    load_staff_groups()
-    load_booking_groups()
     user = UserFactory(username="frontdesk", first_name="Jordan", last_name="Lee")
     user.groups.add(Group.objects.get(name="Front desk"))
     client.force_login(user)
@@ -245,8 +241,6 @@ def test_staff_book_a_caller_directly_and_cannot_double_book(
 def test_a_therapist_sees_only_their_own_day(
     client, requested, dana, marcus, massage, monday, booking_clinic, patient
 ):
-    load_staff_groups()
-    load_booking_groups()
     services.request_appointment(
         service=massage,
         therapist=marcus,
@@ -272,8 +266,6 @@ def test_a_therapist_sees_only_their_own_day(
 @pytest.fixture
 def unlinked_therapist_account(client, requested):
     """A new account put in the Therapists group before anyone linked it to a profile."""
-    load_staff_groups()
-    load_booking_groups()
     user = UserFactory(username="newhire")
     user.groups.add(Group.objects.get(name="Therapists"))
     client.force_login(user)
@@ -305,8 +297,6 @@ def test_a_therapist_account_without_a_profile_cannot_open_an_appointment(
 def test_a_therapist_cannot_open_another_therapists_appointment(
     client, requested, marcus, booking_clinic
 ):
-    load_staff_groups()
-    load_booking_groups()
     user = UserFactory(username="marcus")
     user.groups.add(Group.objects.get(name="Therapists"))
     marcus.user = user

@@ -1,0 +1,83 @@
+"""The clinic's staff roles: which permissions each group holds.
+
+Every installation gets them: `migrate` brings them up to date (see AccountsConfig.ready), and
+`manage.py setup_roles` does it on demand. They only ever add permissions, so whatever an owner
+grants a group on top in the admin is kept.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db.models import Q
+
+FRONT_DESK = "Front desk"
+THERAPISTS = "Therapists"
+EDITORS = "Editors"
+
+
+def _crud(app_label, *models, actions=("view", "add", "change", "delete")):
+    return [f"{app_label}.{action}_{model}" for model in models for action in actions]
+
+
+_WRITING = [
+    *_crud("articles", "article", "articlereference", "articleimage"),
+    "articles.view_topic",
+]
+_EDITING = [
+    *_WRITING,
+    "articles.publish_article",
+    *_crud("articles", "topic", actions=("add", "change", "delete")),
+    "articles.view_articleslugredirect",
+]
+
+# Role name -> permissions, as "app_label.codename".
+ROLES = {
+    # Runs the schedule and the site's content: every therapist's day, bookings, the clinic's
+    # details, therapists and services, and publishing articles.
+    FRONT_DESK: [
+        "clinic.view_clinic",
+        "clinic.change_clinic",
+        *_crud("clinic", "therapist", "service", "specialty", "workinghours", "timeoff", "closure"),
+        "booking.view_appointment",
+        "booking.view_all_appointments",
+        "booking.add_appointment",
+        "booking.change_appointment",
+        "booking.view_appointmentevent",
+        *_EDITING,
+    ],
+    # See their own day (appointments of the therapist profile linked to their account) and
+    # write drafts; an editor publishes.
+    THERAPISTS: [
+        "clinic.view_clinic",
+        *_crud("clinic", "therapist", "service", "workinghours", "timeoff", "closure", actions=("view",)),
+        "booking.view_appointment",
+        "booking.view_appointmentevent",
+        *_WRITING,
+    ],
+    # Review and publish the health library.
+    EDITORS: _EDITING,
+}  # fmt: skip
+
+
+def ensure_roles(*, using="default", apps=global_apps, verbosity=0):
+    """Create each role's group and give it the role's permissions (never taking any away)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    # Django creates each app's permissions after migrating it; this may run before some of
+    # those, so make sure they all exist (idempotent, as Django's own handler is).
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=verbosity, using=using, apps=apps)
+    for name, permissions in ROLES.items():
+        wanted = {tuple(permission.split(".")) for permission in permissions}
+        matching = Q()
+        for app_label, codename in wanted:
+            matching |= Q(content_type__app_label=app_label, codename=codename)
+        found = list(
+            Permission.objects.using(using).filter(matching).select_related("content_type")
+        )
+        missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
+        if missing:
+            raise LookupError(f"The role {name!r} names permissions that do not exist: {missing}")
+        group, created = Group.objects.using(using).get_or_create(name=name)
+        group.permissions.add(*found)
+        if created and verbosity:
+            print(f"Created the staff role {name!r}.")
