@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from booking import services
+from booking import selectors, services
 from booking.forms import normalize_phone
 from booking.models import Appointment, AppointmentEvent
 from booking.screening import QUESTIONS_BY_KEY
@@ -130,7 +130,7 @@ class AppointmentAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         """Every appointment view (list, change, history, delete, actions, buttons) reads
         through this, so an account sees only what `visible_to` allows."""
-        return super().get_queryset(request).visible_to(request.user)
+        return selectors.appointments_visible_to(request.user, super().get_queryset(request))
 
     @admin.display(description="Time (clinic time)", ordering="start")
     def when(self, appointment):

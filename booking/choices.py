@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from booking import selectors
 from clinic.models import Service, Therapist
 
 ANY = "any"
@@ -71,10 +72,7 @@ class Choices:
         """Who could see the patient for the chosen service: one therapist, or all who offer it."""
         if self.therapist:
             return [self.therapist]
-        offering = self.service.therapists.active()
-        if self.is_new_patient:
-            offering = offering.filter(accepting_new_patients=True)
-        return list(offering)
+        return list(selectors.therapists_for(self.service, is_new_patient=self.is_new_patient))
 
 
 # Anything further than this from today is not a time anyone can book (and may not even be a

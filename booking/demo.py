@@ -2,11 +2,10 @@
 
 import datetime
 
-from django.utils import timezone
-
-from booking import availability
-from booking.models import Appointment, AppointmentEvent
-from clinic.models import Clinic, Service, Therapist
+from booking import availability, selectors, services
+from booking.models import Appointment
+from booking.services import PatientDetails
+from clinic.models import Clinic, Service
 
 PATIENTS = [
     ("Avery Chen", "avery.chen@example.com", "+14165550101", {}, Appointment.Status.REQUESTED),
@@ -17,46 +16,49 @@ PATIENTS = [
 
 
 def load_appointments(today):
-    """A few requests and confirmed visits in the coming days, at times that are really free."""
+    """A few requests and confirmed visits in the coming days, booked through the services, as
+    patients and staff would book them, so they obey every rule the site does."""
     if Appointment.objects.exists():
-        return
+        return []
     clinic = Clinic.objects.current()
     service = Service.objects.get(slug="initial-assessment-and-treatment")
-    therapists = list(service.therapists.active())
-    slots = availability.free_slots(
-        clinic=clinic,
-        service=service,
-        therapists=therapists,
-        start_date=today + datetime.timedelta(days=2),
-        end_date=today + datetime.timedelta(days=9),
-    )
-    taken = []
-    for (name, email, phone, screening, status), slot in zip(PATIENTS, slots[::7], strict=False):
-        therapist = Therapist.objects.get(pk=slot.therapist_id)
-        end = slot.start + datetime.timedelta(minutes=service.duration_minutes)
-        appointment = Appointment.objects.create(
+    therapists = list(selectors.therapists_for(service, is_new_patient=True))
+    by_id = {therapist.pk: therapist for therapist in therapists}
+    # Spread over the days: every seventh free time, skipping any a previous one now holds.
+    offered = iter(
+        availability.free_slots(
+            clinic=clinic,
             service=service,
-            therapist=therapist,
-            start=slot.start,
-            end=end,
-            hold_until=end + datetime.timedelta(minutes=service.buffer_minutes),
-            status=status,
-            patient_name=name,
-            patient_email=email,
-            patient_phone=phone,
-            screening=screening,
-            needs_review=bool(screening),
-            consent_at=timezone.now(),
-        )
-        AppointmentEvent.objects.create(
-            appointment=appointment, action=AppointmentEvent.Action.REQUESTED, by_patient=True
-        )
+            therapists=therapists,
+            start_date=today + datetime.timedelta(days=2),
+            end_date=today + datetime.timedelta(days=9),
+        )[::7]
+    )
+    booked = []
+    for name, email, phone, screening, status in PATIENTS:
+        patient = PatientDetails(
+            name=name, email=email, phone=phone, is_new_patient=True, screening=screening,
+            consented=True,
+        )  # fmt: skip
+        appointment = _first_free(offered, service, by_id, patient)
+        if appointment is None:
+            break
         if status == Appointment.Status.CONFIRMED:
-            AppointmentEvent.objects.create(
-                appointment=appointment, action=AppointmentEvent.Action.CONFIRMED
-            )
-        taken.append(appointment)
-    return taken
+            services.confirm_appointment(appointment=appointment, by=None)
+        booked.append(appointment)
+    return booked
+
+
+def _first_free(offered, service, therapists, patient):
+    for slot in offered:
+        try:
+            return services.request_appointment(
+                service=service, therapist=therapists[slot.therapist_id], start=slot.start,
+                patient=patient,
+            )  # fmt: skip
+        except services.SlotUnavailable:
+            continue
+    return None
 
 
 def load(*, today):

@@ -26,16 +26,6 @@ class AppointmentQuerySet(models.QuerySet):
         """Appointments that hold their therapist's time."""
         return self.filter(status__in=Appointment.ACTIVE_STATUSES)
 
-    def visible_to(self, user):
-        """What a staff account may see: everything with `view_all_appointments` (front desk),
-        a linked therapist's own appointments, and otherwise nothing (fail closed)."""
-        if user.has_perm("booking.view_all_appointments"):
-            return self
-        therapist = getattr(user, "therapist", None)
-        if therapist is None:
-            return self.none()
-        return self.filter(therapist=therapist)
-
     def overlapping(self, start, end):
         """Holding any time in [start, end): their buffer after counts."""
         return self.filter(start__lt=end, hold_until__gt=start)

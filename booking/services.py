@@ -11,7 +11,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from booking import availability
+from booking import availability, selectors
 from booking.models import Appointment, AppointmentEvent
 from booking.screening import flagged
 from booking.tasks import notify_after_commit
@@ -135,17 +135,15 @@ def request_appointment(
     `therapist` None means "any therapist who offers the service": the first one free at that
     time is chosen inside the same transaction.
     """
-    if patient.is_new_patient and not service.new_patients_allowed:
-        raise BookingError(f"{service.name} is for returning patients.")
+    refusal = selectors.why_not_bookable(service, is_new_patient=patient.is_new_patient)
+    if refusal:
+        raise BookingError(refusal)
     now = now or timezone.now()
     clinic = Clinic.objects.current()
     if therapist:
         candidates = [therapist]
     else:
-        offering = service.therapists.active()
-        if patient.is_new_patient:
-            offering = offering.filter(accepting_new_patients=True)
-        candidates = list(offering)
+        candidates = list(selectors.therapists_for(service, is_new_patient=patient.is_new_patient))
     # SQLite: the IMMEDIATE transaction holds the write lock from this first read on, so no
     # other request can book in between. PostgreSQL: the exclusion constraint refuses a loser.
     with transaction.atomic():

@@ -9,7 +9,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from booking import availability, drafts, services
+from booking import availability, drafts, selectors, services
 from booking.calendar import appointment_ics
 from booking.choices import read_choices
 from booking.forms import PatientDetailsForm
@@ -34,12 +34,9 @@ def _free_slots(clinic, choices, first_day, last_day):
 
 
 def _service_error(choices):
-    if choices.service and choices.is_new_patient and not choices.service.new_patients_allowed:
-        return (
-            f"{choices.service.name} is for returning patients. If this is your first visit, "
-            "please start with an initial assessment."
-        )
-    return ""
+    if not choices.service:
+        return ""
+    return selectors.why_not_bookable(choices.service, is_new_patient=choices.is_new_patient)
 
 
 def _therapist_fits(choices):
@@ -48,8 +45,9 @@ def _therapist_fits(choices):
         return True
     if not choices.therapist:
         return False
-    offers = choices.service.therapists.active().filter(pk=choices.therapist.pk).exists()
-    return offers and (choices.therapist.accepting_new_patients or not choices.is_new_patient)
+    return selectors.therapist_sees(
+        choices.therapist, choices.service, is_new_patient=choices.is_new_patient
+    )
 
 
 class RequestStartView(View):

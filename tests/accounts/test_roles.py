@@ -74,9 +74,7 @@ def test_migrate_alone_gives_an_empty_production_database_every_role(empty_datab
 
 
 def test_setup_roles_restores_a_role_and_keeps_what_the_owner_added(db, capsys):
-    extra = Group.objects.get(name=THERAPISTS).permissions.model.objects.get(
-        codename="add_timeoff"
-    )
+    extra = Group.objects.get(name=THERAPISTS).permissions.model.objects.get(codename="add_timeoff")
     Group.objects.get(name=THERAPISTS).permissions.add(extra)
     Group.objects.get(name=FRONT_DESK).delete()
     call_command("setup_roles")

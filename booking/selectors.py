@@ -1,0 +1,42 @@
+"""Reading rules about who may book what, in one place: the request flow, the services and the
+demo all ask here, so a rule cannot drift between them."""
+
+from clinic.models import Service, Therapist
+
+
+def new_patients_may_book(service: Service) -> bool:
+    return service.new_patients_allowed
+
+
+def why_not_bookable(service: Service, *, is_new_patient: bool) -> str:
+    """ "" when this patient may book this service; otherwise the reason, fit to show them."""
+    if is_new_patient and not new_patients_may_book(service):
+        return (
+            f"{service.name} is for returning patients. If this is your first visit, "
+            "please start with an initial assessment."
+        )
+    return ""
+
+
+def therapists_for(service: Service, *, is_new_patient: bool):
+    """The active therapists who offer the service and would see this patient (a new patient
+    only by those taking new patients)."""
+    therapists = service.therapists.active()
+    if is_new_patient:
+        therapists = therapists.filter(accepting_new_patients=True)
+    return therapists
+
+
+def therapist_sees(therapist: Therapist, service: Service, *, is_new_patient: bool) -> bool:
+    return therapists_for(service, is_new_patient=is_new_patient).filter(pk=therapist.pk).exists()
+
+
+def appointments_visible_to(user, appointments):
+    """What a staff account may see of `appointments`: everything with view_all_appointments
+    (the front desk), a linked therapist's own, and otherwise nothing (fail closed)."""
+    if user.has_perm("booking.view_all_appointments"):
+        return appointments
+    therapist = getattr(user, "therapist", None)
+    if therapist is None:
+        return appointments.none()
+    return appointments.filter(therapist=therapist)
