@@ -8,20 +8,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from booking import selectors, services
+from booking import lifecycle, selectors, services
 from booking.forms import normalize_phone
 from booking.models import Appointment, AppointmentEvent
 from booking.screening import QUESTIONS_BY_KEY
 from booking.templatetags.booking_tags import clinic_time
-
-# Admin buttons and list actions: (name, label, service function, takes a message to the patient).
-TRANSITIONS = {
-    "confirm": ("Confirm", services.confirm_appointment, False),
-    "decline": ("Decline", services.decline_appointment, True),
-    "cancel": ("Cancel", services.cancel_appointment, True),
-    "complete": ("Mark completed", services.mark_completed, False),
-    "no_show": ("Mark no-show", services.mark_no_show, False),
-}
 
 
 class AppointmentAdminForm(forms.ModelForm):
@@ -186,13 +177,14 @@ class AppointmentAdmin(admin.ModelAdmin):
         if obj is not None and self.has_change_permission(request, obj):
             context["transitions"] = [
                 {
-                    "url": reverse("admin:booking_appointment_transition", args=[obj.pk, name]),
-                    "label": label,
-                    "with_message": with_message,
-                    "name": name,
+                    "url": reverse(
+                        "admin:booking_appointment_transition", args=[obj.pk, step.name]
+                    ),
+                    "label": step.label,
+                    "with_message": step.takes_message,
+                    "name": step.name,
                 }
-                for name, (label, _, with_message) in TRANSITIONS.items()
-                if name in allowed_transitions(obj)
+                for step in lifecycle.staff_transitions(obj, timezone.now())
             ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -205,29 +197,27 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def transition_view(self, request, pk, name):
         appointment = get_object_or_404(self.get_queryset(request), pk=pk)
-        if name not in TRANSITIONS or not self.has_change_permission(request, appointment):
+        step = lifecycle.TRANSITIONS.get(name)
+        if not (step and step.staff_button) or not self.has_change_permission(request, appointment):
             raise PermissionDenied
-        self._apply(request, appointment, name, request.POST.get("message", "").strip())
+        self._apply(request, appointment, step, request.POST.get("message", "").strip())
         return redirect(reverse("admin:booking_appointment_change", args=[pk]))
 
-    def _apply(self, request, appointment, name, message=""):
-        label, function, with_message = TRANSITIONS[name]
-        kwargs = {"appointment": appointment, "by": request.user}
-        if with_message:
-            kwargs["message"] = message
+    def _apply(self, request, appointment, step, message=""):
+        """One lifecycle change through the services; the message says what really happened."""
         try:
-            function(**kwargs)
+            services.change_status(
+                appointment=appointment, transition=step.name, by=request.user, message=message
+            )
         except services.BookingError as error:
             messages.error(request, str(error))
-            return False
-        messages.success(
-            request, f"{appointment.reference}: {label.lower()} done. The patient is told by email."
-        )
-        return True
+            return
+        told = " The patient is told by email." if step.tells_patient else ""
+        messages.success(request, f"{appointment.reference}: {step.action_text.lower()}.{told}")
 
     def _bulk(self, request, queryset, name):
         for appointment in queryset:
-            self._apply(request, appointment, name)
+            self._apply(request, appointment, lifecycle.TRANSITIONS[name])
 
     @admin.action(description="Confirm selected requests", permissions=["change"])
     def confirm_selected(self, request, queryset):
@@ -240,14 +230,3 @@ class AppointmentAdmin(admin.ModelAdmin):
     @admin.action(description="Cancel selected appointments", permissions=["change"])
     def cancel_selected(self, request, queryset):
         self._bulk(request, queryset, "cancel")
-
-
-def allowed_transitions(appointment):
-    """The buttons worth showing now; the services enforce the same rules."""
-    started = timezone.now() >= appointment.start
-    status = Appointment.Status
-    if appointment.status == status.REQUESTED:
-        return {"decline", "cancel"} if started else {"confirm", "decline", "cancel"}
-    if appointment.status == status.CONFIRMED:
-        return {"complete", "no_show"} if started else {"cancel"}
-    return set()

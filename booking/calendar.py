@@ -3,6 +3,8 @@
 from django.utils import timezone
 from icalendar import Calendar, Event, vText
 
+from booking.models import Appointment
+
 
 def appointment_ics(appointment, *, clinic, manage_url):
     """The appointment as a calendar file; for one no longer active, a cancellation of it, so a
@@ -31,7 +33,10 @@ def appointment_ics(appointment, *, clinic, manage_url):
     if withdrawn:
         event.add("status", "CANCELLED")
     else:
-        event.add("status", "CONFIRMED" if appointment.status == "confirmed" else "TENTATIVE")
+        event.add(
+            "status",
+            "TENTATIVE" if appointment.status == Appointment.Status.REQUESTED else "CONFIRMED",
+        )
     # Each move or cancellation bumps the sequence, so calendar apps apply it instead of
     # ignoring it as old news.
     changes = appointment.events.filter(action="rescheduled").count()

@@ -35,13 +35,15 @@ class Appointment(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"
         CONFIRMED = "confirmed", "Confirmed"
+        ARRIVED = "arrived", "Arrived"
         DECLINED = "declined", "Declined"
         CANCELLED = "cancelled", "Cancelled"
         EXPIRED = "expired", "Expired"
         COMPLETED = "completed", "Completed"
         NO_SHOW = "no_show", "No-show"
 
-    ACTIVE_STATUSES = (Status.REQUESTED, Status.CONFIRMED)
+    # Active appointments hold their therapist's time (booking/lifecycle.py has the rest).
+    ACTIVE_STATUSES = (Status.REQUESTED, Status.CONFIRMED, Status.ARRIVED)
 
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
     access_token = models.CharField(
@@ -123,6 +125,7 @@ class AppointmentEvent(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         EXPIRED = "expired", "Expired"
         RESCHEDULED = "rescheduled", "Moved"
+        ARRIVED = "arrived", "Marked arrived"
         COMPLETED = "completed", "Completed"
         NO_SHOW = "no_show", "Marked no-show"
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from booking import availability, selectors
+from booking import availability, lifecycle, selectors
 from booking.models import Appointment, AppointmentEvent
 from booking.screening import flagged
 from booking.tasks import notify_after_commit
@@ -213,64 +213,40 @@ def reschedule_appointment(*, appointment: Appointment, by) -> Appointment:
     return appointment
 
 
-def _transition(
-    appointment, *, allowed, to, action, actor=None, by_patient=False, note="", when=None
-):
-    """Change status under a row lock, so two staff clicking at once cannot both act.
+def change_status(
+    *, appointment, transition, by=None, by_patient=False, message="", now=None, also_tell=()
+) -> Appointment:
+    """Apply one change of booking/lifecycle.py's table, or raise InvalidTransition.
 
-    `when` is "before" or "after" the visit's start, for changes that only make sense then.
+    Under a row lock, so two staff clicking at once cannot both act. It records who did it and
+    queues the table's emails (and `also_tell`) for after the commit.
     """
+    step = lifecycle.TRANSITIONS[transition]
+    now = now or timezone.now()
     with transaction.atomic():
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        verb = dict(AppointmentEvent.Action.choices)[action].lower()
-        if current.status not in allowed:
-            raise InvalidTransition(
-                f"Appointment {current.reference} is {current.get_status_display().lower()}; "
-                f"it cannot be {verb}."
-            )
-        started = timezone.now() >= current.start
-        if when == "before" and started:
-            raise InvalidTransition(
-                f"Appointment {current.reference} has started; it cannot be {verb}."
-            )
-        if when == "after" and not started:
-            raise InvalidTransition(
-                f"Appointment {current.reference} has not started yet; it cannot be {verb}."
-            )
-        current.status = to
-        if note:
-            current.message_to_patient = note
+        refusal = step.refusal(current, now)
+        if refusal:
+            raise InvalidTransition(refusal)
+        current.status = step.target
+        if message:
+            current.message_to_patient = message
         current.save(update_fields=["status", "message_to_patient", "updated_at"])
-        _record(current, action, actor=actor, by_patient=by_patient, note=note)
+        _record(current, step.action, actor=by, by_patient=by_patient, note=message)
+        notify_after_commit(current, *step.emails, *also_tell)
     appointment.refresh_from_db()
     return appointment
 
 
-def confirm_appointment(*, appointment, by):
-    appointment = _transition(
-        appointment,
-        allowed=[Appointment.Status.REQUESTED],
-        to=Appointment.Status.CONFIRMED,
-        action=AppointmentEvent.Action.CONFIRMED,
-        actor=by,
-        when="before",
-    )
-    notify_after_commit(appointment, "confirmed")
-    return appointment
+def confirm_appointment(*, appointment, by, now=None):
+    return change_status(appointment=appointment, transition="confirm", by=by, now=now)
 
 
-def decline_appointment(*, appointment, by, message=""):
+def decline_appointment(*, appointment, by, message="", now=None):
     """Decline a request (its time is released), optionally with a message to the patient."""
-    appointment = _transition(
-        appointment,
-        allowed=[Appointment.Status.REQUESTED],
-        to=Appointment.Status.DECLINED,
-        action=AppointmentEvent.Action.DECLINED,
-        actor=by,
-        note=message,
+    return change_status(
+        appointment=appointment, transition="decline", by=by, message=message, now=now
     )
-    notify_after_commit(appointment, "declined")
-    return appointment
 
 
 def patient_can_cancel(appointment, now=None):
@@ -285,45 +261,34 @@ def patient_can_cancel(appointment, now=None):
 
 
 def cancel_appointment(*, appointment, by=None, message="", now=None):
-    """Cancel an active appointment. Staff (`by`) may at any time; the patient (`by` None) only
-    until the clinic's cancellation notice."""
-    if by is None and appointment.is_active and not patient_can_cancel(appointment, now):
+    """Cancel a request or a confirmed visit. Staff (`by`) may at any time; the patient (`by`
+    None) only until the clinic's cancellation notice, and then the clinic's inbox is told."""
+    by_patient = by is None
+    if by_patient and appointment.is_active and not patient_can_cancel(appointment, now):
         raise CancellationTooLate(
             "It is too late to cancel online. Please call the clinic to cancel or change it."
         )
-    appointment = _transition(
-        appointment,
-        allowed=Appointment.ACTIVE_STATUSES,
-        to=Appointment.Status.CANCELLED,
-        action=AppointmentEvent.Action.CANCELLED,
-        actor=by,
-        by_patient=by is None,
-        note=message,
-    )
-    notify_after_commit(appointment, "cancelled", *(["patient_cancelled"] if by is None else []))
-    return appointment
-
-
-def mark_completed(*, appointment, by):
-    return _transition(
-        appointment,
-        allowed=[Appointment.Status.CONFIRMED],
-        to=Appointment.Status.COMPLETED,
-        action=AppointmentEvent.Action.COMPLETED,
-        actor=by,
-        when="after",
+    return change_status(
+        appointment=appointment,
+        transition="cancel",
+        by=by,
+        by_patient=by_patient,
+        message=message,
+        now=now,
+        also_tell=("patient_cancelled",) if by_patient else (),
     )
 
 
-def mark_no_show(*, appointment, by):
-    return _transition(
-        appointment,
-        allowed=[Appointment.Status.CONFIRMED],
-        to=Appointment.Status.NO_SHOW,
-        action=AppointmentEvent.Action.NO_SHOW,
-        actor=by,
-        when="after",
-    )
+def mark_arrived(*, appointment, by, now=None):
+    return change_status(appointment=appointment, transition="arrive", by=by, now=now)
+
+
+def mark_completed(*, appointment, by, now=None):
+    return change_status(appointment=appointment, transition="complete", by=by, now=now)
+
+
+def mark_no_show(*, appointment, by, now=None):
+    return change_status(appointment=appointment, transition="no_show", by=by, now=now)
 
 
 def expire_stale_requests(*, now=None):
@@ -340,15 +305,9 @@ def expire_stale_requests(*, now=None):
     expired = []
     for appointment in stale:
         try:
-            appointment = _transition(
-                appointment,
-                allowed=[Appointment.Status.REQUESTED],
-                to=Appointment.Status.EXPIRED,
-                action=AppointmentEvent.Action.EXPIRED,
-            )
+            appointment = change_status(appointment=appointment, transition="expire", now=now)
         except InvalidTransition:
             continue  # Staff answered it in the meantime.
-        notify_after_commit(appointment, "expired")
         expired.append(appointment)
     return expired
 

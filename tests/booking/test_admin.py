@@ -111,7 +111,10 @@ def test_confirming_from_the_change_page_runs_the_service_and_tells_the_patient(
     )
     requested.refresh_from_db()
     assert requested.status == "confirmed"
-    assert "confirm done" in response.content.decode()
+    assert (
+        f"{requested.reference}: confirmed. The patient is told by email."
+        in response.content.decode()
+    )
     assert mail.outbox[0].subject == "Your appointment at Test Clinic is confirmed"
     event = requested.events.last()
     assert event.actor == front_desk

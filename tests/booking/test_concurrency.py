@@ -103,6 +103,12 @@ def test_postgresql_itself_refuses_overlapping_active_appointments(
         insert(start + datetime.timedelta(minutes=70))  # inside the first one's buffer
     insert(start + datetime.timedelta(minutes=75))  # right after the buffer: fine
     insert(start, status="cancelled")  # inactive appointments hold nothing
+    insert(start - datetime.timedelta(hours=3), status="arrived")  # arrived holds its time
+    with (
+        pytest.raises(IntegrityError, match="appointment_no_overlapping_holds"),
+        transaction.atomic(),
+    ):
+        insert(start - datetime.timedelta(hours=2, minutes=30))
 
 
 @pytest.mark.postgres

@@ -143,7 +143,7 @@ def test_staff_sign_in_and_confirm_then_the_patient_cancels_from_the_link(
     row = page.get_by_role("row").filter(has_text=appointment.reference)
     row.get_by_role("link").first.click()
     page.get_by_role("button", name="Confirm", exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text("confirm done")
+    expect(page.locator(".messagelist")).to_contain_text("confirmed. The patient is told by email.")
     appointment.refresh_from_db()
     assert appointment.status == "confirmed"
 

@@ -1,0 +1,115 @@
+"""The appointment lifecycle, written once: which change may happen from which status, at what
+point in time, what it records and who is told. The services enforce it; the admin's buttons
+and messages read it.
+
+    requested ──► confirmed ──► arrived ──► completed
+        │              ├──────► no_show
+        │              └──────► cancelled (by patient, within policy; or by clinic)
+        ├──► declined
+        ├──► cancelled (by patient)
+        └──► expired   (staff did not act in time; the slot is released, the patient is told)
+"""
+
+import datetime
+import enum
+from dataclasses import dataclass
+
+from booking.models import Appointment, AppointmentEvent
+
+Status = Appointment.Status
+Action = AppointmentEvent.Action
+
+# The front desk may mark a patient arrived from this long before the visit.
+ARRIVAL_WINDOW = datetime.timedelta(hours=1)
+
+
+class When(enum.Enum):
+    ANY_TIME = "any time"
+    BEFORE_START = "before the visit starts"
+    FROM_ARRIVAL = "from an hour before the visit"
+    AFTER_START = "once the visit has started"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str  # the staff button
+    sources: frozenset
+    target: str
+    action: str  # what the history records
+    when: When = When.ANY_TIME
+    emails: tuple = ()  # what the patient (and clinic) are sent, see notifications.EMAILS
+    takes_message: bool = False  # staff may add a note for the patient
+    staff_button: bool = True
+
+    def refusal(self, appointment, now):
+        """Why this change may not happen to `appointment` now, or "" if it may."""
+        verb = self.action_text.lower()
+        if appointment.status not in self.sources:
+            return (
+                f"Appointment {appointment.reference} is "
+                f"{appointment.get_status_display().lower()}; it cannot be {verb}."
+            )
+        started = now >= appointment.start
+        if self.when is When.BEFORE_START and started:
+            return f"Appointment {appointment.reference} has started; it cannot be {verb}."
+        if self.when is When.AFTER_START and not started:
+            return f"Appointment {appointment.reference} has not started yet; it cannot be {verb}."
+        if self.when is When.FROM_ARRIVAL and now < appointment.start - ARRIVAL_WINDOW:
+            return (
+                f"Appointment {appointment.reference} is more than an hour away; "
+                f"it cannot be {verb} yet."
+            )
+        return ""
+
+    @property
+    def action_text(self):
+        return Action(self.action).label
+
+    @property
+    def tells_patient(self):
+        return bool(self.emails)
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in (
+        Transition(
+            "confirm", "Confirm", frozenset({Status.REQUESTED}), Status.CONFIRMED,
+            Action.CONFIRMED, When.BEFORE_START, emails=("confirmed",),
+        ),
+        Transition(
+            "decline", "Decline", frozenset({Status.REQUESTED}), Status.DECLINED,
+            Action.DECLINED, emails=("declined",), takes_message=True,
+        ),
+        Transition(
+            "cancel", "Cancel", frozenset({Status.REQUESTED, Status.CONFIRMED}), Status.CANCELLED,
+            Action.CANCELLED, emails=("cancelled",), takes_message=True,
+        ),
+        Transition(
+            "arrive", "Mark arrived", frozenset({Status.CONFIRMED}), Status.ARRIVED,
+            Action.ARRIVED, When.FROM_ARRIVAL,
+        ),
+        Transition(
+            "complete", "Mark completed", frozenset({Status.CONFIRMED, Status.ARRIVED}),
+            Status.COMPLETED, Action.COMPLETED, When.AFTER_START,
+        ),
+        Transition(
+            "no_show", "Mark no-show", frozenset({Status.CONFIRMED}), Status.NO_SHOW,
+            Action.NO_SHOW, When.AFTER_START,
+        ),
+        Transition(
+            "expire", "Expire", frozenset({Status.REQUESTED}), Status.EXPIRED, Action.EXPIRED,
+            emails=("expired",), staff_button=False,
+        ),
+    )
+}  # fmt: skip
+
+
+def staff_transitions(appointment, now):
+    """The buttons worth showing staff now: exactly the changes the services would accept."""
+    return [
+        transition
+        for transition in TRANSITIONS.values()
+        if transition.staff_button and not transition.refusal(appointment, now)
+    ]
