@@ -1,4 +1,5 @@
-"""The demo health library: articles written for this project from the facts in DOMAIN.md.
+"""The demo health library: articles written for this project, in our own words, from the
+clinic facts in the team's shared design notes (kept beside the repository, not in it).
 
 Each entry: slug, title, summary, body (Markdown), author and reviewer (therapist slugs), topics,
 related services (slugs), references, days since publication (negative: scheduled; None: draft),

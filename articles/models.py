@@ -204,10 +204,6 @@ class Article(models.Model):
         self.reading_minutes = rendered.reading_minutes
 
     @property
-    def author(self):
-        return self.author_therapist or self.author_user
-
-    @property
     def author_name(self):
         if self.author_therapist:
             return self.author_therapist.name_with_credentials

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
+from django.views.decorators.csp import csp_override
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, ArticleSlugRedirect, Topic
@@ -29,7 +30,7 @@ class ArticleListView(ListView):
     paginate_by = 10
 
     def get(self, request, *args, **kwargs):
-        slug = kwargs.get("topic_slug") or request.GET.get("topic")
+        slug = kwargs.get("topic_slug")
         if slug and not SLUG.match(slug):
             raise Http404
         self.topic = get_object_or_404(Topic, slug=slug) if slug else None
@@ -62,6 +63,11 @@ def json_ld(data):
     return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+# An article's video player may load in a frame from the known video hosts, and only after
+# the reader presses play (static/js/video-consent.js); every other page keeps frame-src 'none'.
+allow_video_frames = csp_override({**settings.SECURE_CSP, "frame-src": list(EMBED_ORIGINS)})
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -79,11 +85,13 @@ class ArticleDetailView(DetailView):
             raise
 
     def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
+        def render(request):
+            return super(ArticleDetailView, self).render_to_response(context, **response_kwargs)
+
+        # Only the pages that have a video open frame-src, so the decorator wraps this render.
         if self.object.video_embed_url:
-            # The player may load in a frame, and only after the reader presses play.
-            response._csp_config = {**settings.SECURE_CSP, "frame-src": list(EMBED_ORIGINS)}
-        return response
+            render = allow_video_frames(render)
+        return render(self.request)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

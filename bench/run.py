@@ -30,47 +30,14 @@ PAGES = [
     "/book/?patient=new&service=1&therapist=any",  # the demo's first service: initial assessment
     "/healthz",
 ]
-GROW = """
-import datetime
-from booking import availability, services
-from clinic.models import Clinic, Service, Therapist
-from django.utils import timezone
-dana = Therapist.objects.get(slug="dana-whitfield")
-for n in range({count}):
-    t = Therapist.objects.create(name=f"Bench Therapist {{n}}", slug=f"bench-therapist-{{n}}",
-        title="Registered Massage Therapist", short_bio="Bench data.")
-    t.specialties.set(dana.specialties.all())
-    s = Service.objects.create(name=f"Bench Service {{n}}", slug=f"bench-service-{{n}}",
-        summary="Bench data.", duration_minutes=60, price=100)
-    s.therapists.set([t, dana])
-# Fill the coming two weeks with requests, so the booking page has appointments to work around.
-service = Service.objects.get(slug="initial-assessment-and-treatment")
-today = timezone.localdate()
-slots = availability.free_slots(clinic=Clinic.objects.current(), service=service,
-    therapists=list(service.therapists.active()), start_date=today,
-    end_date=today + datetime.timedelta(days=13))
-patient = services.PatientDetails(name="Bench", email="bench@example.com",
-    phone="+14165550100", is_new_patient=True, consented=True)
-made = 0
-for slot in slots[::2]:
-    try:
-        services.request_appointment(service=service, therapist=Therapist.objects.get(pk=slot.therapist_id),
-            start=slot.start, patient=patient)
-        made += 1
-    except services.SlotUnavailable:
-        pass
-    if made >= {count}:
-        break
-"""
 
 
-def manage(env, *args, stdin=None):
+def manage(env, *args):
     subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
         check=True,
-        input=stdin,
         text=True,
         stdout=subprocess.DEVNULL,
     )
@@ -140,7 +107,7 @@ def main():
         results = {}
         for label in ("demo", f"+{args.grow}"):
             if label != "demo":
-                manage(demo_env, "shell", stdin=GROW.format(count=args.grow))
+                manage(demo_env, "load_benchmark_data", "--count", str(args.grow))
             for page in PAGES:
                 urllib.request.urlopen(base + page).read()  # warm renditions and connections
                 results[(label, page)] = wrk(base + page, args.seconds, args.connections)

@@ -329,12 +329,11 @@ def send_due_reminders(*, now=None):
     reminded = []
     for appointment in due:
         with transaction.atomic():
-            # Claim it under a row lock, so two overlapping cron runs cannot both send.
-            claimed = (
-                Appointment.objects.select_for_update()
-                .filter(pk=appointment.pk, reminder_sent_at__isnull=True)
-                .update(reminder_sent_at=now)
-            )
+            # The conditional UPDATE is the claim: of two overlapping runs, the database lets
+            # only the first find reminder_sent_at empty, so the reminder is sent once.
+            claimed = Appointment.objects.filter(
+                pk=appointment.pk, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now)
             if claimed:
                 notify_after_commit(appointment, "reminder")
                 reminded.append(appointment)

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from booking import availability, drafts, selectors, services
 from booking.calendar import appointment_ics
-from booking.choices import read_choices
 from booking.forms import PatientDetailsForm
 from booking.models import Appointment
 from booking.notifications import absolute
 from booking.screening import needs_doctor
+from booking.selection import read_selection
 from clinic.models import Service
 
 DAYS_SHOWN = 14
@@ -23,30 +23,30 @@ DAYS_SHOWN = 14
 LINK_VALID_AFTER_VISIT = datetime.timedelta(days=60)
 
 
-def _free_slots(clinic, choices, first_day, last_day):
+def _free_slots(clinic, selection, first_day, last_day):
     return availability.free_slots(
         clinic=clinic,
-        service=choices.service,
-        therapists=choices.therapists(),
+        service=selection.service,
+        therapists=selection.therapists(),
         start_date=first_day,
         end_date=last_day,
     )
 
 
-def _service_error(choices):
-    if not choices.service:
+def _service_error(selection):
+    if not selection.service:
         return ""
-    return selectors.why_not_bookable(choices.service, is_new_patient=choices.is_new_patient)
+    return selectors.why_not_bookable(selection.service, is_new_patient=selection.is_new_patient)
 
 
-def _therapist_fits(choices):
+def _therapist_fits(selection):
     """The chosen therapist offers the service (and sees new patients, if this is one)."""
-    if choices.any_therapist:
+    if selection.any_therapist:
         return True
-    if not choices.therapist:
+    if not selection.therapist:
         return False
     return selectors.therapist_sees(
-        choices.therapist, choices.service, is_new_patient=choices.is_new_patient
+        selection.therapist, selection.service, is_new_patient=selection.is_new_patient
     )
 
 
@@ -55,48 +55,50 @@ class RequestStartView(View):
     then therapist or "any", then a day and a time. Plain links and GET forms: no JavaScript."""
 
     def get(self, request):
-        choices = read_choices(request.GET)
-        if not choices.patient or not choices.service or _service_error(choices):
-            return self.service_step(request, choices)
-        if not _therapist_fits(choices):
-            return self.therapist_step(request, choices)
-        return self.time_step(request, choices)
+        selection = read_selection(request.GET)
+        if not selection.patient or not selection.service or _service_error(selection):
+            return self.service_step(request, selection)
+        if not _therapist_fits(selection):
+            return self.therapist_step(request, selection)
+        return self.time_step(request, selection)
 
-    def service_step(self, request, choices):
+    def service_step(self, request, selection):
         submitted = "submitted" in request.GET
         offered = (
-            choices.therapist.services.active() if choices.therapist else Service.objects.active()
+            selection.therapist.services.active()
+            if selection.therapist
+            else Service.objects.active()
         )
         errors = {
             "patient": "Please tell us whether you have been here before."
-            if submitted and not choices.patient
+            if submitted and not selection.patient
             else "",
-            "service": _service_error(choices)
-            or ("Please choose a service." if submitted and not choices.service else ""),
+            "service": _service_error(selection)
+            or ("Please choose a service." if submitted and not selection.service else ""),
         }
         return render(
             request,
             "booking/request_service.html",
-            {"choices": choices, "services": offered, "errors": errors, "step": 1},
+            {"selection": selection, "services": offered, "errors": errors, "step": 1},
         )
 
-    def therapist_step(self, request, choices):
+    def therapist_step(self, request, selection):
         therapists = [
-            (therapist, choices.url(therapist=therapist.slug))
-            for therapist in choices.service.therapists.active()
+            (therapist, selection.url(therapist=therapist.slug))
+            for therapist in selection.service.therapists.active()
         ]
         return render(
             request,
             "booking/request_therapist.html",
             {
-                "choices": choices,
+                "selection": selection,
                 "therapists": therapists,
-                "any_url": choices.url(therapist="any"),
+                "any_url": selection.url(therapist="any"),
                 "step": 2,
             },
         )
 
-    def time_step(self, request, choices):
+    def time_step(self, request, selection):
         clinic = request.clinic
         today = timezone.localdate()
         horizon = today + datetime.timedelta(days=clinic.booking_horizon_days)
@@ -105,13 +107,13 @@ class RequestStartView(View):
         except ValueError:
             # Without a window asked for, show the one holding the chosen day.
             requested_day = today
-            if choices.day and choices.day >= today + datetime.timedelta(days=DAYS_SHOWN):
-                requested_day = choices.day
+            if selection.day and selection.day >= today + datetime.timedelta(days=DAYS_SHOWN):
+                requested_day = selection.day
         first_day = min(max(requested_day, today), horizon)
         last_day = first_day + datetime.timedelta(days=DAYS_SHOWN - 1)
-        slots = _free_slots(clinic, choices, first_day, last_day)
+        slots = _free_slots(clinic, selection, first_day, last_day)
         by_day = availability.free_times_by_day(slots, clinic.zone)
-        selected = choices.day if choices.day in by_day else next(iter(by_day), None)
+        selected = selection.day if selection.day in by_day else next(iter(by_day), None)
         window = {"from": first_day.isoformat()}
         days = [first_day + datetime.timedelta(days=n) for n in range(DAYS_SHOWN)]
         later = (last_day + datetime.timedelta(days=1)).isoformat()
@@ -120,13 +122,13 @@ class RequestStartView(View):
             request,
             "booking/request_time.html",
             {
-                "choices": choices,
+                "selection": selection,
                 "step": 3,
                 "days": [
                     {
                         "date": day,
                         "count": len(by_day.get(day, [])),
-                        "url": choices.url(date=day.isoformat(), start="", **window),
+                        "url": selection.url(date=day.isoformat(), start="", **window),
                     }
                     for day in days
                 ],
@@ -134,7 +136,7 @@ class RequestStartView(View):
                 "times": [
                     {
                         "start": slot.start,
-                        "url": choices.url(
+                        "url": selection.url(
                             "booking:details",
                             date=selected.isoformat(),
                             start=slot.start.isoformat(),
@@ -142,18 +144,18 @@ class RequestStartView(View):
                     }
                     for slot in by_day.get(selected, [])
                 ],
-                "later_url": choices.url(date="", start="", **{"from": later}),
-                "earlier_url": choices.url(date="", start="", **{"from": earlier})
+                "later_url": selection.url(date="", start="", **{"from": later}),
+                "earlier_url": selection.url(date="", start="", **{"from": earlier})
                 if first_day > today
                 else "",
             },
         )
 
 
-def _fresh_times(clinic, choices):
+def _fresh_times(clinic, selection):
     """Free times on the same day, offered when the chosen one was just taken."""
-    day = choices.start.astimezone(clinic.zone).date()
-    slots = _free_slots(clinic, choices, day, day)
+    day = selection.start.astimezone(clinic.zone).date()
+    slots = _free_slots(clinic, selection, day, day)
     return availability.free_times_by_day(slots, clinic.zone).get(day, [])
 
 
@@ -163,26 +165,26 @@ class RequestDetailsView(View):
     travels in the form itself, so nothing is lost to an error or a taken time."""
 
     def dispatch(self, request, *args, **kwargs):
-        self.choices = read_choices(request.POST if request.method == "POST" else request.GET)
+        self.selection = read_selection(request.POST if request.method == "POST" else request.GET)
         complete = (
-            self.choices.patient
-            and self.choices.service
-            and not _service_error(self.choices)
-            and _therapist_fits(self.choices)
+            self.selection.patient
+            and self.selection.service
+            and not _service_error(self.selection)
+            and _therapist_fits(self.selection)
         )
         if not complete:
             messages.info(request, "Please choose a service, a therapist and a time first.")
-            return redirect(self.choices.url())
+            return redirect(self.selection.url())
         return super().dispatch(request, *args, **kwargs)
 
     def render_details(self, form, *, taken=False, error=""):
-        choices = self.choices
-        times = _fresh_times(self.request.clinic, choices) if taken and choices.start else []
+        selection = self.selection
+        times = _fresh_times(self.request.clinic, selection) if taken and selection.start else []
         return render(
             self.request,
             "booking/request_details.html",
             {
-                "choices": choices,
+                "selection": selection,
                 "form": form,
                 "step": 4,
                 "taken": taken,
@@ -192,15 +194,15 @@ class RequestDetailsView(View):
         )
 
     def get(self, request):
-        if not self.choices.start:
-            return redirect(self.choices.url())
+        if not self.selection.start:
+            return redirect(self.selection.url())
         return self.render_details(PatientDetailsForm(initial=drafts.initial(request)))
 
     def post(self, request):
         form = PatientDetailsForm(request.POST)
         action = request.POST.get("action", "review")
         drafts.keep(request, request.POST)
-        if not self.choices.start:
+        if not self.selection.start:
             return self.render_details(form, taken=True, error="Please choose a time.")
         if action == "edit" or not form.is_valid():
             return self.render_details(form)
@@ -209,7 +211,7 @@ class RequestDetailsView(View):
                 request,
                 "booking/request_review.html",
                 {
-                    "choices": self.choices,
+                    "selection": self.selection,
                     "form": form,
                     "step": 5,
                     "doctor_first": needs_doctor(form.screening_answers()),
@@ -217,10 +219,10 @@ class RequestDetailsView(View):
             )
         try:
             appointment = services.request_appointment(
-                service=self.choices.service,
-                therapist=self.choices.therapist,
-                start=self.choices.start,
-                patient=form.patient_details(is_new_patient=self.choices.is_new_patient),
+                service=self.selection.service,
+                therapist=self.selection.therapist,
+                start=self.selection.start,
+                patient=form.patient_details(is_new_patient=self.selection.is_new_patient),
             )
         except services.SlotUnavailable:
             return self.render_details(form, taken=True)

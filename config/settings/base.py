@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from django.contrib.messages import constants as messages
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -154,6 +155,16 @@ IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
 # Renditions are written the first time a page asks for them, so a new photo needs no worker.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.JustInTime"
+
+# Each level keeps Django's own tag, which the admin styles by, and adds Bootstrap's alert class
+# for the site's pages, so templates print message.tags as they are.
+MESSAGE_TAGS = {
+    messages.DEBUG: "debug alert-secondary",
+    messages.INFO: "info alert-info",
+    messages.SUCCESS: "success alert-success",
+    messages.WARNING: "warning alert-warning",
+    messages.ERROR: "error alert-danger",
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,4 +1,5 @@
-"""The test suite: in-memory SQLite (unless DATABASE_URL is set), fast hashing, temp media."""
+"""The test suite: an SQLite file in a temporary folder (unless DATABASE_URL is set), fast
+hashing, temporary media."""
 
 import tempfile
 from pathlib import Path

@@ -274,10 +274,13 @@ def test_cancelling_asks_once_on_its_own_page_then_takes_a_post_and_frees_the_ti
     booked.refresh_from_db()
     assert booked.status == "requested"  # asking changed nothing
     response = client.post(cancel_url)
+    done = client.get(response["Location"]).content.decode()
+    alerts = [attrs for tag, attrs in tags(done, "p") if "alert" in attrs.get("class", "")]
+    assert [(a["class"], a["role"]) for a in alerts] == [("alert success alert-success", "status")]
     assert response.status_code == 302
     booked.refresh_from_db()
     assert booked.status == "cancelled"
-    assert "Your appointment is cancelled" in client.get(response["Location"]).content.decode()
+    assert "Your appointment is cancelled" in done
 
 
 def test_too_late_to_cancel_online_says_to_call(client, booked, booking_clinic):
@@ -288,6 +291,12 @@ def test_too_late_to_cancel_online_says_to_call(client, booked, booking_clinic):
     assert "It is too late to cancel online." in page
     assert "+1 416-555-0100" in page
     response = client.post(reverse("booking:cancel", args=[booked.access_token]), follow=True)
+    alerts = [
+        attrs
+        for tag, attrs in tags(response.content.decode(), "p")
+        if "alert" in attrs.get("class", "")
+    ]
+    assert [(a["class"], a["role"]) for a in alerts] == [("alert error alert-danger", "alert")]
     assert "too late to cancel online" in response.content.decode()
     booked.refresh_from_db()
     assert booked.status == "confirmed"

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string, module_has_submodule
 
 from clinic import demo
+from clinic.models import Clinic
 
 
 class Command(BaseCommand):
@@ -21,7 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, password, **options):
         if settings.IS_PRODUCTION:
             raise CommandError("load_demo refuses to run with production settings.")
-        today = timezone.localdate()
+        # The clinic's own date, as its pages count days, not the server's UTC one.
+        today = timezone.localdate(timezone=Clinic.objects.current().zone)
         with transaction.atomic():
             accounts = demo.load(password=password, today=today)
             # Other apps add their own demo content through a `demo.load(today=...)` function;

@@ -22,7 +22,7 @@ ANY = "any"
 
 
 @dataclass
-class Choices:
+class Selection:
     patient: str = ""  # "new" or "returning"
     service: Service | None = None
     therapist: Therapist | None = None
@@ -90,32 +90,32 @@ def _within_reach(moment, now):
     return now - FARTHEST < moment < now + FARTHEST
 
 
-def read_choices(data):
-    """Choices from a QueryDict; anything unknown, inactive or out of reach is not chosen."""
+def read_selection(data):
+    """What the patient picked, from a QueryDict; anything unknown, inactive or out of reach is not chosen."""
     now = timezone.now()
     patient = _value(data, "patient")
-    choices = Choices(patient=patient if patient in ("new", "returning") else "")
+    selection = Selection(patient=patient if patient in ("new", "returning") else "")
     service = _value(data, "service")
     # ASCII digits only: str.isdigit() also accepts "²", which is no number to a database.
-    choices.service = (
+    selection.service = (
         Service.objects.active().filter(pk=service).first()
         if re.fullmatch(r"[0-9]{1,9}", service)
         else None
     )
     therapist = _value(data, "therapist")
     if therapist == ANY:
-        choices.any_therapist = True
+        selection.any_therapist = True
     elif therapist:
-        choices.therapist = Therapist.objects.active().filter(slug=therapist).first()
+        selection.therapist = Therapist.objects.active().filter(slug=therapist).first()
     try:
         day = parse_date(_value(data, "date"))
     except ValueError:
         day = None
-    choices.day = day if day and abs(day - now.date()) < FARTHEST else None
+    selection.day = day if day and abs(day - now.date()) < FARTHEST else None
     try:
         start = parse_datetime(_value(data, "start"))
     except ValueError:
         start = None
     if start and start.tzinfo and _within_reach(start, now):
-        choices.start = start.astimezone(datetime.UTC)
-    return choices
+        selection.start = start.astimezone(datetime.UTC)
+    return selection
