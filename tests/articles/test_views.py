@@ -339,7 +339,9 @@ def test_odd_search_or_topic_values_never_cause_an_error(client, library, params
 
 
 def test_previewing_a_missing_article_is_not_found(admin_client, library):
-    assert admin_client.get(reverse("articles:preview", args=[999999])).status_code == 404
+    response = admin_client.get(reverse("articles:preview", args=[999999]))
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
 
 
 def test_writers_preview_only_their_own_drafts(client, library, django_user_model):
@@ -348,8 +350,13 @@ def test_writers_preview_only_their_own_drafts(client, library, django_user_mode
     library["marcus"].user = writer
     library["marcus"].save()
     client.force_login(writer)
-    assert client.get(reverse("articles:preview", args=[library["draft"].pk])).status_code == 404
+    others = client.get(reverse("articles:preview", args=[library["draft"].pk]))
+    assert others.status_code == 404
+    assert library["draft"].title not in others.content.decode()
     own = ArticleFactory(
-        author_therapist=library["marcus"], status=Article.Status.DRAFT, published_at=None
-    )
-    assert client.get(reverse("articles:preview", args=[own.pk])).status_code == 200
+        title="My own draft", author_therapist=library["marcus"], status=Article.Status.DRAFT,
+        published_at=None,
+    )  # fmt: skip
+    mine = client.get(reverse("articles:preview", args=[own.pk]))
+    assert mine.status_code == 200
+    assert "<h1>My own draft</h1>" in mine.content.decode()

@@ -162,7 +162,9 @@ def test_health_check_reports_ok_when_the_database_answers(client):
 
 
 def test_health_check_answers_head_requests_from_load_balancers(client):
-    assert client.head(reverse("healthz")).status_code == 200
+    response = client.head(reverse("healthz"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
 
 
 def test_health_check_reports_503_when_the_database_is_down(client):
