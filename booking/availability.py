@@ -46,7 +46,7 @@ def wall_clock_instant(day, clock, zone, *, boundary):
     return instant
 
 
-def _dates(start_date, end_date):
+def dates(start_date, end_date):
     day = start_date
     while day <= end_date:
         yield day
@@ -73,10 +73,12 @@ def _busy_by_therapist(therapist_ids, window_start, window_end, ignore_appointme
     return busy
 
 
-def _closed_dates(start_date, end_date):
-    closed = set()
+def closures_by_date(start_date, end_date):
+    """Each closed clinic date in the range, with the closure's name (one query)."""
+    closed = {}
     for closure in Closure.objects.filter(start_date__lte=end_date, end_date__gte=start_date):
-        closed.update(_dates(max(closure.start_date, start_date), min(closure.end_date, end_date)))
+        for day in dates(max(closure.start_date, start_date), min(closure.end_date, end_date)):
+            closed[day] = closure.name
     return closed
 
 
@@ -122,13 +124,13 @@ def free_slots(
         + hold
     )
     busy = _busy_by_therapist(therapist_ids, window_start, window_end, ignore_appointment_id)
-    closed = _closed_dates(start_date, end_date)
+    closed = closures_by_date(start_date, end_date)
     blocks = defaultdict(list)
     for block in WorkingHours.objects.filter(therapist_id__in=therapist_ids):
         blocks[(block.therapist_id, block.weekday)].append(block)
 
     slots = []
-    for day in _dates(start_date, end_date):
+    for day in dates(start_date, end_date):
         if day in closed:
             continue
         for therapist_id in therapist_ids:

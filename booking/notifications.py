@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.calendar import appointment_ics
+from booking.ics import appointment_ics
 from clinic.models import Clinic
 
 # kind: who receives it, and whether a calendar file goes with it.

@@ -10,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from booking import availability, drafts, selectors, services
-from booking.calendar import appointment_ics
 from booking.forms import PatientDetailsForm
+from booking.ics import appointment_ics
 from booking.models import Appointment
 from booking.notifications import absolute
 from booking.screening import needs_doctor

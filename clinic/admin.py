@@ -19,10 +19,6 @@ from clinic.models import (
     time_zone_names,
 )
 
-admin.site.site_header = "Clinic staff"
-admin.site.site_title = "Clinic staff"
-admin.site.index_title = "Run the clinic"
-
 
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):

@@ -25,3 +25,27 @@ def clock_time(value):
 @register.filter
 def split_commas(value):
     return value.split(",")
+
+
+@register.filter
+def duration_words(value):
+    """A wait as staff say it: "2 days 3 hours", "3 hours 5 minutes", "12 minutes"."""
+    minutes = max(0, int(value.total_seconds() // 60))
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    said = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n][:2]
+    return " ".join(said) or "under a minute"
+
+
+@register.filter
+def email_kind(kind):
+    """An email's kind as staff would name it ("request_received" -> "request received")."""
+    return kind.replace("_", " ")
+
+
+@register.filter
+def time_range(start, end):
+    """ "10:00–11:00 AM" in the active (clinic) zone."""
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    return f"{date_format(start, 'g:i')}–{date_format(end, 'g:i A')}"

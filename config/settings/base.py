@@ -15,7 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 IS_PRODUCTION = False
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

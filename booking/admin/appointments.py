@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from booking import lifecycle, selectors, services
+from booking.admin.calendar import calendar_view
 from booking.forms import normalize_phone
 from booking.models import Appointment, AppointmentEvent
 from booking.screening import QUESTIONS_BY_KEY
@@ -190,10 +191,17 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(require_POST(self.transition_view))
+        calendar = self.admin_site.admin_view(self.calendar_view)
         return [
+            path("calendar/", calendar, name="booking_appointment_calendar"),
             path("<int:pk>/transition/<str:name>/", view, name="booking_appointment_transition"),
             *super().get_urls(),
         ]
+
+    def calendar_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return calendar_view(self, request)
 
     def transition_view(self, request, pk, name):
         appointment = get_object_or_404(self.get_queryset(request), pk=pk)

@@ -1,0 +1,194 @@
+"""The front desk's calendar and the dashboard on the admin's front page."""
+
+import datetime
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from booking import services
+from booking.models import Appointment
+from tests.booking.conftest import at
+from tests.factories import TherapistFactory, UserFactory, WorkingHoursFactory
+from tests.html import tags
+
+pytestmark = pytest.mark.django_db
+
+CALENDAR = reverse("admin:booking_appointment_calendar")
+
+
+@pytest.fixture
+def desk(client, front_desk_user):
+    client.force_login(front_desk_user)
+    return client
+
+
+@pytest.fixture
+def dana_signed_in(client, dana):
+    user = UserFactory(username="dana")
+    user.groups.add(Group.objects.get(name="Therapists"))
+    dana.user = user
+    dana.save()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def booked(massage, dana, marcus, monday, booking_clinic, patient):
+    zone = booking_clinic.zone
+    return [
+        services.request_appointment(service=massage, therapist=dana, start=at(monday, "10:00", zone), patient=patient),
+        services.request_appointment(service=massage, therapist=marcus, start=at(monday, "11:00", zone), patient=patient),
+    ]  # fmt: skip
+
+
+def column_headings(response):
+    page = response.content.decode()
+    table = page[page.index('<table class="calendar-grid') :]
+    header = table[: table.index("</thead>")]
+    return [h.split("<")[0].strip() for h in header.split('<th scope="col">')[2:]]
+
+
+def test_the_front_desk_sees_a_column_per_working_therapist(desk, booked, monday):
+    response = desk.get(CALENDAR, {"date": monday.isoformat()})
+    assert column_headings(response) == ["Dana Whitfield", "Marcus Oyelaran"]
+    page = response.content.decode()
+    for appointment in booked:
+        assert reverse("admin:booking_appointment_change", args=[appointment.pk]) in page
+    assert "Check screening" in page
+    assert f"{monday:%A, %B} {monday.day}, {monday.year}" in page
+
+
+def test_the_therapist_filter_narrows_the_day_to_one_column(desk, booked, monday, marcus):
+    response = desk.get(CALENDAR, {"date": monday.isoformat(), "therapist": marcus.pk})
+    assert column_headings(response) == ["Marcus Oyelaran"]
+
+
+def test_a_therapist_sees_only_her_own_column_whatever_she_asks_for(
+    dana_signed_in, booked, monday, marcus
+):
+    response = dana_signed_in.get(CALENDAR, {"date": monday.isoformat(), "therapist": marcus.pk})
+    assert column_headings(response) == ["Dana Whitfield"]
+    page = response.content.decode()
+    assert reverse("admin:booking_appointment_change", args=[booked[1].pk]) not in page
+
+
+def test_an_account_linked_to_no_therapist_sees_no_calendar(client, booked, monday):
+    user = UserFactory(username="newhire")
+    user.groups.add(Group.objects.get(name="Therapists"))
+    client.force_login(user)
+    page = client.get(CALENDAR, {"date": monday.isoformat()}).content.decode()
+    assert "calendar-grid" not in page
+    assert "There is no calendar to show for this account" in page
+
+
+def test_the_week_view_shows_seven_days_of_one_therapist(desk, booked, monday, dana):
+    response = desk.get(CALENDAR, {"date": monday.isoformat(), "view": "week"})
+    headings = column_headings(response)
+    assert len(headings) == 7
+    assert headings[0] == f"{monday:%a} {monday.day} {monday:%b}"
+
+
+def test_free_times_link_to_booking_a_caller_there(desk, booked, monday, dana, booking_clinic):
+    page = desk.get(CALENDAR, {"date": monday.isoformat()}).content.decode()
+    links = [
+        parse_qs(urlsplit(a["href"]).query)
+        for _, a in tags(page, "a")
+        if "book-link" in a.get("class", "")
+    ]
+    offered = {
+        (int(q["therapist"][0]), datetime.datetime.fromisoformat(q["start"][0])) for q in links
+    }
+    assert (dana.pk, at(monday, "11:15", booking_clinic.zone)) in offered
+    assert (dana.pk, at(monday, "10:15", booking_clinic.zone)) not in offered  # her turnover
+
+
+def test_navigation_moves_by_a_day_or_a_week(desk, booked, monday):
+    response = desk.get(CALENDAR, {"date": monday.isoformat(), "view": "week"})
+    assert response.context["next_url"] == (
+        f"?date={(monday + datetime.timedelta(days=7)).isoformat()}&view=week"
+    )
+    day = desk.get(CALENDAR, {"date": monday.isoformat()})
+    assert day.context["previous_url"] == (
+        f"?date={(monday - datetime.timedelta(days=1)).isoformat()}&view=day"
+    )
+
+
+def test_a_bad_date_shows_today(desk, booked, booking_clinic):
+    response = desk.get(CALENDAR, {"date": "2026-02-31"})
+    assert response.context["day"] == timezone.localdate(timezone=booking_clinic.zone)
+
+
+def _fill_day(massage, monday, zone, per_day, patient):
+    """`per_day` active appointments on Monday across as many therapists as needed."""
+    made = 0
+    while made < per_day:
+        therapist = TherapistFactory()
+        WorkingHoursFactory(
+            therapist=therapist, weekday=0, start_time=datetime.time(7), end_time=datetime.time(21)
+        )
+        massage.therapists.add(therapist)
+        for n in range(9):  # 60 minutes and 15 of turnover fit every 90 minutes from 7:00
+            if made == per_day:
+                break
+            start = at(monday, "07:00", zone) + datetime.timedelta(minutes=90 * n)
+            services.request_appointment(service=massage, therapist=therapist, start=start, patient=patient)  # fmt: skip
+            made += 1
+
+
+@pytest.mark.parametrize("url_name", ["calendar", "dashboard"])
+def test_calendar_and_dashboard_queries_do_not_grow_with_the_day(
+    desk, massage, monday, booking_clinic, patient, url_name
+):
+    url = CALENDAR if url_name == "calendar" else reverse("admin:index")
+    params = {"date": monday.isoformat()} if url_name == "calendar" else {}
+    counts = []
+    for per_day in (5, 50):
+        Appointment.objects.all().delete()
+        _fill_day(massage, monday, booking_clinic.zone, per_day, patient)
+        with (
+            time_machine.travel(at(monday, "08:00", booking_clinic.zone), tick=False),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            response = desk.get(url, params)
+        assert response.status_code == 200
+        assert response.content.decode().count("Avery Chen") >= per_day
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_dashboard_lists_what_needs_doing_oldest_request_first(
+    desk, booked, monday, booking_clinic, massage
+):
+    Appointment.objects.filter(pk=booked[1].pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=5)
+    )
+    DBTaskResult.objects.create(
+        status="FAILED", task_path="booking.tasks.send_notification", args_kwargs={"args": [], "kwargs": {"appointment_id": booked[0].pk, "kind": "confirmed", "attempt": 8}},
+        run_after=timezone.now(), finished_at=timezone.now(), backend_name="default", exception_class_path="smtplib.SMTPException", traceback="",
+    )  # fmt: skip
+    board = desk.get(reverse("admin:index")).context["dashboard"]
+    assert [item.appointment for item in board.waiting] == [booked[1], booked[0]]
+    assert board.waiting[0].waited >= datetime.timedelta(hours=5)
+    assert (
+        board.waiting[0].expires_at == booked[1].start
+        or board.waiting[0].expires_at < booked[1].start
+    )
+    assert board.to_review == booked  # both answered a screening question
+    assert board.undelivered[0][:2] == (booked[0], "confirmed")
+    page = desk.get(reverse("admin:index")).content.decode()
+    assert "Requests waiting for an answer (2)" in page
+    assert "5 hours" in page
+    assert "Emails that could not be delivered" in page
+    assert "“confirmed” email" in page
+
+
+def test_a_therapist_dashboard_shows_only_her_patients(dana_signed_in, booked):
+    board = dana_signed_in.get(reverse("admin:index")).context["dashboard"]
+    assert [item.appointment for item in board.waiting] == [booked[0]]
