@@ -153,3 +153,36 @@ def free_times_by_day(slots, zone):
     for slot in slots:
         days[slot.start.astimezone(zone).date()].setdefault(slot.start, slot)
     return {day: list(times.values()) for day, times in sorted(days.items())}
+
+
+def public_rule_breaks(*, clinic, service, therapist, start, now, ignore_appointment_id=None):
+    """What the public booking rules say against this time, as reasons staff can read; none
+    means a patient could have booked it online.
+
+    Staff may book against these after a warning. Overlaps are not among them: an overlap is
+    refused for everyone (first_clash, and PostgreSQL's constraint).
+    """
+    zone = clinic.zone
+    hold = datetime.timedelta(minutes=service.duration_minutes + service.buffer_minutes)
+    end = start + datetime.timedelta(minutes=service.duration_minutes)
+    day = start.astimezone(zone).date()
+    reasons = []
+    if start < now + datetime.timedelta(hours=clinic.min_notice_hours):
+        reasons.append(
+            f"it is less than the {clinic.min_notice_hours} hours' notice patients must give"
+        )
+    if day > now.astimezone(zone).date() + datetime.timedelta(days=clinic.booking_horizon_days):
+        reasons.append(f"it is more than {clinic.booking_horizon_days} days ahead")
+    closure = closures_by_date(day, day).get(day)
+    if closure:
+        reasons.append(f"the clinic is closed that day ({closure})")
+    if TimeOff.objects.filter(therapist=therapist, start__lt=start + hold, end__gt=start).exists():
+        reasons.append(f"{therapist.name} has time off then")
+    within_hours = any(
+        wall_clock_instant(day, block.start_time, zone, boundary="start") <= start
+        and end <= wall_clock_instant(day, block.end_time, zone, boundary="end")
+        for block in WorkingHours.objects.filter(therapist=therapist, weekday=day.weekday())
+    )
+    if not within_hours:
+        reasons.append(f"it is outside {therapist.name}'s working hours")
+    return reasons

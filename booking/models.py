@@ -58,7 +58,8 @@ class Appointment(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.REQUESTED)
 
     patient_name = models.CharField(max_length=120)
-    patient_email = models.EmailField()
+    # Empty for a caller booked by phone who gave none: then no email is sent.
+    patient_email = models.EmailField(blank=True)
     patient_phone = models.CharField(
         max_length=20, help_text="International format, e.g. +14165550142."
     )

@@ -5,6 +5,8 @@ no service name (a service such as prenatal massage says too much). The patient'
 the rest behind an unguessable token.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -13,6 +15,8 @@ from django.utils import timezone
 
 from booking.ics import appointment_ics
 from clinic.models import Clinic
+
+logger = logging.getLogger(__name__)
 
 # kind: who receives it, and whether a calendar file goes with it.
 EMAILS = {
@@ -71,4 +75,9 @@ def clinic_inbox(clinic):
 
 
 def send(appointment, kind):
-    build_email(appointment, kind).send()
+    message = build_email(appointment, kind)
+    if not all(message.to):
+        # A caller booked by phone without an email address: the front desk tells them.
+        logger.info("Email %s for appointment %s not sent: no address.", kind, appointment.pk)
+        return
+    message.send()

@@ -1,5 +1,3 @@
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -10,48 +8,10 @@ from django.views.decorators.http import require_POST
 
 from booking import lifecycle, selectors, services
 from booking.admin.calendar import calendar_view
-from booking.forms import normalize_phone
+from booking.admin.forms import AppointmentAdminForm, initial_from_calendar
 from booking.models import Appointment, AppointmentEvent
 from booking.screening import QUESTIONS_BY_KEY
 from booking.templatetags.booking_tags import clinic_time
-
-
-class AppointmentAdminForm(forms.ModelForm):
-    class Meta:
-        model = Appointment
-        fields = [
-            "service",
-            "therapist",
-            "start",
-            "patient_name",
-            "patient_email",
-            "patient_phone",
-            "is_new_patient",
-            "reason",
-        ]
-
-    def clean_patient_phone(self):
-        return normalize_phone(self.cleaned_data["patient_phone"], settings.PHONE_REGION)
-
-    def clean(self):
-        data = super().clean()
-        service, therapist, start = data.get("service"), data.get("therapist"), data.get("start")
-        if not (service and therapist and start):
-            return data
-        if not therapist.services.filter(pk=service.pk).exists():
-            self.add_error("therapist", f"{therapist.name} does not offer {service.name}.")
-        if self.instance.pk is None or self.instance.is_active:
-            probe = Appointment(
-                pk=self.instance.pk, service=service, therapist=therapist, start=start
-            )
-            clash = services.first_clash(probe)
-            if clash:
-                self.add_error(
-                    "start",
-                    f"{therapist.name} is already booked from {clinic_time(clash.start)} until "
-                    f"{clinic_time(clash.hold_until)} (with turnover), appointment {clash.reference}.",
-                )
-        return data
 
 
 class AppointmentEventInline(admin.TabularInline):
@@ -110,7 +70,10 @@ class AppointmentAdmin(admin.ModelAdmin):
     ]
     actions = ["confirm_selected", "decline_selected", "cancel_selected"]
     fieldsets = [
-        (None, {"fields": ["reference", "status", "service", "therapist", "start"]}),
+        (
+            None,
+            {"fields": ["reference", "status", "service", "therapist", "start", "outside_rules"]},
+        ),
         (
             "Patient",
             {"fields": ["patient_name", "patient_email", "patient_phone", "is_new_patient"]},
@@ -118,6 +81,24 @@ class AppointmentAdmin(admin.ModelAdmin):
         ("Health", {"fields": ["reason", "screening_answers"]}),
         ("Record", {"fields": ["consent_at", "created_at", "reminder_sent_at"]}),
     ]
+    # Booking a caller: the screening is read out on the phone, not shown as answered.
+    add_fieldsets = [
+        (None, {"fields": ["service", "therapist", "start", "outside_rules"]}),
+        (
+            "Patient",
+            {"fields": ["patient_name", "patient_email", "patient_phone", "is_new_patient"]},
+        ),
+        ("Health", {"fields": ["reason", "phone_screening"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_changeform_initial_data(self, request):
+        return {
+            **super().get_changeform_initial_data(request),
+            **initial_from_calendar(request.GET),
+        }
 
     def get_queryset(self, request):
         """Every appointment view (list, change, history, delete, actions, buttons) reads
@@ -160,6 +141,8 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
+            obj.screening = form.screening()
+            obj.needs_review = bool(obj.screening)
             services.book_by_staff(appointment=obj, by=request.user)
         elif {"start", "therapist", "service"} & set(form.changed_data):
             services.reschedule_appointment(appointment=obj, by=request.user)

@@ -1,0 +1,113 @@
+"""The appointment form staff fill in: booking a caller, or changing a visit's time."""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from booking import availability, services
+from booking.forms import normalize_phone
+from booking.models import Appointment
+from booking.screening import QUESTIONS
+from booking.templatetags.booking_tags import clinic_time
+from clinic.models import Clinic
+
+OUTSIDE_RULES_HELP = (
+    "Staff may book where patients cannot online (short notice, outside working hours, on a "
+    "closure day), after reading the warning. A time already taken is never allowed."
+)
+
+
+class AppointmentAdminForm(forms.ModelForm):
+    outside_rules = forms.BooleanField(
+        label="Book outside the usual rules", required=False, help_text=OUTSIDE_RULES_HELP
+    )
+    phone_screening = forms.MultipleChoiceField(
+        label="Health screening read out on the phone",
+        choices=[(question.key, question.text) for question in QUESTIONS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Tick what the caller says applies to them now.",
+    )
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "service",
+            "therapist",
+            "start",
+            "patient_name",
+            "patient_email",
+            "patient_phone",
+            "is_new_patient",
+            "reason",
+        ]
+        help_texts = {"patient_email": "Optional for a caller; without it no email is sent."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        therapist = self.initial.get("therapist")
+        if therapist and "service" in self.fields:
+            # Booking from a free time in the calendar: only what this therapist offers.
+            self.fields["service"].queryset = self.fields["service"].queryset.filter(
+                therapists=therapist
+            )
+
+    def clean_patient_phone(self):
+        return normalize_phone(self.cleaned_data["patient_phone"], settings.PHONE_REGION)
+
+    def screening(self):
+        return dict.fromkeys(self.cleaned_data.get("phone_screening", []), True)
+
+    def clean(self):
+        data = super().clean()
+        service, therapist, start = data.get("service"), data.get("therapist"), data.get("start")
+        if not (service and therapist and start):
+            return data
+        if not therapist.services.filter(pk=service.pk).exists():
+            self.add_error("therapist", f"{therapist.name} does not offer {service.name}.")
+            return data
+        moved = self.instance.pk is None or {"start", "therapist", "service"} & set(
+            self.changed_data
+        )
+        if not moved or not (self.instance.pk is None or self.instance.is_active):
+            return data
+        now = timezone.now()
+        if start < now:
+            self.add_error("start", "This time has passed. Please choose a time from now on.")
+            return data
+        probe = Appointment(pk=self.instance.pk, service=service, therapist=therapist, start=start)
+        clash = services.first_clash(probe)
+        if clash:
+            self.add_error(
+                "start",
+                f"{therapist.name} is already booked from {clinic_time(clash.start)} until "
+                f"{clinic_time(clash.hold_until)} (with turnover), appointment {clash.reference}.",
+            )
+            return data
+        breaks = availability.public_rule_breaks(
+            clinic=Clinic.objects.current(), service=service, therapist=therapist, start=start,
+            now=now, ignore_appointment_id=self.instance.pk,
+        )  # fmt: skip
+        if breaks and not data.get("outside_rules"):
+            self.add_error(
+                "start",
+                f"Patients could not book this time online: {'; '.join(breaks)}. To book it "
+                "anyway, tick “Book outside the usual rules” and save again.",
+            )
+        return data
+
+
+def initial_from_calendar(params):
+    """The calendar's "Book" link carries the therapist and the start as an ISO instant."""
+    initial = {}
+    if params.get("therapist", "").isdigit():
+        initial["therapist"] = int(params["therapist"])
+    try:
+        start = datetime.datetime.fromisoformat(params.get("start", ""))
+    except ValueError:
+        start = None
+    if start and start.tzinfo:
+        initial["start"] = start
+    return initial

@@ -1,0 +1,126 @@
+"""Booking a caller from the calendar, with the public rules as warnings staff may override."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from booking.models import Appointment
+from tests.booking.conftest import at
+from tests.factories import ClosureFactory, ServiceFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ADD = reverse("admin:booking_appointment_add")
+
+
+@pytest.fixture
+def desk(client, front_desk_user):
+    client.force_login(front_desk_user)
+    return client
+
+
+def caller(service, therapist, day, clock, **changes):
+    data = {
+        "service": service.pk,
+        "therapist": therapist.pk,
+        "start_0": day.isoformat(),
+        "start_1": clock,
+        "patient_name": "Casey Caller",
+        "patient_email": "",
+        "patient_phone": "416-555-0177",
+        "is_new_patient": "on",
+        "reason": "",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def start_errors(response):
+    return response.context["adminform"].form.errors.get("start", [])
+
+
+def test_the_calendars_book_link_prefills_the_therapist_time_and_her_services(
+    desk, massage, dana, monday, booking_clinic
+):
+    ServiceFactory(name="Hot stone", slug="hot-stone")  # offered by nobody here
+    start = at(monday, "11:15", booking_clinic.zone)
+    form = (
+        desk.get(ADD, {"therapist": dana.pk, "start": start.isoformat()}).context["adminform"].form
+    )
+    assert form.initial["therapist"] == dana.pk
+    assert form.initial["start"] == start
+    assert list(form.fields["service"].queryset) == [massage]
+
+
+def test_a_caller_is_booked_confirmed_with_the_screening_read_out_and_no_email(
+    desk, massage, dana, monday, front_desk_user
+):
+    data = caller(massage, dana, monday, "10:45", phone_screening=["pregnancy"])
+    response = desk.post(ADD, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    booked = Appointment.objects.get(patient_name="Casey Caller")
+    assert booked.status == Appointment.Status.CONFIRMED
+    assert booked.screening == {"pregnancy": True}
+    assert booked.needs_review
+    assert booked.patient_email == ""
+    assert booked.events.get().actor == front_desk_user
+    assert mail.outbox == []  # no address, so nothing is sent and nothing fails
+
+
+@pytest.mark.parametrize(
+    ("clock", "day_offset", "reason"),
+    [
+        ("07:00", 0, "it is outside Dana Whitfield's working hours"),
+        ("12:15", 0, "it is outside Dana Whitfield's working hours"),  # her lunch break
+        ("10:00", 5, "it is outside Dana Whitfield's working hours"),  # a Saturday
+        ("10:00", 1, "the clinic is closed that day (Staff training)"),
+    ],
+)
+def test_outside_the_public_rules_staff_are_warned_and_may_book_anyway(
+    desk, massage, dana, monday, clock, day_offset, reason
+):
+    day = monday + datetime.timedelta(days=day_offset)
+    ClosureFactory(name="Staff training", start_date=monday + datetime.timedelta(days=1), end_date=monday + datetime.timedelta(days=1))  # fmt: skip
+    warned = desk.post(ADD, caller(massage, dana, day, clock))
+    assert warned.status_code == 200
+    [message] = start_errors(warned)
+    assert message.startswith("Patients could not book this time online: ")
+    assert reason in message
+    assert not Appointment.objects.exists()
+    # Nothing typed is lost: the form comes back as it was sent.
+    assert warned.context["adminform"].form["patient_name"].value() == "Casey Caller"
+
+    booked = desk.post(ADD, caller(massage, dana, day, clock, outside_rules="on"))
+    assert booked.status_code == 302
+    assert Appointment.objects.get().status == Appointment.Status.CONFIRMED
+
+
+def test_short_notice_is_a_warning_too(desk, massage, dana, booking_clinic):
+    soon = datetime.datetime.now(booking_clinic.zone) + datetime.timedelta(hours=1)
+    response = desk.post(ADD, caller(massage, dana, soon.date(), soon.strftime("%H:%M")))
+    assert "less than the 2 hours' notice patients must give" in start_errors(response)[0]
+
+
+def test_a_time_in_the_past_is_refused_even_when_staff_insist(desk, massage, dana, booking_clinic):
+    past = datetime.datetime.now(booking_clinic.zone) - datetime.timedelta(days=1)
+    response = desk.post(ADD, caller(massage, dana, past.date(), "10:00", outside_rules="on"))
+    assert start_errors(response) == ["This time has passed. Please choose a time from now on."]
+    assert not Appointment.objects.exists()
+
+
+def test_an_overlap_is_refused_even_when_staff_insist_and_names_the_clash(
+    desk, massage, dana, monday
+):
+    assert desk.post(ADD, caller(massage, dana, monday, "10:00")).status_code == 302
+    first = Appointment.objects.get()
+    response = desk.post(
+        ADD, caller(massage, dana, monday, "10:30", patient_name="Second", outside_rules="on")
+    )
+    [message] = start_errors(response)
+    assert "Dana Whitfield is already booked from" in message
+    assert first.reference in message
+    assert Appointment.objects.count() == 1
