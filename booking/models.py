@@ -142,6 +142,8 @@ class AppointmentEvent(models.Model):
     )
     by_patient = models.BooleanField(default=False)
     note = models.CharField(max_length=300, blank=True)
+    # For a move: the time it had before, so the patient can be told "from … to …".
+    previous_start = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

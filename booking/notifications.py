@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.ics import appointment_ics
+from booking.models import AppointmentEvent
 from clinic.models import Clinic
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def build_email(appointment, kind):
         "appointment": appointment,
         "manage_url": manage_url,
         "admin_url": absolute(reverse("admin:booking_appointment_change", args=[appointment.pk])),
+        "moved_from": _moved_from(appointment) if kind == "moved" else None,
     }
     with timezone.override(clinic.zone):
         subject = render_to_string(f"emails/{kind}_subject.txt", context, using="text")
@@ -68,6 +70,16 @@ def build_email(appointment, kind):
             f"text/calendar; method={'PUBLISH' if appointment.is_active else 'CANCEL'}",
         )
     return message
+
+
+def _moved_from(appointment):
+    """The time the visit had before its latest move."""
+    return (
+        appointment.events.filter(action=AppointmentEvent.Action.RESCHEDULED)
+        .order_by("-at", "-pk")
+        .values_list("previous_start", flat=True)
+        .first()
+    )
 
 
 def clinic_inbox(clinic):

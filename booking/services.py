@@ -199,18 +199,40 @@ def book_by_staff(*, appointment: Appointment, by) -> Appointment:
 
 @retry_when_contended
 def reschedule_appointment(*, appointment: Appointment, by) -> Appointment:
-    """Save staff's change of time, service or therapist, refusing any overlap."""
+    """Save staff's change of time, service or therapist, refusing any overlap; the patient is
+    told the old and the new time."""
     with transaction.atomic():
+        previous_start = (
+            Appointment.objects.select_for_update()
+            .values_list("start", flat=True)
+            .get(pk=appointment.pk)
+        )
         appointment.end, appointment.hold_until = _hold_times(
             appointment.service, appointment.start
         )
         if appointment.is_active and first_clash(appointment):
             raise SlotUnavailable("This therapist is already booked at that time.")
         _insert(appointment)
-        _record(appointment, AppointmentEvent.Action.RESCHEDULED, actor=by)
+        AppointmentEvent.objects.create(
+            appointment=appointment,
+            action=AppointmentEvent.Action.RESCHEDULED,
+            actor=by,
+            previous_start=previous_start,
+        )
         if appointment.is_active:
             notify_after_commit(appointment, "moved")
     return appointment
+
+
+def move_appointment(*, appointment: Appointment, therapist, start, by) -> Appointment:
+    """Move a visit to another free time, with its therapist or another who offers the service."""
+    if not appointment.is_active:
+        raise InvalidTransition(
+            f"Appointment {appointment.reference} is "
+            f"{appointment.get_status_display().lower()}; it cannot be moved."
+        )
+    appointment.therapist, appointment.start = therapist, start
+    return reschedule_appointment(appointment=appointment, by=by)
 
 
 def change_status(

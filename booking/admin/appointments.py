@@ -1,14 +1,19 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from booking import lifecycle, selectors, services
 from booking.admin.calendar import calendar_view
 from booking.admin.forms import AppointmentAdminForm, initial_from_calendar
+from booking.admin.move import move_view
 from booking.models import Appointment, AppointmentEvent
 from booking.screening import QUESTIONS_BY_KEY
 from booking.templatetags.booking_tags import clinic_time
@@ -58,7 +63,8 @@ class AppointmentAdmin(admin.ModelAdmin):
     search_fields = ["patient_name", "patient_email", "patient_phone", "reference"]
     date_hierarchy = "start"
     ordering = ["start"]
-    autocomplete_fields = ["therapist", "service"]
+    # Service and therapist are plain lists, not autocompletes: a clinic has a handful of
+    # each, and the service list is narrowed to what the chosen therapist offers.
     inlines = [AppointmentEventInline]
     readonly_fields = [
         "reference",
@@ -159,24 +165,35 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and self.has_change_permission(request, obj):
+            # Decline and cancel open a page that asks once (and takes a message); the others
+            # are one click.
             context["transitions"] = [
                 {
                     "url": reverse(
                         "admin:booking_appointment_transition", args=[obj.pk, step.name]
                     ),
-                    "label": step.label,
-                    "with_message": step.takes_message,
                     "name": step.name,
+                    "label": step.label,
+                    "asks_first": step.takes_message,
                 }
                 for step in lifecycle.staff_transitions(obj, timezone.now())
             ]
+            if obj.is_active:
+                context["move_url"] = reverse("admin:booking_appointment_move", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
-        view = self.admin_site.admin_view(require_POST(self.transition_view))
+        view = self.admin_site.admin_view(
+            require_http_methods(["GET", "POST"])(self.transition_view)
+        )
         calendar = self.admin_site.admin_view(self.calendar_view)
         return [
             path("calendar/", calendar, name="booking_appointment_calendar"),
+            path(
+                "<int:pk>/move/",
+                self.admin_site.admin_view(self.move_view),
+                name="booking_appointment_move",
+            ),
             path("<int:pk>/transition/<str:name>/", view, name="booking_appointment_transition"),
             *super().get_urls(),
         ]
@@ -186,13 +203,35 @@ class AppointmentAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return calendar_view(self, request)
 
+    def move_view(self, request, pk):
+        return move_view(self, request, pk)
+
     def transition_view(self, request, pk, name):
         appointment = get_object_or_404(self.get_queryset(request), pk=pk)
         step = lifecycle.TRANSITIONS.get(name)
         if not (step and step.staff_button) or not self.has_change_permission(request, appointment):
             raise PermissionDenied
+        if request.method == "GET":
+            if not step.takes_message:
+                return HttpResponseNotAllowed(["POST"])
+            return self._ask_first(request, step, [appointment])
         self._apply(request, appointment, step, request.POST.get("message", "").strip())
         return redirect(reverse("admin:booking_appointment_change", args=[pk]))
+
+    def _ask_first(self, request, step, appointments, action=""):
+        """The page that asks once before declining or cancelling, with a note for patients."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{step.label} {len(appointments)} appointment{pluralize(len(appointments))}?",
+            "opts": self.model._meta,
+            "step": step,
+            "appointments": appointments,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/booking/appointment/confirm_transition.html", context
+        )
 
     def _apply(self, request, appointment, step, message=""):
         """One lifecycle change through the services; the message says what really happened."""
@@ -207,17 +246,22 @@ class AppointmentAdmin(admin.ModelAdmin):
         messages.success(request, f"{appointment.reference}: {step.action_text.lower()}.{told}")
 
     def _bulk(self, request, queryset, name):
+        step = lifecycle.TRANSITIONS[name]
+        if step.takes_message and "confirmed" not in request.POST:
+            return self._ask_first(request, step, list(queryset), action=f"{name}_selected")
+        message = request.POST.get("message", "").strip()
         for appointment in queryset:
-            self._apply(request, appointment, lifecycle.TRANSITIONS[name])
+            self._apply(request, appointment, step, message)
+        return None
 
     @admin.action(description="Confirm selected requests", permissions=["change"])
     def confirm_selected(self, request, queryset):
-        self._bulk(request, queryset, "confirm")
+        return self._bulk(request, queryset, "confirm")
 
     @admin.action(description="Decline selected requests", permissions=["change"])
     def decline_selected(self, request, queryset):
-        self._bulk(request, queryset, "decline")
+        return self._bulk(request, queryset, "decline")
 
     @admin.action(description="Cancel selected appointments", permissions=["change"])
     def cancel_selected(self, request, queryset):
-        self._bulk(request, queryset, "cancel")
+        return self._bulk(request, queryset, "cancel")

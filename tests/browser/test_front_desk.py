@@ -1,8 +1,10 @@
 """The front desk's day in the admin, in Chromium: dashboard and calendar."""
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -49,3 +51,57 @@ def test_the_day_starts_on_the_dashboard_and_the_calendar_opens_a_visit(front_de
     assert_accessible(page)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+def test_a_front_desk_morning_confirm_book_a_caller_move_and_mark_the_visits(front_desk):
+    page = front_desk
+    zone = Clinic.objects.current().zone
+    waiting = Appointment.objects.filter(status="requested").order_by("start").first()
+    day = waiting.start.astimezone(zone).date()
+
+    # Confirm the waiting request from the calendar.
+    page.goto(f"/admin/booking/appointment/calendar/?date={day.isoformat()}")
+    page.get_by_role("link", name=re.compile(waiting.patient_name)).first.click()
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text(f"{waiting.reference}: confirmed.")
+
+    # Book a caller into a free time, from the calendar.
+    page.goto(
+        f"/admin/booking/appointment/calendar/?date={day.isoformat()}&therapist={waiting.therapist_id}"
+    )
+    page.locator(".book-link").last.click()
+    page.get_by_label("Service").select_option(index=1)
+    page.get_by_label("Patient name").fill("Casey Caller")
+    page.get_by_label("Patient phone").fill("416-555-0177")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.locator(".messagelist, .errornote").first.wait_for()
+    if page.get_by_text("Patients could not book this time online").count():
+        page.get_by_label("Book outside the usual rules").check()
+        page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("Casey Caller")
+    caller = Appointment.objects.get(patient_name="Casey Caller")
+    assert caller.status == "confirmed"
+
+    # Move the confirmed visit to another therapist.
+    page.goto(f"/admin/booking/appointment/{waiting.pk}/change/")
+    page.get_by_role("link", name="Move to another time…").click()
+    assert_accessible(page)
+    other = page.locator(".move-day h3").filter(has_not_text=waiting.therapist.name).first
+    other_name = other.inner_text()
+    other.locator("xpath=following-sibling::div[1]//button").first.click()
+    expect(page.locator(".messagelist")).to_contain_text(f"with {other_name}.")
+    waiting.refresh_from_db()
+    assert waiting.therapist.name == other_name
+
+    # The visit's day comes: the patient arrives; the caller does not come.
+    with time_machine.travel(waiting.start - datetime.timedelta(minutes=30), tick=True):
+        page.goto(f"/admin/booking/appointment/{waiting.pk}/change/")
+        page.get_by_role("button", name="Mark arrived").click()
+        expect(page.locator(".messagelist")).to_contain_text("marked arrived.")
+    with time_machine.travel(caller.start + datetime.timedelta(minutes=10), tick=True):
+        page.goto(f"/admin/booking/appointment/{caller.pk}/change/")
+        page.get_by_role("button", name="Mark no-show").click()
+        expect(page.locator(".messagelist")).to_contain_text("marked no-show.")
+    waiting.refresh_from_db()
+    caller.refresh_from_db()
+    assert (waiting.status, caller.status) == ("arrived", "no_show")

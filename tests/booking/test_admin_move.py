@@ -1,0 +1,127 @@
+"""Moving a visit from the admin, and decline/cancel asking once (also in bulk)."""
+
+import pytest
+from django.contrib.admin import helpers
+from django.core import mail
+from django.urls import reverse
+
+from booking import services
+from booking.models import Appointment, AppointmentEvent
+from tests.booking.conftest import at
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def desk(client, front_desk_user):
+    client.force_login(front_desk_user)
+    return client
+
+
+@pytest.fixture
+def visit(massage, dana, monday, booking_clinic, patient, front_desk_user):
+    appointment = services.request_appointment(
+        service=massage, therapist=dana, start=at(monday, "10:00", booking_clinic.zone), patient=patient
+    )  # fmt: skip
+    services.confirm_appointment(appointment=appointment, by=front_desk_user)
+    mail.outbox.clear()
+    return appointment
+
+
+def test_move_lists_free_times_for_her_therapist_first_and_others_who_offer_it(
+    desk, visit, monday, dana, marcus
+):
+    response = desk.get(
+        reverse("admin:booking_appointment_move", args=[visit.pk]), {"from": monday.isoformat()}
+    )
+    days = response.context["days"]
+    therapists = [therapist for therapist, _ in days[monday]]
+    assert therapists == [dana, marcus]
+    dana_times = dict(days[monday])[dana]
+    assert visit.start in dana_times  # its own time counts as free: nudging it is a move too
+    page = response.content.decode()
+    assert "Move to another time" not in page  # this is the move page itself
+    assert f"{monday:%A, %B} {monday.day}" in page
+
+
+def test_one_click_moves_it_to_another_therapist_and_tells_the_patient_both_times(
+    desk, visit, monday, marcus, booking_clinic, front_desk_user
+):
+    new_start = at(monday, "14:00", booking_clinic.zone)
+    response = desk.post(
+        reverse("admin:booking_appointment_move", args=[visit.pk]),
+        {"therapist": marcus.pk, "start": new_start.isoformat()},
+        follow=True,
+    )
+    visit.refresh_from_db()
+    assert (visit.therapist, visit.start) == (marcus, new_start)
+    assert visit.status == Appointment.Status.CONFIRMED
+    page = response.content.decode()
+    assert "moved from" in page
+    assert "with Marcus Oyelaran. The patient is told by email." in page
+    [email] = mail.outbox
+    assert f"has moved from {monday:%A, %B} {monday.day}, {monday.year}, 10:00 AM" in email.body
+    assert f"{monday:%A, %B} {monday.day}, {monday.year}, 2:00 PM" in email.body  # the new time
+    event = visit.events.get(action=AppointmentEvent.Action.RESCHEDULED)
+    assert event.actor == front_desk_user
+    assert event.previous_start == at(monday, "10:00", booking_clinic.zone)
+
+
+def test_a_taken_time_is_refused_with_a_clear_message(
+    desk, visit, monday, marcus, massage, booking_clinic, patient
+):
+    taken = at(monday, "14:00", booking_clinic.zone)
+    services.request_appointment(service=massage, therapist=marcus, start=taken, patient=patient)
+    response = desk.post(
+        reverse("admin:booking_appointment_move", args=[visit.pk]),
+        {"therapist": marcus.pk, "start": taken.isoformat()},
+        follow=True,
+    )
+    assert "already booked at that time. Please choose another time." in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.start == at(monday, "10:00", booking_clinic.zone)
+
+
+def test_declining_asks_once_and_sends_the_message(
+    desk, massage, dana, monday, booking_clinic, patient
+):
+    request = services.request_appointment(
+        service=massage, therapist=dana, start=at(monday, "13:00", booking_clinic.zone), patient=patient
+    )  # fmt: skip
+    mail.outbox.clear()
+    url = reverse("admin:booking_appointment_transition", args=[request.pk, "decline"])
+    question = desk.get(url)
+    assert "Yes, decline" in question.content.decode()
+    request.refresh_from_db()
+    assert request.status == Appointment.Status.REQUESTED  # asking changed nothing
+    desk.post(url, {"message": "Dana is away that week."})
+    request.refresh_from_db()
+    assert request.status == Appointment.Status.DECLINED
+    assert "Dana is away that week." in mail.outbox[0].body
+
+
+def test_one_click_changes_cannot_be_made_by_opening_a_link(desk, visit):
+    url = reverse("admin:booking_appointment_transition", args=[visit.pk, "no_show"])
+    assert desk.get(url).status_code == 405
+
+
+def test_bulk_cancel_asks_once_then_cancels_all_with_the_message(
+    desk, visit, massage, marcus, monday, booking_clinic, patient
+):
+    other = services.request_appointment(
+        service=massage, therapist=marcus, start=at(monday, "15:00", booking_clinic.zone), patient=patient
+    )  # fmt: skip
+    mail.outbox.clear()
+    changelist = reverse("admin:booking_appointment_changelist")
+    chosen = {"action": "cancel_selected", helpers.ACTION_CHECKBOX_NAME: [visit.pk, other.pk]}
+    question = desk.post(changelist, chosen)
+    page = question.content.decode()
+    assert "Cancel 2 appointments?" in page
+    assert visit.reference in page
+    assert other.reference in page
+    assert Appointment.objects.filter(status=Appointment.Status.CANCELLED).count() == 0
+    desk.post(changelist, {**chosen, "confirmed": "1", "message": "The clinic is flooded."})
+    assert Appointment.objects.filter(status=Appointment.Status.CANCELLED).count() == 2
+    assert all(
+        "The clinic is flooded." in m.body for m in mail.outbox if m.to == ["avery@example.com"]
+    )
