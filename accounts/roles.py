@@ -39,9 +39,11 @@ ROLES = {
         *_crud("clinic", "therapist", "service", "specialty", "workinghours", "timeoff", "closure"),
         "booking.view_appointment",
         "booking.view_all_appointments",
+        "booking.view_health_details",
         "booking.add_appointment",
         "booking.change_appointment",
         "booking.view_appointmentevent",
+        *_crud("booking", "patient", actions=("view", "add", "change")),
         *_EDITING,
     ],
     # See their own day (appointments of the therapist profile linked to their account) and
@@ -51,6 +53,9 @@ ROLES = {
         *_crud("clinic", "therapist", "service", "workinghours", "timeoff", "closure", actions=("view",)),
         "booking.view_appointment",
         "booking.view_appointmentevent",
+        "booking.view_health_details",
+        "booking.review_screening",
+        "booking.view_patient",
         *_WRITING,
     ],
     # Review and publish the health library.

@@ -60,7 +60,9 @@ def build(user, *, now=None) -> Dashboard:
     board.today_by_therapist = list(by_therapist.items())
 
     board.to_review = list(
-        visible.active().filter(needs_review=True, end__gt=now).order_by("start")[:LIMIT]
+        visible.active()
+        .filter(needs_review=True, screening_review="", end__gt=now)
+        .order_by("start")[:LIMIT]
     )
 
     failed = DBTaskResult.objects.filter(

@@ -21,6 +21,27 @@ def new_access_token():
     return secrets.token_urlsafe(32)
 
 
+class Patient(models.Model):
+    """A person the clinic sees. Requests join the record with the same email (or, for a caller
+    without one, the same phone); each appointment also keeps the contact details as given."""
+
+    name = models.CharField(max_length=120)
+    email = models.EmailField(blank=True, db_index=True)
+    phone = models.CharField(max_length=20, blank=True, db_index=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    staff_notes = models.TextField(
+        "private staff notes", blank=True, help_text="Never shown to the patient or emailed."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
 class AppointmentQuerySet(models.QuerySet):
     def active(self):
         """Appointments that hold their therapist's time."""
@@ -50,6 +71,9 @@ class Appointment(models.Model):
         max_length=64, unique=True, default=new_access_token, editable=False
     )
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments")
+    patient = models.ForeignKey(
+        Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
     therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="appointments")
     start = models.DateTimeField()
     end = models.DateTimeField()
@@ -71,6 +95,18 @@ class Appointment(models.Model):
     )
     consent_at = models.DateTimeField("privacy consent given at", null=True, blank=True)
     message_to_patient = models.TextField(blank=True)
+
+    class Review(models.TextChoices):
+        OK = "ok", "Reviewed: OK to treat"
+        DOCTOR_NOTE = "doctor_note", "Needs a doctor’s note first"
+
+    # A therapist's reading of a flagged screening, with who and when.
+    screening_review = models.CharField(max_length=12, choices=Review, blank=True)
+    screening_review_note = models.CharField(max_length=300, blank=True)
+    screening_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    screening_reviewed_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -80,7 +116,11 @@ class Appointment(models.Model):
 
     class Meta:
         ordering = ["start"]
-        permissions = [("view_all_appointments", "Can see every therapist's appointments")]
+        permissions = [
+            ("view_all_appointments", "Can see every therapist's appointments"),
+            ("review_screening", "Can mark a flagged screening reviewed"),
+            ("view_health_details", "Can see reasons and screening answers"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")), name="appointment_ends_after_start"
@@ -127,6 +167,7 @@ class AppointmentEvent(models.Model):
         EXPIRED = "expired", "Expired"
         RESCHEDULED = "rescheduled", "Moved"
         ARRIVED = "arrived", "Marked arrived"
+        SCREENING_REVIEWED = "screening", "Screening reviewed"
         COMPLETED = "completed", "Completed"
         NO_SHOW = "no_show", "Marked no-show"
 

@@ -40,3 +40,13 @@ def appointments_visible_to(user, appointments):
     if therapist is None:
         return appointments.none()
     return appointments.filter(therapist=therapist)
+
+
+def patients_visible_to(user, patients):
+    """The front desk sees every record; a therapist those she has an appointment with."""
+    if user.has_perm("booking.view_all_appointments"):
+        return patients
+    therapist = getattr(user, "therapist", None)
+    if therapist is None:
+        return patients.none()
+    return patients.filter(appointments__therapist=therapist).distinct()

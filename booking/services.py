@@ -11,7 +11,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from booking import availability, lifecycle, selectors
+from booking import availability, lifecycle, patients, selectors
 from booking.models import Appointment, AppointmentEvent
 from booking.screening import flagged
 from booking.tasks import notify_after_commit
@@ -162,6 +162,9 @@ def request_appointment(
         end, hold_until = _hold_times(service, start)
         appointment = Appointment(
             service=service,
+            patient=patients.find_or_create(
+                name=patient.name, email=patient.email, phone=patient.phone
+            ),
             therapist=next(t for t in candidates if t.pk == free[0]),
             start=start,
             end=end,
@@ -190,6 +193,12 @@ def book_by_staff(*, appointment: Appointment, by) -> Appointment:
         )
         if first_clash(appointment):
             raise SlotUnavailable("This therapist is already booked at that time.")
+        if appointment.patient_id is None:
+            appointment.patient = patients.find_or_create(
+                name=appointment.patient_name,
+                email=appointment.patient_email,
+                phone=appointment.patient_phone,
+            )
         appointment.status = Appointment.Status.CONFIRMED
         _insert(appointment)
         _record(appointment, AppointmentEvent.Action.BOOKED, actor=by)
@@ -360,3 +369,26 @@ def send_due_reminders(*, now=None):
                 notify_after_commit(appointment, "reminder")
                 reminded.append(appointment)
     return reminded
+
+
+def review_screening(*, appointment, by, outcome, note="", now=None) -> Appointment:
+    """Record a therapist's reading of a flagged screening: OK to treat, or a doctor's note
+    first. Kept with who and when, and in the appointment's history."""
+    if not appointment.needs_review:
+        raise BookingError(f"Appointment {appointment.reference} has no screening to review.")
+    outcome = Appointment.Review(outcome)
+    with transaction.atomic():
+        appointment.screening_review = outcome
+        appointment.screening_review_note = note
+        appointment.screening_reviewed_by = by
+        appointment.screening_reviewed_at = now or timezone.now()
+        appointment.save(
+            update_fields=[
+                "screening_review", "screening_review_note", "screening_reviewed_by",
+                "screening_reviewed_at", "updated_at",
+            ]
+        )  # fmt: skip
+        _record(
+            appointment, AppointmentEvent.Action.SCREENING_REVIEWED, actor=by, note=outcome.label
+        )
+    return appointment

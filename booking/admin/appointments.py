@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
@@ -17,6 +18,21 @@ from booking.admin.move import move_view
 from booking.models import Appointment, AppointmentEvent
 from booking.screening import QUESTIONS_BY_KEY
 from booking.templatetags.booking_tags import clinic_time
+
+
+def _seen_before():
+    """Whether the patient's record has an earlier visit that took place (or was confirmed)."""
+    return Exists(
+        Appointment.objects.filter(
+            patient=OuterRef("patient"),
+            start__lt=OuterRef("start"),
+            status__in=[
+                Appointment.Status.CONFIRMED,
+                Appointment.Status.ARRIVED,
+                Appointment.Status.COMPLETED,
+            ],
+        )
+    )
 
 
 class AppointmentEventInline(admin.TabularInline):
@@ -45,7 +61,7 @@ class AppointmentAdmin(admin.ModelAdmin):
     change_form_template = "admin/booking/appointment/change_form.html"
     list_display = [
         "when",
-        "patient_name",
+        "patient_display",
         "service",
         "therapist",
         "status",
@@ -69,6 +85,7 @@ class AppointmentAdmin(admin.ModelAdmin):
     readonly_fields = [
         "reference",
         "status",
+        "patient_record",
         "screening_answers",
         "consent_at",
         "created_at",
@@ -82,7 +99,15 @@ class AppointmentAdmin(admin.ModelAdmin):
         ),
         (
             "Patient",
-            {"fields": ["patient_name", "patient_email", "patient_phone", "is_new_patient"]},
+            {
+                "fields": [
+                    "patient_record",
+                    "patient_name",
+                    "patient_email",
+                    "patient_phone",
+                    "is_new_patient",
+                ]
+            },
         ),
         ("Health", {"fields": ["reason", "screening_answers"]}),
         ("Record", {"fields": ["consent_at", "created_at", "reminder_sent_at"]}),
@@ -98,7 +123,28 @@ class AppointmentAdmin(admin.ModelAdmin):
     ]
 
     def get_fieldsets(self, request, obj=None):
-        return self.add_fieldsets if obj is None else self.fieldsets
+        fieldsets = self.add_fieldsets if obj is None else self.fieldsets
+        if request.user.has_perm("booking.view_health_details"):
+            return fieldsets
+        # Without the right to health details, the reason and screening are not shown at all.
+        return [(name, opts) for name, opts in fieldsets if name != "Health"]
+
+    def get_list_display(self, request):
+        if request.user.has_perm("booking.view_health_details"):
+            return self.list_display
+        return [name for name in self.list_display if name != "flag"]
+
+    @admin.display(description="Patient", ordering="patient_name")
+    def patient_display(self, appointment):
+        returning = appointment.returning
+        return format_html("{}{}", appointment.patient_name, " (returning)" if returning else "")
+
+    @admin.display(description="Patient record")
+    def patient_record(self, appointment):
+        if not appointment.patient_id:
+            return "—"
+        url = reverse("admin:booking_patient_change", args=[appointment.patient_id])
+        return format_html('<a href="{}">{}</a>', url, appointment.patient)
 
     def get_changeform_initial_data(self, request):
         return {
@@ -109,7 +155,8 @@ class AppointmentAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         """Every appointment view (list, change, history, delete, actions, buttons) reads
         through this, so an account sees only what `visible_to` allows."""
-        return selectors.appointments_visible_to(request.user, super().get_queryset(request))
+        appointments = super().get_queryset(request).annotate(returning=_seen_before())
+        return selectors.appointments_visible_to(request.user, appointments)
 
     @admin.display(description="Time (clinic time)", ordering="start")
     def when(self, appointment):
@@ -180,6 +227,16 @@ class AppointmentAdmin(admin.ModelAdmin):
             ]
             if obj.is_active:
                 context["move_url"] = reverse("admin:booking_appointment_move", args=[obj.pk])
+        if (
+            obj is not None
+            and obj.needs_review
+            and request.user.has_perm("booking.review_screening")
+        ):
+            context["review"] = {
+                "url": reverse("admin:booking_appointment_review", args=[obj.pk]),
+                "choices": Appointment.Review.choices,
+                "current": obj.screening_review,
+            }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
@@ -195,6 +252,11 @@ class AppointmentAdmin(admin.ModelAdmin):
                 name="booking_appointment_move",
             ),
             path("<int:pk>/transition/<str:name>/", view, name="booking_appointment_transition"),
+            path(
+                "<int:pk>/review-screening/",
+                self.admin_site.admin_view(require_http_methods(["POST"])(self.review_view)),
+                name="booking_appointment_review",
+            ),
             *super().get_urls(),
         ]
 
@@ -216,6 +278,27 @@ class AppointmentAdmin(admin.ModelAdmin):
                 return HttpResponseNotAllowed(["POST"])
             return self._ask_first(request, step, [appointment])
         self._apply(request, appointment, step, request.POST.get("message", "").strip())
+        return redirect(reverse("admin:booking_appointment_change", args=[pk]))
+
+    def review_view(self, request, pk):
+        """The therapist's reading of a flagged screening (only on appointments she can see)."""
+        appointment = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not request.user.has_perm("booking.review_screening"):
+            raise PermissionDenied
+        outcome = request.POST.get("outcome", "")
+        if outcome not in Appointment.Review.values:
+            messages.error(request, "Please choose what the screening means for this visit.")
+        else:
+            try:
+                services.review_screening(
+                    appointment=appointment, by=request.user, outcome=outcome,
+                    note=request.POST.get("note", "").strip()[:300],
+                )  # fmt: skip
+            except services.BookingError as error:
+                messages.error(request, str(error))
+            else:
+                label = Appointment.Review(outcome).label
+                messages.success(request, f"{appointment.reference}: screening marked “{label}”.")
         return redirect(reverse("admin:booking_appointment_change", args=[pk]))
 
     def _ask_first(self, request, step, appointments, action=""):

@@ -1,0 +1,77 @@
+"""Patient records: every visit, the latest screening and private notes; merging duplicates."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Max
+
+from booking import patients, selectors
+from booking.models import Appointment, Patient
+from booking.screening import QUESTIONS_BY_KEY
+
+
+class VisitInline(admin.TabularInline):
+    model = Appointment
+    fk_name = "patient"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["start", "therapist", "service", "status", "needs_review", "screening_review"]
+    readonly_fields = fields
+    verbose_name = "visit"
+    verbose_name_plural = "visits, past and coming"
+    ordering = ["-start"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        visible = selectors.appointments_visible_to(request.user, super().get_queryset(request))
+        return visible.select_related("therapist", "service")
+
+
+@admin.register(Patient)
+class PatientAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "phone", "visit_count", "last_visit"]
+    search_fields = ["name", "email", "phone"]
+    fields = ["name", "email", "phone", "date_of_birth", "latest_screening", "staff_notes"]
+    readonly_fields = ["latest_screening"]
+    inlines = [VisitInline]
+    actions = ["merge_selected"]
+
+    def get_queryset(self, request):
+        records = (
+            super()
+            .get_queryset(request)
+            .annotate(visits=Count("appointments", distinct=True), last=Max("appointments__start"))
+        )
+        return selectors.patients_visible_to(request.user, records)
+
+    @admin.display(description="Visits", ordering="visits")
+    def visit_count(self, patient):
+        return patient.visits
+
+    @admin.display(description="Latest visit", ordering="last")
+    def last_visit(self, patient):
+        return patient.last
+
+    @admin.display(description="Latest screening")
+    def latest_screening(self, patient):
+        """The answers of the latest request that gave any, with their date."""
+        latest = (
+            patient.appointments.exclude(screening={}).order_by("-created_at").first()
+            if patient.pk
+            else None
+        )
+        if latest is None:
+            return "Nothing flagged in any request."
+        answers = "; ".join(QUESTIONS_BY_KEY[key].text for key in latest.screening)
+        review = f" — {latest.get_screening_review_display()}" if latest.screening_review else ""
+        return f"{answers} (given {latest.created_at:%B %-d, %Y}){review}"
+
+    @admin.action(description="Merge selected records into the oldest", permissions=["change"])
+    def merge_selected(self, request, queryset):
+        records = list(queryset.order_by("created_at", "pk"))
+        if len(records) < 2:
+            messages.error(request, "Choose two or more records to merge.")
+            return
+        keep = patients.merge(keep=records[0], others=records[1:])
+        messages.success(request, f"Merged {len(records)} records into {keep.name} (#{keep.pk}).")

@@ -1,0 +1,155 @@
+"""Patient records: requests join them, staff read and merge them, therapists review flags."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
+from django.utils import timezone
+
+from booking import patients, services
+from booking.models import Appointment, Patient
+from tests.booking.conftest import at
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+HOUR = datetime.timedelta(hours=1)
+
+
+@pytest.fixture
+def booked(massage, dana, marcus, monday, booking_clinic, patient):
+    zone = booking_clinic.zone
+    first = services.request_appointment(service=massage, therapist=dana, start=at(monday, "10:00", zone), patient=patient)  # fmt: skip
+    patient.email = "AVERY@example.com"
+    second = services.request_appointment(service=massage, therapist=marcus, start=at(monday, "14:00", zone), patient=patient)  # fmt: skip
+    return first, second
+
+
+def test_a_second_request_with_the_same_email_joins_the_same_record(booked):
+    first, second = booked
+    assert first.patient == second.patient
+    assert Patient.objects.get().email == "avery@example.com"
+
+
+def test_a_caller_without_email_is_found_by_phone():
+    one = patients.find_or_create(name="Casey", email="", phone="+14165550177")
+    assert patients.find_or_create(name="Casey C.", email="", phone="+14165550177") == one
+    assert patients.find_or_create(name="Other", email="", phone="+14165550188") != one
+
+
+def test_merging_moves_every_visit_and_keeps_the_notes(booked):
+    duplicate = Patient.objects.create(
+        name="Avery C.", email="", phone="+14165550101", staff_notes="Prefers mornings."
+    )
+    Appointment.objects.filter(pk=booked[1].pk).update(patient=duplicate)
+    kept = patients.merge(keep=booked[0].patient, others=[duplicate])
+    assert set(kept.appointments.all()) == set(booked)
+    assert "Prefers mornings." in kept.staff_notes
+    assert not Patient.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_the_patient_page_shows_every_visit_and_the_latest_screening(
+    client, front_desk_user, booked
+):
+    client.force_login(front_desk_user)
+    record = booked[0].patient
+    page = client.get(reverse("admin:booking_patient_change", args=[record.pk])).content.decode()
+    for appointment in booked:
+        assert reverse("admin:booking_appointment_change", args=[appointment.pk]) in page
+    assert "Pregnant" in page
+    assert f"(given {timezone.localdate():%B}" in page
+
+
+def test_a_therapist_sees_only_her_own_patients_records(
+    client, booked, dana, massage, marcus, monday, booking_clinic, patient
+):
+    patient.email, patient.name = "other@example.com", "Other Person"
+    other = services.request_appointment(service=massage, therapist=marcus, start=at(monday, "15:30", booking_clinic.zone), patient=patient)  # fmt: skip
+    user = UserFactory(username="dana")
+    user.groups.add(Group.objects.get(name="Therapists"))
+    dana.user = user
+    dana.save()
+    client.force_login(user)
+    listing = client.get(reverse("admin:booking_patient_changelist")).content.decode()
+    assert "Avery Chen" in listing
+    assert "Other Person" not in listing
+    direct = client.get(
+        reverse("admin:booking_patient_change", args=[other.patient.pk]), follow=True
+    )
+    assert "Other Person" not in direct.content.decode()
+    mine = client.get(
+        reverse("admin:booking_patient_change", args=[booked[0].patient.pk])
+    ).content.decode()
+    # Marcus's visit with the same patient is not hers to see.
+    assert reverse("admin:booking_appointment_change", args=[booked[1].pk]) not in mine
+
+
+def test_the_therapist_marks_a_flagged_screening_reviewed_with_who_and_when(client, booked, dana):
+    user = UserFactory(username="dana")
+    user.groups.add(Group.objects.get(name="Therapists"))
+    dana.user = user
+    dana.save()
+    client.force_login(user)
+    visit = booked[0]
+    page = client.get(reverse("admin:booking_appointment_change", args=[visit.pk])).content.decode()
+    assert "Review the screening" in page
+    response = client.post(
+        reverse("admin:booking_appointment_review", args=[visit.pk]),
+        {"outcome": "doctor_note", "note": "Ask for her obstetrician's go-ahead."},
+        follow=True,
+    )
+    assert "screening marked “Needs a doctor’s note first”" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.screening_review == Appointment.Review.DOCTOR_NOTE
+    assert visit.screening_reviewed_by == user
+    assert visit.screening_reviewed_at is not None
+    assert visit.events.last().note == "Needs a doctor’s note first"
+    # Reviewed: off the dashboard's list of screenings to look at.
+    board = client.get(reverse("admin:index")).context["dashboard"]
+    assert visit not in board.to_review
+
+
+def test_without_the_health_permission_staff_see_no_reason_or_screening(client, booked):
+    user = UserFactory(username="reception")
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_appointment", "view_all_appointments"])
+    )
+    client.force_login(user)
+    visit = booked[0]
+    page = client.get(reverse("admin:booking_appointment_change", args=[visit.pk])).content.decode()
+    assert visit.reference in page
+    assert "Sore lower back" not in page
+    assert "Pregnant" not in page
+    listing = client.get(reverse("admin:booking_appointment_changelist")).content.decode()
+    assert "Check screening" not in listing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_existing_appointments_patient_records(
+    massage, dana, monday, booking_clinic
+):
+    executor = MigrationExecutor(connection)
+    executor.migrate([("booking", "0007_patients")])
+    old = executor.loader.project_state([("booking", "0007_patients")]).apps
+    OldAppointment = old.get_model("booking", "Appointment")
+    start = at(monday, "10:00", booking_clinic.zone)
+    for n, (email, phone) in enumerate(
+        [
+            ("a@example.com", "+14165550101"),
+            ("A@example.com", "+14165550102"),
+            ("", "+14165550103"),
+            ("", "+14165550103"),
+        ]
+    ):
+        OldAppointment.objects.create(
+            reference=f"REF{n}", access_token=f"token{n}", service_id=massage.pk, therapist_id=dana.pk,
+            start=start, end=start + HOUR, hold_until=start + HOUR, status="cancelled", patient_name=f"P{n}",
+            patient_email=email, patient_phone=phone, created_at=start,
+        )  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert Patient.objects.count() == 2  # one per email (any case), one per phone
+    assert not Appointment.objects.filter(patient=None).exists()
