@@ -9,6 +9,7 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db.models import Q
 
+OWNER = "Owner"
 FRONT_DESK = "Front desk"
 THERAPISTS = "Therapists"
 EDITORS = "Editors"
@@ -29,8 +30,13 @@ _EDITING = [
     "articles.view_articleslugredirect",
 ]
 
+# Stands for every permission there is, present and future (the owner's role).
+EVERYTHING = "*"
+
 # Role name -> permissions, as "app_label.codename".
 ROLES = {
+    # Runs the business: everything, staff accounts included.
+    OWNER: EVERYTHING,
     # Runs the schedule and the site's content: every therapist's day, bookings, the clinic's
     # details, therapists and services, and publishing articles.
     FRONT_DESK: [
@@ -72,6 +78,10 @@ def ensure_roles(*, using="default", apps=global_apps, verbosity=0):
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=verbosity, using=using, apps=apps)
     for name, permissions in ROLES.items():
+        if permissions == EVERYTHING:
+            group, _ = Group.objects.using(using).get_or_create(name=name)
+            group.permissions.add(*Permission.objects.using(using).all())
+            continue
         wanted = {tuple(permission.split(".")) for permission in permissions}
         matching = Q()
         for app_label, codename in wanted:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from booking import lifecycle, selectors, services
 from booking.admin.calendar import calendar_view
+from booking.admin.export import appointments_csv
 from booking.admin.forms import AppointmentAdminForm, initial_from_calendar
 from booking.admin.move import move_view
 from booking.models import Appointment, AppointmentEvent
@@ -247,6 +248,11 @@ class AppointmentAdmin(admin.ModelAdmin):
         return [
             path("calendar/", calendar, name="booking_appointment_calendar"),
             path(
+                "export.csv",
+                self.admin_site.admin_view(self.export_view),
+                name="booking_appointment_export",
+            ),
+            path(
                 "<int:pk>/move/",
                 self.admin_site.admin_view(self.move_view),
                 name="booking_appointment_move",
@@ -264,6 +270,16 @@ class AppointmentAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return calendar_view(self, request)
+
+    def export_view(self, request):
+        """The list as filtered and searched on screen (and as this account may see it)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        appointments = self.get_changelist_instance(request).get_queryset(request)
+        return appointments_csv(
+            appointments.select_related("therapist", "service"),
+            with_health=request.user.has_perm("booking.view_health_details"),
+        )
 
     def move_view(self, request, pk):
         return move_view(self, request, pk)

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 
-from accounts.roles import FRONT_DESK, ROLES, THERAPISTS
+from accounts.roles import EVERYTHING, FRONT_DESK, OWNER, ROLES, THERAPISTS
 from tests.clinic.test_settings import PRODUCTION_ENV, run_manage
 
 ROLE_QUERY = """
@@ -67,7 +67,11 @@ def test_migrate_alone_gives_an_empty_production_database_every_role(empty_datab
     held = defaultdict(set)
     for group, app_label, codename in query(ROLE_QUERY):
         held[group].add(f"{app_label}.{codename}")
-    assert dict(held) == {name: set(permissions) for name, permissions in ROLES.items()}
+    listed = {name: set(perms) for name, perms in ROLES.items() if perms != EVERYTHING}
+    assert {name: held[name] for name in listed} == listed
+    every_permission = query("SELECT COUNT(*) FROM auth_permission")[0][0]
+    assert len(held[OWNER]) == every_permission
+    assert "accounts.add_user" in held[OWNER]
     assert "booking.view_all_appointments" in held[FRONT_DESK]
     assert "booking.view_all_appointments" not in held[THERAPISTS]
     assert query("SELECT COUNT(*) FROM auth_user") == [(0,)]  # no demo accounts
@@ -78,6 +82,6 @@ def test_setup_roles_restores_a_role_and_keeps_what_the_owner_added(db, capsys):
     Group.objects.get(name=THERAPISTS).permissions.add(extra)
     Group.objects.get(name=FRONT_DESK).delete()
     call_command("setup_roles")
-    assert "Staff roles ready: Front desk, Therapists, Editors." in capsys.readouterr().out
+    assert "Staff roles ready: Owner, Front desk, Therapists, Editors." in capsys.readouterr().out
     assert Group.objects.get(name=FRONT_DESK).permissions.count() == len(ROLES[FRONT_DESK])
     assert Group.objects.get(name=THERAPISTS).permissions.filter(pk=extra.pk).exists()

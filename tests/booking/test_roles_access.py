@@ -1,0 +1,96 @@
+"""Each role tried against objects that are not its own, by direct URL: nothing leaks."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from accounts.roles import EDITORS, FRONT_DESK, THERAPISTS
+from booking import services
+from tests.booking.conftest import at
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def marcus_visit(massage, marcus, monday, booking_clinic, patient):
+    patient.name, patient.phone = "Private Person", "+14165550199"
+    return services.request_appointment(
+        service=massage, therapist=marcus, start=at(monday, "10:00", booking_clinic.zone), patient=patient
+    )  # fmt: skip
+
+
+def sign_in(client, role, therapist=None):
+    user = UserFactory(username=f"user-{role}".replace(" ", "-"))
+    user.groups.add(Group.objects.get(name=role))
+    if therapist:
+        therapist.user = user
+        therapist.save()
+    client.force_login(user)
+    return user
+
+
+def urls_for(visit):
+    pk = visit.pk
+    return {
+        "change": ("get", reverse("admin:booking_appointment_change", args=[pk])),
+        "history": ("get", reverse("admin:booking_appointment_history", args=[pk])),
+        "delete": ("get", reverse("admin:booking_appointment_delete", args=[pk])),
+        "move page": ("get", reverse("admin:booking_appointment_move", args=[pk])),
+        "move": ("post", reverse("admin:booking_appointment_move", args=[pk])),
+        "decline": ("get", reverse("admin:booking_appointment_transition", args=[pk, "decline"])),
+        "confirm": ("post", reverse("admin:booking_appointment_transition", args=[pk, "confirm"])),
+        "review": ("post", reverse("admin:booking_appointment_review", args=[pk])),
+        "patient": ("get", reverse("admin:booking_patient_change", args=[visit.patient_id])),
+        "export": ("get", reverse("admin:booking_appointment_export")),
+        "calendar": ("get", reverse("admin:booking_appointment_calendar")),
+    }
+
+
+@pytest.mark.parametrize("role", [THERAPISTS, EDITORS])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "change",
+        "history",
+        "delete",
+        "move page",
+        "move",
+        "decline",
+        "confirm",
+        "review",
+        "patient",
+        "export",
+        "calendar",
+    ],
+)
+def test_others_appointments_and_patients_stay_closed(client, marcus_visit, dana, role, name):
+    sign_in(client, role, therapist=dana if role == THERAPISTS else None)
+    method, url = urls_for(marcus_visit)[name]
+    response = getattr(client, method)(url, follow=True)
+    page = response.content.decode()
+    assert "Private Person" not in page
+    assert "+14165550199" not in page
+    marcus_visit.refresh_from_db()
+    assert marcus_visit.status == "requested"
+    assert marcus_visit.therapist.name == "Marcus Oyelaran"
+
+
+def test_the_front_desk_cannot_manage_staff_accounts(client, front_desk_user):
+    client.force_login(front_desk_user)
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:accounts_user_add")).status_code == 403
+
+
+def test_the_owner_role_manages_staff_accounts(client):
+    sign_in(client, "Owner")
+    page = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "Select staff account to change" in page
+
+
+def test_the_front_desk_sees_every_therapists_visit(client, marcus_visit):
+    sign_in(client, FRONT_DESK)
+    page = client.get(
+        reverse("admin:booking_appointment_change", args=[marcus_visit.pk])
+    ).content.decode()
+    assert "Private Person" in page
