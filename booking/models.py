@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from clinic.models import Service, Therapist
 
@@ -34,6 +35,9 @@ class Patient(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Every change, field by field, with who made it (django-simple-history).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -113,6 +117,10 @@ class Appointment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AppointmentQuerySet.as_manager()
+    # Every change, field by field, with who made it; the events below say why in plain words.
+    # Not the secret link, nor the health answers, which never change after the request and
+    # would show in the history to staff who may not see them.
+    history = HistoricalRecords(excluded_fields=["access_token", "reason", "screening"])
 
     class Meta:
         ordering = ["start"]

@@ -26,7 +26,10 @@ def merge(*, keep: Patient, others) -> Patient:
     """Move every appointment of `others` to `keep`, join their notes, and delete them."""
     others = [other for other in others if other.pk != keep.pk]
     with transaction.atomic():
-        Appointment.objects.filter(patient__in=others).update(patient=keep)
+        # One save each (not a bulk update), so every visit's history records the move.
+        for appointment in Appointment.objects.filter(patient__in=others):
+            appointment.patient = keep
+            appointment.save(update_fields=["patient", "updated_at"])
         notes = [keep.staff_notes, *(other.staff_notes for other in others)]
         keep.staff_notes = "\n\n".join(note for note in notes if note)
         keep.email = keep.email or next((o.email for o in others if o.email), "")

@@ -15,6 +15,7 @@ from booking import lifecycle, selectors, services
 from booking.admin.calendar import calendar_view
 from booking.admin.export import appointments_csv
 from booking.admin.forms import AppointmentAdminForm, initial_from_calendar
+from booking.admin.history import GuardedHistoryAdmin
 from booking.admin.move import move_view
 from booking.models import Appointment, AppointmentEvent
 from booking.screening import QUESTIONS_BY_KEY
@@ -57,7 +58,7 @@ class AppointmentEventInline(admin.TabularInline):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(GuardedHistoryAdmin):
     form = AppointmentAdminForm
     change_form_template = "admin/booking/appointment/change_form.html"
     list_display = [

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Max
 
 from booking import patients, selectors
+from booking.admin.history import GuardedHistoryAdmin
 from booking.models import Appointment, Patient
 from booking.screening import QUESTIONS_BY_KEY
 
@@ -29,7 +30,7 @@ class VisitInline(admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(GuardedHistoryAdmin):
     list_display = ["name", "email", "phone", "visit_count", "last_visit"]
     search_fields = ["name", "email", "phone"]
     fields = ["name", "email", "phone", "date_of_birth", "latest_screening", "staff_notes"]

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "imagekit",
     "django_tasks_db",
+    "simple_history",
     "accounts",
     "clinic",
     "articles",
@@ -42,6 +43,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records which staff account made each change kept in the history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "clinic.middleware.ClinicTimeZoneMiddleware",
@@ -64,6 +67,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/login_locked.html"
 AXES_VERBOSE = False
+
+# History is for reading: reverting an appointment would bypass the booking rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Widgets render from templates/ too (the article editor's live preview).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"

@@ -153,3 +153,28 @@ def test_the_migration_gives_existing_appointments_patient_records(
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert Patient.objects.count() == 2  # one per email (any case), one per phone
     assert not Appointment.objects.filter(patient=None).exists()
+
+
+def test_changes_to_a_record_are_kept_with_who_and_what(client, front_desk_user, booked):
+    client.force_login(front_desk_user)
+    record = booked[0].patient
+    url = reverse("admin:booking_patient_change", args=[record.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        {
+            "phone": "+14165550177",
+            "appointments-TOTAL_FORMS": 0,
+            "appointments-INITIAL_FORMS": 0,
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    history = client.get(reverse("admin:booking_patient_history", args=[record.pk]))
+    page = history.content.decode()
+    assert "+14165550101" in page  # the old phone
+    assert "+14165550177" in page  # the new one
+    assert front_desk_user.username in page
+    # History is for reading: no revert.
+    version = record.history.first()
+    revert = reverse("admin:booking_patient_simple_history", args=[record.pk, version.history_id])
+    assert client.get(revert).status_code == 403
