@@ -9,33 +9,12 @@ from booking.models import Appointment, Patient
 from booking.screening import QUESTIONS_BY_KEY
 
 
-class VisitInline(admin.TabularInline):
-    model = Appointment
-    fk_name = "patient"
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    fields = ["start", "therapist", "service", "status", "needs_review", "screening_review"]
-    readonly_fields = fields
-    verbose_name = "visit"
-    verbose_name_plural = "visits, past and coming"
-    ordering = ["-start"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        visible = selectors.appointments_visible_to(request.user, super().get_queryset(request))
-        return visible.select_related("therapist", "service")
-
-
 @admin.register(Patient)
 class PatientAdmin(GuardedHistoryAdmin):
     list_display = ["name", "email", "phone", "visit_count", "last_visit"]
     search_fields = ["name", "email", "phone"]
     fields = ["name", "email", "phone", "date_of_birth", "latest_screening", "staff_notes"]
     readonly_fields = ["latest_screening"]
-    inlines = [VisitInline]
     actions = ["merge_selected"]
 
     def get_queryset(self, request):
@@ -53,6 +32,14 @@ class PatientAdmin(GuardedHistoryAdmin):
     @admin.display(description="Latest visit", ordering="last")
     def last_visit(self, patient):
         return patient.last
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The record, with its visits below it: only those this account may see."""
+        visits = selectors.appointments_visible_to(
+            request.user, Appointment.objects.filter(patient_id=object_id)
+        ).select_related("therapist", "service")
+        extra_context = {**(extra_context or {}), "visits": visits.order_by("-start")}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="Latest screening")
     def latest_screening(self, patient):

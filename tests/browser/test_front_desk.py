@@ -5,11 +5,12 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from booking.models import Appointment
-from clinic.models import Clinic
+from clinic.models import Clinic, Therapist
 from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -105,3 +106,47 @@ def test_a_front_desk_morning_confirm_book_a_caller_move_and_mark_the_visits(fro
     waiting.refresh_from_db()
     caller.refresh_from_db()
     assert (waiting.status, caller.status) == ("arrived", "no_show")
+
+
+def test_the_front_desk_opens_a_patients_record_and_its_history(front_desk):
+    page = front_desk
+    visit = Appointment.objects.filter(needs_review=True).first()
+    page.goto(f"/admin/booking/appointment/{visit.pk}/change/")
+    page.get_by_role("link", name=visit.patient.name).click()
+    expect(page.get_by_text("Visits, past and coming")).to_be_visible()
+    expect(page.get_by_text("Latest screening")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_role("heading", name=re.compile(visit.patient.name))).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_therapist_sees_only_her_column_and_reviews_a_flag(browser, live_server):
+    call_command("load_demo", password="browser-pass-1")
+    visit = Appointment.objects.filter(needs_review=True, therapist__user__isnull=False).first()
+    if visit is None:  # the demo's flagged visits may fall to a therapist without a login
+        visit = Appointment.objects.filter(needs_review=True).first()
+        dana_user = get_user_model().objects.get(username="dana")
+        Therapist.objects.filter(user=dana_user).update(user=None)
+        visit.therapist.user = dana_user
+        visit.therapist.save()
+    context = browser.new_context(viewport=ADMIN, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("dana")
+    page.get_by_label("Password").fill("browser-pass-1")
+    page.get_by_role("button", name="Log in").click()
+    day = visit.start.astimezone(Clinic.objects.current().zone).date()
+    page.goto(f"/admin/booking/appointment/calendar/?date={day.isoformat()}")
+    headers = page.locator("table.calendar-grid thead th")
+    expect(headers).to_have_count(2)  # the time, and her own column
+    expect(headers.nth(1)).to_have_text(visit.therapist.name)
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(visit.patient_name)).first.click()
+    page.get_by_label("Needs a doctor’s note first").check()
+    page.get_by_label("Note (optional)").fill("Ask for her doctor's go-ahead.")
+    page.get_by_role("button", name="Save the review").click()
+    expect(page.locator(".messagelist")).to_contain_text("screening marked")
+    visit.refresh_from_db()
+    assert visit.screening_review == "doctor_note"
+    context.close()
