@@ -57,6 +57,7 @@ ROLES = {
     THERAPISTS: [
         "clinic.view_clinic",
         *_crud("clinic", "therapist", "service", "workinghours", "timeoff", "closure", actions=("view",)),
+        "clinic.change_own_profile",
         "booking.view_appointment",
         "booking.view_appointmentevent",
         "booking.view_health_details",

@@ -145,6 +145,37 @@ class TherapistAdmin(admin.ModelAdmin):
         ("On the site", {"fields": ["is_active", "display_order"]}),
     ]
 
+    # What a therapist may not change on her own profile: who she is on the site and how the
+    # clinic lists her are the front desk's to set.
+    CLINIC_SET_FIELDS = [
+        "name",
+        "slug",
+        "title",
+        "credentials",
+        "user",
+        "is_active",
+        "display_order",
+    ]
+
+    def _edits_all(self, request):
+        return super().has_change_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        if super().has_change_permission(request, obj):
+            return True
+        own = request.user.has_perm("clinic.change_own_profile")
+        return own and (obj is None or (obj.user_id is not None and obj.user_id == request.user.pk))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if self._edits_all(request) else fields + self.CLINIC_SET_FIELDS
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return super().get_prepopulated_fields(request, obj) if self._edits_all(request) else {}
+
+    def get_list_editable(self, request):
+        return self.list_editable if self._edits_all(request) else []
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A plain list of staff accounts rather than an autocomplete: autocomplete would need
         # the right to browse user accounts, which the front desk, who link therapists to their

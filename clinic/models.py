@@ -224,6 +224,7 @@ class Therapist(models.Model):
 
     class Meta:
         ordering = ["display_order", "name"]
+        permissions = [("change_own_profile", "Can edit their own therapist profile")]
 
     def __str__(self):
         return self.name

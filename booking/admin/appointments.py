@@ -83,6 +83,8 @@ class AppointmentAdmin(GuardedHistoryAdmin):
     ordering = ["start"]
     # Service and therapist are plain lists, not autocompletes: a clinic has a handful of
     # each, and the service list is narrowed to what the chosen therapist offers.
+    # Finding an existing patient when booking a caller: by name, email or phone.
+    autocomplete_fields = ["patient"]
     inlines = [AppointmentEventInline]
     readonly_fields = [
         "reference",
@@ -119,7 +121,15 @@ class AppointmentAdmin(GuardedHistoryAdmin):
         (None, {"fields": ["service", "therapist", "start", "outside_rules"]}),
         (
             "Patient",
-            {"fields": ["patient_name", "patient_email", "patient_phone", "is_new_patient"]},
+            {
+                "fields": [
+                    "patient",
+                    "patient_name",
+                    "patient_email",
+                    "patient_phone",
+                    "is_new_patient",
+                ]
+            },
         ),
         ("Health", {"fields": ["reason", "phone_screening"]}),
     ]

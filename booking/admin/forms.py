@@ -37,16 +37,23 @@ class AppointmentAdminForm(forms.ModelForm):
             "service",
             "therapist",
             "start",
+            "patient",
             "patient_name",
             "patient_email",
             "patient_phone",
             "is_new_patient",
             "reason",
         ]
-        help_texts = {"patient_email": "Optional for a caller; without it no email is sent."}
+        help_texts = {
+            "patient": "Search by name, email or phone. Leave empty for someone new: a record "
+            "is then made from the details below.",
+            "patient_name": "Filled in from the record when you choose one.",
+            "patient_email": "Optional for a caller; without it no email is sent.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._relax_patient_fields()
         therapist = self.initial.get("therapist")
         if therapist and "service" in self.fields:
             # Booking from a free time in the calendar: only what this therapist offers.
@@ -54,14 +61,38 @@ class AppointmentAdminForm(forms.ModelForm):
                 therapists=therapist
             )
 
+    def _relax_patient_fields(self):
+        # With a record chosen, its details fill in whatever the caller did not give anew.
+        for name in ("patient_name", "patient_phone"):
+            if name in self.fields:
+                self.fields[name].required = False
+
     def clean_patient_phone(self):
-        return normalize_phone(self.cleaned_data["patient_phone"], settings.PHONE_REGION)
+        phone = self.cleaned_data["patient_phone"]
+        return normalize_phone(phone, settings.PHONE_REGION) if phone else ""
+
+    def _fill_from_record(self, data):
+        record = data.get("patient")
+        for field, attribute in (
+            ("patient_name", "name"),
+            ("patient_email", "email"),
+            ("patient_phone", "phone"),
+        ):
+            if record and not data.get(field):
+                data[field] = getattr(record, attribute)
+        for field, message in (
+            ("patient_name", "Enter the caller’s name, or choose their record above."),
+            ("patient_phone", "Enter a phone number we can call, or choose their record above."),
+        ):
+            if not data.get(field) and field not in self.errors:
+                self.add_error(field, message)
 
     def screening(self):
         return dict.fromkeys(self.cleaned_data.get("phone_screening", []), True)
 
     def clean(self):
         data = super().clean()
+        self._fill_from_record(data)
         service, therapist, start = data.get("service"), data.get("therapist"), data.get("start")
         if not (service and therapist and start):
             return data

@@ -22,6 +22,7 @@ class PatientAdmin(GuardedHistoryAdmin):
             super()
             .get_queryset(request)
             .annotate(visits=Count("appointments", distinct=True), last=Max("appointments__start"))
+            .order_by("name", "pk")  # an aggregate leaves Meta.ordering out
         )
         return selectors.patients_visible_to(request.user, records)
 

@@ -124,3 +124,42 @@ def test_an_overlap_is_refused_even_when_staff_insist_and_names_the_clash(
     assert "Dana Whitfield is already booked from" in message
     assert first.reference in message
     assert Appointment.objects.count() == 1
+
+
+def test_a_returning_caller_is_found_and_their_record_fills_the_details(
+    desk, massage, dana, monday, booking_clinic, patient
+):
+    from booking import services
+
+    earlier = services.request_appointment(
+        service=massage, therapist=dana, start=at(monday, "09:00", booking_clinic.zone), patient=patient
+    )  # fmt: skip
+    found = desk.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "5550101",
+            "app_label": "booking",
+            "model_name": "appointment",
+            "field_name": "patient",
+        },
+    ).json()
+    assert [item["text"] for item in found["results"]] == ["Avery Chen"]
+    data = caller(
+        massage, dana, monday + datetime.timedelta(days=7), "10:00",
+        patient=earlier.patient_id, patient_name="", patient_phone="",
+    )  # fmt: skip
+    assert desk.post(ADD, data).status_code == 302
+    booked = Appointment.objects.get(start__date=monday + datetime.timedelta(days=7))
+    assert booked.patient == earlier.patient
+    assert (booked.patient_name, booked.patient_phone) == ("Avery Chen", "+14165550101")
+
+
+def test_someone_new_needs_a_name_and_a_phone(desk, massage, dana, monday):
+    response = desk.post(
+        ADD, caller(massage, dana, monday, "10:45", patient_name="", patient_phone="")
+    )
+    errors = response.context["adminform"].form.errors
+    assert errors["patient_name"] == ["Enter the caller’s name, or choose their record above."]
+    assert errors["patient_phone"] == [
+        "Enter a phone number we can call, or choose their record above."
+    ]

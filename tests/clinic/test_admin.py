@@ -263,3 +263,34 @@ def test_behind_the_proxy_a_stranger_cannot_lock_staff_out_at_their_own_address(
     response = client.post(url, {"username": "desk", "password": "correct horse battery"}, **desk)
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(front_desk_user.pk)
+
+
+def test_a_therapist_edits_her_own_profile_but_not_what_the_clinic_sets_nor_anyone_elses(client):
+    from django.contrib.auth.models import Group
+
+    dana = TherapistFactory(name="Dana Whitfield", slug="dana", short_bio="Old bio.")
+    marcus = TherapistFactory(name="Marcus Oyelaran", slug="marcus")
+    user = UserFactory(username="dana")
+    user.groups.add(Group.objects.get(name="Therapists"))
+    dana.user = user
+    dana.save()
+    client.force_login(user)
+    url = reverse("admin:clinic_therapist_change", args=[dana.pk])
+    form = client.get(url).context["adminform"].form
+    assert "short_bio" in form.fields
+    assert "is_active" not in form.fields  # read-only for her
+    assert "display_order" not in form.fields
+    data = {
+        k: v for k, v in form.initial.items() if k in form.fields and v is not None and k != "photo"
+    }
+    data.update({"short_bio": "Deep tissue and sports massage.", "specialties": [],
+                 "working_hours-TOTAL_FORMS": 0, "working_hours-INITIAL_FORMS": 0})  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    dana.refresh_from_db()
+    assert dana.short_bio == "Deep tissue and sports massage."
+    other = reverse("admin:clinic_therapist_change", args=[marcus.pk])
+    assert "adminform" in client.get(other).context  # she may look
+    assert client.post(other, {"short_bio": "Hacked."}).status_code == 403
+    marcus.refresh_from_db()
+    assert marcus.short_bio != "Hacked."
