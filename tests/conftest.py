@@ -65,6 +65,17 @@ def front_desk_user(db):
     return user
 
 
+def sign_in_as(client, role, *, username, therapist=None):
+    """Sign `client` in as a new account in `role`, linked to `therapist`'s profile if given."""
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=role))
+    if therapist is not None:
+        therapist.user = user
+        therapist.save()
+    client.force_login(user)
+    return user
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgres` run only on PostgreSQL; elsewhere they skip and say how to run them."""
     if connection.vendor == "postgresql":

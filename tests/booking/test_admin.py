@@ -9,6 +9,7 @@ from booking import services
 from booking.models import Appointment
 from clinic.models import Clinic
 from tests.booking.conftest import at
+from tests.conftest import sign_in_as
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -250,11 +251,7 @@ def test_a_therapist_sees_only_their_own_day(
         start=at(monday, "10:00", booking_clinic.zone),
         patient=patient,
     )
-    user = UserFactory(username="dana")
-    user.groups.add(Group.objects.get(name="Therapists"))
-    dana.user = user
-    dana.save()
-    client.force_login(user)
+    sign_in_as(client, "Therapists", username="dana", therapist=dana)
     page = client.get(reverse("admin:booking_appointment_changelist")).content.decode()
     assert requested.reference in page
     assert Appointment.objects.get(therapist=marcus).reference not in page
@@ -269,9 +266,7 @@ def test_a_therapist_sees_only_their_own_day(
 @pytest.fixture
 def unlinked_therapist_account(client, requested):
     """A new account put in the Therapists group before anyone linked it to a profile."""
-    user = UserFactory(username="newhire")
-    user.groups.add(Group.objects.get(name="Therapists"))
-    client.force_login(user)
+    user = sign_in_as(client, "Therapists", username="newhire")
     return user
 
 
@@ -300,11 +295,7 @@ def test_a_therapist_account_without_a_profile_cannot_open_an_appointment(
 def test_a_therapist_cannot_open_another_therapists_appointment(
     client, requested, marcus, booking_clinic
 ):
-    user = UserFactory(username="marcus")
-    user.groups.add(Group.objects.get(name="Therapists"))
-    marcus.user = user
-    marcus.save()
-    client.force_login(user)
+    sign_in_as(client, "Therapists", username="marcus", therapist=marcus)
     page = client.get(change_url(requested), follow=True).content.decode()
     assert "doesn’t exist" in page
     assert requested.patient_phone not in page

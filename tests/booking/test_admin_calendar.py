@@ -5,7 +5,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,7 +14,8 @@ from django_tasks_db.models import DBTaskResult
 from booking import services
 from booking.models import Appointment
 from tests.booking.conftest import at
-from tests.factories import TherapistFactory, UserFactory, WorkingHoursFactory
+from tests.conftest import sign_in_as
+from tests.factories import TherapistFactory, WorkingHoursFactory
 from tests.html import tags
 
 pytestmark = pytest.mark.django_db
@@ -31,11 +31,7 @@ def desk(client, front_desk_user):
 
 @pytest.fixture
 def dana_signed_in(client, dana):
-    user = UserFactory(username="dana")
-    user.groups.add(Group.objects.get(name="Therapists"))
-    dana.user = user
-    dana.save()
-    client.force_login(user)
+    sign_in_as(client, "Therapists", username="dana", therapist=dana)
     return client
 
 
@@ -80,9 +76,7 @@ def test_a_therapist_sees_only_her_own_column_whatever_she_asks_for(
 
 
 def test_an_account_linked_to_no_therapist_sees_no_calendar(client, booked, monday):
-    user = UserFactory(username="newhire")
-    user.groups.add(Group.objects.get(name="Therapists"))
-    client.force_login(user)
+    sign_in_as(client, "Therapists", username="newhire")
     page = client.get(CALENDAR, {"date": monday.isoformat()}).content.decode()
     assert "calendar-grid" not in page
     assert "There is no calendar to show for this account" in page

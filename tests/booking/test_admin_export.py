@@ -2,11 +2,12 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from booking import services
 from tests.booking.conftest import at
+from tests.conftest import sign_in_as
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,11 +58,7 @@ def test_without_the_health_permission_the_export_has_no_health_columns(client, 
 
 
 def test_a_therapist_exports_only_her_own_appointments(client, booked, dana):
-    user = UserFactory(username="dana")
-    user.groups.add(Group.objects.get(name="Therapists"))
-    dana.user = user
-    dana.save()
-    client.force_login(user)
+    sign_in_as(client, "Therapists", username="dana", therapist=dana)
     assert [row["Reference"] for row in rows(client.get(EXPORT))] == [booked[0].reference]
 
 

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils import timezone
 from booking import patients, services
 from booking.models import Appointment, Patient
 from tests.booking.conftest import at
+from tests.conftest import sign_in_as
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,11 +68,7 @@ def test_a_therapist_sees_only_her_own_patients_records(
 ):
     patient.email, patient.name = "other@example.com", "Other Person"
     other = services.request_appointment(service=massage, therapist=marcus, start=at(monday, "15:30", booking_clinic.zone), patient=patient)  # fmt: skip
-    user = UserFactory(username="dana")
-    user.groups.add(Group.objects.get(name="Therapists"))
-    dana.user = user
-    dana.save()
-    client.force_login(user)
+    sign_in_as(client, "Therapists", username="dana", therapist=dana)
     listing = client.get(reverse("admin:booking_patient_changelist")).content.decode()
     assert "Avery Chen" in listing
     assert "Other Person" not in listing
@@ -87,11 +84,7 @@ def test_a_therapist_sees_only_her_own_patients_records(
 
 
 def test_the_therapist_marks_a_flagged_screening_reviewed_with_who_and_when(client, booked, dana):
-    user = UserFactory(username="dana")
-    user.groups.add(Group.objects.get(name="Therapists"))
-    dana.user = user
-    dana.save()
-    client.force_login(user)
+    user = sign_in_as(client, "Therapists", username="dana", therapist=dana)
     visit = booked[0]
     page = client.get(reverse("admin:booking_appointment_change", args=[visit.pk])).content.decode()
     assert "Review the screening" in page

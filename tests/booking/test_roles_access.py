@@ -1,13 +1,12 @@
 """Each role tried against objects that are not its own, by direct URL: nothing leaks."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.roles import EDITORS, FRONT_DESK, THERAPISTS
 from booking import services
 from tests.booking.conftest import at
-from tests.factories import UserFactory
+from tests.conftest import sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +20,7 @@ def marcus_visit(massage, marcus, monday, booking_clinic, patient):
 
 
 def sign_in(client, role, therapist=None):
-    user = UserFactory(username=f"user-{role}".replace(" ", "-"))
-    user.groups.add(Group.objects.get(name=role))
-    if therapist:
-        therapist.user = user
-        therapist.save()
-    client.force_login(user)
-    return user
+    return sign_in_as(client, role, username=f"user-{role}".replace(" ", "-"), therapist=therapist)
 
 
 def urls_for(visit):
