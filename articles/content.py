@@ -72,6 +72,9 @@ def _filter_attribute(tag, attribute, value):
     # Images may come only from our own uploads: no page may load anything from elsewhere.
     if tag == "img" and attribute == "src" and not is_uploaded_file_url(value):
         return None
+    # No real address holds raw markup: Markdown can wrap a whole tag into a link's target.
+    if attribute == "href" and any(character in value for character in '<>"'):
+        return None
     if attribute == "id" and not _ANCHOR.match(value):
         return None
     return value

@@ -1,9 +1,14 @@
+import re
+
 import phonenumbers
 from django import forms
 from django.conf import settings
 
 from booking.screening import QUESTIONS
 from booking.services import PatientDetails
+
+# Links and markup have no place in a name; a name field is where spam puts them.
+NOT_A_NAME = re.compile(r"://|www\.|[<>@{}\[\]]|\.(com|net|org|ru|io|xyz)\b", re.IGNORECASE)
 
 
 def normalize_phone(value, region):
@@ -58,6 +63,13 @@ class PatientDetailsForm(forms.Form):
         },
     )
 
+    # A honeypot: hidden from people (and screen readers), filled in by form-filling scripts.
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for question in QUESTIONS:
@@ -92,7 +104,13 @@ class PatientDetailsForm(forms.Form):
         return [self["name"], self["email"], self["phone"], self["reason"]]
 
     def clean_name(self):
-        return " ".join(self.cleaned_data["name"].split())
+        name = " ".join(self.cleaned_data["name"].split())
+        if NOT_A_NAME.search(name):
+            raise forms.ValidationError(
+                "Please enter just your name, without web addresses or symbols such as < > @.",
+                code="not_a_name",
+            )
+        return name
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"], settings.PHONE_REGION)

@@ -98,6 +98,12 @@ TRANSITIONS = {
             "no_show", "Mark no-show", frozenset({Status.CONFIRMED}), Status.NO_SHOW,
             Action.NO_SHOW, When.AFTER_START,
         ),
+        # Holds that look abusive (a flood from one source): freed without an email to an
+        # address nobody has shown is real.
+        Transition(
+            "release", "Release", frozenset({Status.REQUESTED}), Status.CANCELLED,
+            Action.RELEASED, staff_button=False,
+        ),
         Transition(
             "expire", "Expire", frozenset({Status.REQUESTED}), Status.EXPIRED, Action.EXPIRED,
             emails=("expired",), staff_button=False,

@@ -98,6 +98,9 @@ class Appointment(models.Model):
         "flagged", default=False, help_text="The health screening needs a therapist's judgement."
     )
     consent_at = models.DateTimeField("privacy consent given at", null=True, blank=True)
+    # A keyed hash of the internet address an online request came from: enough to count and
+    # group requests from one source, without keeping the address itself.
+    client_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     message_to_patient = models.TextField(blank=True)
 
     class Review(models.TextChoices):
@@ -176,6 +179,7 @@ class AppointmentEvent(models.Model):
         RESCHEDULED = "rescheduled", "Moved"
         ARRIVED = "arrived", "Marked arrived"
         SCREENING_REVIEWED = "screening", "Screening reviewed"
+        RELEASED = "released", "Released without email (looked abusive)"
         COMPLETED = "completed", "Completed"
         NO_SHOW = "no_show", "Marked no-show"
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from booking import availability, lifecycle, patients, selectors
+from booking import availability, lifecycle, limits, patients, selectors
 from booking.models import Appointment, AppointmentEvent
 from booking.screening import flagged
 from booking.tasks import notify_after_commit
@@ -29,6 +29,10 @@ class SlotUnavailable(BookingError):
 
 class _Contended(SlotUnavailable):
     """The database aborted this write because it and another one waited on each other."""
+
+
+class RequestLimitReached(BookingError):
+    """An online request over the clinic's limits (booking/limits.py)."""
 
 
 class InvalidTransition(BookingError):
@@ -128,7 +132,7 @@ def first_clash(appointment):
 
 @retry_when_contended
 def request_appointment(
-    *, service, therapist, start, patient: PatientDetails, now=None
+    *, service, therapist, start, patient: PatientDetails, now=None, client_key=""
 ) -> Appointment:
     """Hold the time for this patient at once (status requested), or raise SlotUnavailable.
 
@@ -147,6 +151,14 @@ def request_appointment(
     # SQLite: the IMMEDIATE transaction holds the write lock from this first read on, so no
     # other request can book in between. PostgreSQL: the exclusion constraint refuses a loser.
     with transaction.atomic():
+        # Inside the transaction: on SQLite the write lock is held from here, so two requests
+        # from one person cannot both pass the count.
+        try:
+            limits.check(
+                clinic=clinic, email=patient.email, phone=patient.phone, key=client_key, now=now
+            )
+        except limits.LimitReached as error:
+            raise RequestLimitReached(str(error)) from error
         day = start.astimezone(clinic.zone).date()
         slots = availability.free_slots(
             clinic=clinic,
@@ -177,6 +189,7 @@ def request_appointment(
             screening={key: True for key, value in patient.screening.items() if value},
             needs_review=bool(flagged(patient.screening)),
             consent_at=now if patient.consented else None,
+            client_key=client_key,
         )
         _insert(appointment)
         _record(appointment, AppointmentEvent.Action.REQUESTED, by_patient=True)

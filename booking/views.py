@@ -1,5 +1,6 @@
 import datetime
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +10,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from booking import availability, drafts, selectors, services
+from booking import availability, drafts, limits, selectors, services
 from booking.forms import PatientDetailsForm
 from booking.ics import appointment_ics
 from booking.models import Appointment
@@ -19,6 +20,7 @@ from booking.selection import read_selection
 from clinic.models import Service
 
 DAYS_SHOWN = 14
+HONEYPOT_MESSAGE = "We could not send this request. Please call us and we will book it with you."
 # The patient's link keeps working this long after the visit, then says to call instead.
 LINK_VALID_AFTER_VISIT = datetime.timedelta(days=60)
 
@@ -217,12 +219,16 @@ class RequestDetailsView(View):
                     "doctor_first": needs_doctor(form.screening_answers()),
                 },
             )
+        if form.cleaned_data["website"]:
+            # The hidden honeypot field, filled in: a script, not a patient.
+            return self.render_details(form, error=HONEYPOT_MESSAGE)
         try:
             appointment = services.request_appointment(
                 service=self.selection.service,
                 therapist=self.selection.therapist,
                 start=self.selection.start,
                 patient=form.patient_details(is_new_patient=self.selection.is_new_patient),
+                client_key=limits.client_key(get_client_ip_address(request)),
             )
         except services.SlotUnavailable:
             return self.render_details(form, taken=True)

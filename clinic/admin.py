@@ -59,6 +59,8 @@ class ClinicAdmin(admin.ModelAdmin):
                     "slot_step_minutes",
                     "cancellation_notice_hours",
                     "request_expiry_hours",
+                    "max_holds_per_contact",
+                    "max_requests_per_address_hour",
                 ]
             },
         ),

@@ -110,6 +110,19 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1)],
         help_text="A request staff have not answered in this time expires and frees the slot.",
     )
+    # Limits on online requests, so nobody can hold the calendar (staff bookings are exempt).
+    max_holds_per_contact = models.PositiveSmallIntegerField(
+        "coming requests per email or phone",
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text="How many coming visits one email address or phone number may hold online.",
+    )
+    max_requests_per_address_hour = models.PositiveSmallIntegerField(
+        "requests per internet address per hour",
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text="Online requests one internet address may send in an hour.",
+    )
 
     objects = ClinicQuerySet.as_manager()
 

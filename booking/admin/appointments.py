@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from booking import lifecycle, selectors, services
 from booking.admin.calendar import calendar_view
 from booking.admin.export import appointments_csv
+from booking.admin.floods import FloodFilter
 from booking.admin.forms import AppointmentAdminForm, initial_from_calendar
 from booking.admin.history import GuardedHistoryAdmin
 from booking.admin.move import move_view
@@ -71,6 +72,7 @@ class AppointmentAdmin(GuardedHistoryAdmin):
         "reference",
     ]
     list_filter = [
+        FloodFilter,
         "status",
         "needs_review",
         "therapist",
@@ -95,7 +97,7 @@ class AppointmentAdmin(GuardedHistoryAdmin):
         "created_at",
         "reminder_sent_at",
     ]
-    actions = ["confirm_selected", "decline_selected", "cancel_selected"]
+    actions = ["confirm_selected", "decline_selected", "cancel_selected", "release_selected"]
     fieldsets = [
         (
             None,
@@ -375,3 +377,10 @@ class AppointmentAdmin(GuardedHistoryAdmin):
     @admin.action(description="Cancel selected appointments", permissions=["change"])
     def cancel_selected(self, request, queryset):
         return self._bulk(request, queryset, "cancel")
+
+    @admin.action(
+        description="Release selected requests without email (they look abusive)",
+        permissions=["change"],
+    )
+    def release_selected(self, request, queryset):
+        return self._bulk(request, queryset, "release")

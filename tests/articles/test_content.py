@@ -31,6 +31,8 @@ HOSTILE = [
     "<!-- <script>alert(1)</script> -->",
     '<object data="evil.swf"></object><embed src="evil.swf">',
     '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    # Found by hypothesis: Markdown made the whole tag the target of an empty link.
+    '[](<a href="javascript:alert(1)">click</a>',
 ]
 
 

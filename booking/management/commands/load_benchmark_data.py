@@ -61,14 +61,15 @@ def fill_calendar(service, count):
         clinic=clinic, service=service, therapists=list(therapists.values()),
         start_date=today, end_date=today + datetime.timedelta(days=13),
     )  # fmt: skip
-    patient = services.PatientDetails(
-        name="Bench Patient", email="bench@example.com", phone="+14165550100",
-        is_new_patient=True, consented=True,
-    )  # fmt: skip
     made = 0
     for slot in slots[::2]:
         if made >= count:
             break
+        # A patient each, as a real calendar has (one patient may hold only a few times).
+        patient = services.PatientDetails(
+            name=f"Bench Patient {made}", email=f"bench-{made}@example.com",
+            phone=f"+1416555{made:04d}", is_new_patient=True, consented=True,
+        )  # fmt: skip
         try:
             services.request_appointment(
                 service=service, therapist=therapists[slot.therapist_id], start=slot.start,
