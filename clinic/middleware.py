@@ -30,3 +30,24 @@ class ClinicTimeZoneMiddleware:
             return
         request.clinic = Clinic.objects.current()
         timezone.activate(request.clinic.zone)
+
+
+# Nothing on the site needs these browser features; saying so stops any embedded or injected
+# code from asking the visitor for them.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "camera", "microphone", "geolocation", "payment", "usb", "bluetooth", "serial",
+        "hid", "accelerometer", "gyroscope", "magnetometer", "display-capture", "browsing-topics",
+    )
+)  # fmt: skip
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

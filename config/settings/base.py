@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "clinic.middleware.PermissionsPolicyMiddleware",
     "clinic.middleware.ClinicTimeZoneMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -195,6 +196,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LOGIN_URL = "admin:login"
+# A staff sign-in lasts a working day of inactivity: every request pushes the end further.
+SESSION_COOKIE_AGE = 10 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 # Links in emails are absolute; production derives this from its host name.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")

@@ -88,8 +88,8 @@ def test_the_admin_says_what_happened_and_claims_no_email_it_did_not_send(
 ):
     if name != "confirm":
         in_status(visit, Appointment.Status.CONFIRMED)
-    client.force_login(front_desk_user)
     with time_machine.travel(visit.start + MOMENTS[moment], tick=False):
+        client.force_login(front_desk_user)  # signed in that day: a sign-in lasts a working day
         change = client.get(reverse("admin:booking_appointment_change", args=[visit.pk]))
         buttons = [t["name"] for t in change.context["transitions"]]
         assert name in buttons
@@ -109,8 +109,8 @@ def test_the_admin_shows_exactly_the_buttons_the_services_accept(
 ):
     in_status(visit, status)
     now = visit.start + MOMENTS[moment]
-    client.force_login(front_desk_user)
     with time_machine.travel(now, tick=False):
+        client.force_login(front_desk_user)
         change = client.get(reverse("admin:booking_appointment_change", args=[visit.pk]))
     shown = {t["name"] for t in change.context["transitions"]}
     accepted = {

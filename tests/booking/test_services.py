@@ -315,3 +315,13 @@ def test_the_send_reminders_command_reports_references_only(
     assert "Avery" not in output.getvalue()
     appointment.refresh_from_db()
     assert appointment.reminder_sent_at is not None
+
+
+@pytest.mark.parametrize("command", ["send_reminders", "expire_requests"])
+def test_commands_that_email_patients_refuse_a_backend_that_sends_nothing(settings, command):
+    from django.core.management import CommandError
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    with pytest.raises(CommandError, match="would not really send email"):
+        call_command(command)
+    call_command(command, allow_unsent_email=True, stdout=io.StringIO())  # trying it out

@@ -87,3 +87,12 @@ def test_running_it_again_never_resets_a_changed_password(capsys):
     call_command("load_demo")
     assert can_sign_in("admin", "owner-chose-this-1")
     assert "password unchanged" in capsys.readouterr().out
+
+
+def test_load_demo_refuses_a_database_on_another_machine(monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setitem(connection.settings_dict, "HOST", "db.clinic.example")
+    with pytest.raises(CommandError, match="refuses to write demo content to the database at db"):
+        call_command("load_demo")
+    assert not Therapist.objects.exists()

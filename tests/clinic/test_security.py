@@ -52,3 +52,29 @@ def test_pages_have_no_inline_scripts_or_styles_and_load_nothing_from_elsewhere(
                     target = urlsplit(reference.strip().split(" ")[0])
                     if target.scheme in {"http", "https"}:
                         assert target.hostname == "testserver", f"{reference} in {url}"
+
+
+def test_pages_turn_off_browser_features_the_site_never_uses(client, public_urls):
+    for url in public_urls:
+        policy = client.get(url)["Permissions-Policy"]
+        assert "camera=()" in policy
+        assert "geolocation=()" in policy
+
+
+def test_a_staff_sign_in_ends_after_a_working_day_without_activity(client, front_desk_user):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    client.force_login(front_desk_user)
+    admin = reverse("admin:index")
+    start = timezone.now()
+    with time_machine.travel(start + datetime.timedelta(hours=9), tick=False):
+        assert client.get(admin).status_code == 200  # still signed in; activity extends it
+    with time_machine.travel(start + datetime.timedelta(hours=18), tick=False):
+        assert client.get(admin).status_code == 200  # 9 hours after the last request
+    with time_machine.travel(start + datetime.timedelta(hours=29), tick=False):
+        response = client.get(admin)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))

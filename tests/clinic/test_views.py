@@ -158,7 +158,7 @@ def test_favicon_ico_leads_to_the_clinic_icon(client):
 def test_health_check_reports_ok_when_the_database_answers(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "static": "ok", "worker": "ok"}
 
 
 def test_health_check_answers_head_requests_from_load_balancers(client):
@@ -172,3 +172,41 @@ def test_health_check_reports_503_when_the_database_is_down(client):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "error"
+
+
+def test_health_check_fails_without_the_static_manifest(client, settings, tmp_path):
+    """Production after a collectstatic that never ran: every page would answer 500."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    staticfiles_storage._setup()
+    try:
+        response = client.get(reverse("healthz"))
+    finally:
+        del settings.STORAGES
+        staticfiles_storage._setup()
+    assert response.status_code == 503
+    assert response.json()["static"] == "missing manifest: run collectstatic"
+
+
+@pytest.mark.django_db
+def test_health_check_fails_when_queued_emails_are_overdue(client, settings):
+    import datetime
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert client.get(reverse("healthz")).status_code == 200  # nothing queued
+    DBTaskResult.objects.create(
+        status="READY", task_path="booking.tasks.send_notification", args_kwargs={"args": [], "kwargs": {}},
+        run_after=timezone.now() - datetime.timedelta(minutes=30), backend_name="default",
+        exception_class_path="", traceback="",
+    )  # fmt: skip
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["worker"] == "emails overdue: is db_worker running?"

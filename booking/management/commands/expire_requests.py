@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from booking.management.mail_check import refuse_unless_mail_is_sent
 from booking.services import expire_stale_requests
 
 
@@ -9,7 +10,16 @@ class Command(BaseCommand):
         "releasing their time and telling the patients. Run it every few minutes from cron."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-unsent-email",
+            action="store_true",
+            help="Run even though the email backend does not send (for trying it out).",
+        )
+
     def handle(self, *args, **options):
+        if not options["allow_unsent_email"]:
+            refuse_unless_mail_is_sent("expire_requests")
         expired = expire_stale_requests()
         # References only: the output may end up in logs.
         for appointment in expired:

@@ -1,12 +1,14 @@
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string, module_has_submodule
 
 from clinic import demo
 from clinic.models import Clinic
+
+LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 
 
 class Command(BaseCommand):
@@ -22,6 +24,13 @@ class Command(BaseCommand):
     def handle(self, *args, password, **options):
         if settings.IS_PRODUCTION:
             raise CommandError("load_demo refuses to run with production settings.")
+        host = connection.settings_dict.get("HOST") or ""
+        # A server shell may carry the production DATABASE_URL with development settings.
+        if not (host in LOCAL_HOSTS or host.startswith("/")):
+            raise CommandError(
+                f"load_demo refuses to write demo content to the database at {host}: only a "
+                "database on this machine (a local socket, localhost) may get it."
+            )
         # The clinic's own date, as its pages count days, not the server's UTC one.
         today = timezone.localdate(timezone=Clinic.objects.current().zone)
         with transaction.atomic():
