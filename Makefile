@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1:8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run migrate demo test lint fmt pytest test-clocks bench clean
+.PHONY: install run migrate demo test lint fmt pytest test-clocks bench smoke clean
 
 # Re-installs only when the dependency files change, so a second `make run` is fast.
 $(VENV)/.installed: pyproject.toml uv.lock
@@ -60,6 +60,10 @@ test-clocks: install
 	  echo "== the suite at $$spec clinic time ($$moment)"; \
 	  TEST_CLOCK=$$moment $(BIN)/pytest -q $(PYTEST_ARGS) || exit 1; \
 	done
+
+# The production stack end to end on this machine (needs PostgreSQL running and Caddy).
+smoke: install
+	$(BIN)/python deploy/smoke/run.py
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
