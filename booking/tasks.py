@@ -19,7 +19,8 @@ MAX_ATTEMPTS = 8
 
 
 def retry_delay(attempt):
-    """1, 2, 4 … minutes, at most an hour: about four hours of retries in all."""
+    """1, 2, 4 … minutes, at most an hour: with MAX_ATTEMPTS 8, about two hours in all
+    (123 minutes from the first try to the last), which the README promises."""
     return datetime.timedelta(minutes=min(2 ** (attempt - 1), 60))
 
 
@@ -31,6 +32,13 @@ def send_notification(appointment_id, kind, attempt=1):
     except (smtplib.SMTPException, OSError):
         backend = send_notification.get_backend()
         if attempt >= MAX_ATTEMPTS or not backend.supports_defer:
+            # Given up: the dashboard lists it for staff to call the patient. Ids only.
+            logger.error(
+                "Email %s for appointment %s failed for good after %s attempts.",
+                kind,
+                appointment_id,
+                attempt,
+            )
             raise
         # Logged with ids only: the log must carry no personal or health details.
         logger.warning(

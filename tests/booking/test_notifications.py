@@ -7,6 +7,7 @@ from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
@@ -237,3 +238,35 @@ def test_plain_text_is_not_html_escaped_and_html_still_is(appointment, booking_c
     html = message.alternatives[0][0]
     assert "Maple &amp; Birch &lt;Massage&gt;" in html
     assert "<Massage>" not in html
+
+
+def test_the_retry_window_is_the_two_hours_the_readme_promises():
+    from booking.tasks import MAX_ATTEMPTS, retry_delay
+
+    window = sum((retry_delay(attempt) for attempt in range(1, MAX_ATTEMPTS)), datetime.timedelta())
+    assert window == datetime.timedelta(minutes=123)
+
+
+def test_an_email_that_fails_for_good_is_logged_and_shown_to_staff(
+    massage, dana, monday, patient, booking_clinic, front_desk_user, client, caplog
+):
+    from booking.tasks import MAX_ATTEMPTS
+
+    down = free_port()
+    with override_settings(TASKS=DB_TASKS, MAILERS=smtp_mailers(down)):
+        appointment = services.request_appointment(
+            service=massage, therapist=dana, start=at(monday, "14:00", booking_clinic.zone), patient=patient
+        )  # fmt: skip
+        for _ in range(MAX_ATTEMPTS):
+            DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+            call_command("db_worker", "--batch", "--no-startup-delay")
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 2
+    given_up = [r.getMessage() for r in caplog.records if "failed for good" in r.getMessage()]
+    assert (
+        f"Email request_received for appointment {appointment.pk} failed for good after {MAX_ATTEMPTS} attempts."
+        in given_up
+    )
+    assert all("avery" not in message.lower() for message in given_up)  # ids only in the log
+    client.force_login(front_desk_user)
+    board = client.get(reverse("admin:index")).context["dashboard"]
+    assert {kind for _, kind, _ in board.undelivered} == {"request_received", "new_request"}
