@@ -61,6 +61,8 @@ class ClinicAdmin(admin.ModelAdmin):
                     "request_expiry_hours",
                     "max_holds_per_contact",
                     "max_requests_per_address_hour",
+                    "keep_visits_months",
+                    "keep_unbooked_days",
                 ]
             },
         ),

@@ -124,6 +124,20 @@ class Clinic(models.Model):
         help_text="Online requests one internet address may send in an hour.",
     )
 
+    # How long personal details are kept (manage.py purge_personal_data anonymises after).
+    keep_visits_months = models.PositiveSmallIntegerField(
+        "keep visit records (months)",
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text="Patients' details and health answers are removed this long after a visit.",
+    )
+    keep_unbooked_days = models.PositiveSmallIntegerField(
+        "keep requests that never happened (days)",
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text="Cancelled, declined and expired requests lose their details after this.",
+    )
+
     objects = ClinicQuerySet.as_manager()
 
     class Meta:

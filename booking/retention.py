@@ -1,0 +1,61 @@
+"""Keeping personal details no longer than needed: what purge_personal_data removes."""
+
+import datetime
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+
+from booking.models import Appointment, AppointmentEvent, Patient
+
+REMOVED = "(removed)"
+NEVER_HAPPENED = [
+    Appointment.Status.CANCELLED,
+    Appointment.Status.DECLINED,
+    Appointment.Status.EXPIRED,
+]
+
+
+def due_for_purge(*, clinic, now):
+    """Appointments whose details have been kept long enough, not yet anonymised."""
+    visits_before = now - datetime.timedelta(days=30 * clinic.keep_visits_months)
+    unbooked_before = now - datetime.timedelta(days=clinic.keep_unbooked_days)
+    return (
+        Appointment.objects.exclude(patient_name=REMOVED)
+        .filter(
+            Q(end__lt=visits_before) | Q(status__in=NEVER_HAPPENED, updated_at__lt=unbooked_before)
+        )
+        .exclude(status__in=Appointment.ACTIVE_STATUSES)
+    )
+
+
+def purge(appointments):
+    """Anonymise these appointments: contact details, reason, screening, notes, their admin
+    log entries and change history; delete patient records left with no visit."""
+    ids = list(appointments.values_list("pk", flat=True))
+    patient_ids = set(appointments.exclude(patient=None).values_list("patient_id", flat=True))
+    with transaction.atomic():
+        Appointment.objects.filter(pk__in=ids).update(
+            patient=None, patient_name=REMOVED, patient_email="", patient_phone="", reason="",
+            screening={}, message_to_patient="", screening_review_note="", client_key="",
+        )  # fmt: skip
+        AppointmentEvent.objects.filter(appointment_id__in=ids).update(note="")
+        Appointment.history.filter(id__in=ids).delete()
+        appointment_type = ContentType.objects.get_for_model(Appointment)
+        LogEntry.objects.filter(
+            content_type=appointment_type, object_id__in=[str(pk) for pk in ids]
+        ).delete()
+        orphans = list(
+            Patient.objects.filter(pk__in=patient_ids, appointments=None).values_list(
+                "pk", flat=True
+            )
+        )
+        Patient.objects.filter(pk__in=orphans).delete()
+        # After the delete: simple-history records the deletion itself, with the name.
+        Patient.history.filter(id__in=orphans).delete()
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Patient),
+            object_id__in=[str(pk) for pk in orphans],
+        ).delete()
+    return len(ids), len(orphans)
