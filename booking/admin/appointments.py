@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseNotAllowed
@@ -288,7 +289,11 @@ class AppointmentAdmin(GuardedHistoryAdmin):
         """The list as filtered and searched on screen (and as this account may see it)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        appointments = self.get_changelist_instance(request).get_queryset(request)
+        try:
+            appointments = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:
+            messages.error(request, "Those filters do not fit the list; nothing was exported.")
+            return redirect(reverse("admin:booking_appointment_changelist"))
         return appointments_csv(
             appointments.select_related("therapist", "service"),
             with_health=request.user.has_perm("booking.view_health_details"),

@@ -86,6 +86,15 @@ def _move(request, appointment, offering, change_url):
     if therapist is None or start is None or start.tzinfo is None:
         messages.error(request, "Please choose one of the free times below.")
         return redirect(request.path)
+    offered = availability.free_slots(
+        clinic=Clinic.objects.current(), service=appointment.service, therapists=[therapist],
+        start_date=start.astimezone(Clinic.objects.current().zone).date(),
+        end_date=start.astimezone(Clinic.objects.current().zone).date(),
+        ignore_appointment_id=appointment.pk,
+    )  # fmt: skip
+    if start not in {slot.start for slot in offered}:
+        messages.error(request, "That time is no longer free. Please choose one of these.")
+        return redirect(request.path)
     before = appointment.start
     try:
         services.move_appointment(

@@ -1,6 +1,7 @@
 """Patient records: every visit, the latest screening and private notes; merging duplicates."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import Count, Max
 
 from booking import patients, selectors
@@ -36,8 +37,13 @@ class PatientAdmin(GuardedHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The record, with its visits below it: only those this account may see."""
+        record = unquote(object_id)
+        # A malformed id goes on to the admin's own "doesn't exist" answer, not a 500.
         visits = selectors.appointments_visible_to(
-            request.user, Appointment.objects.filter(patient_id=object_id)
+            request.user,
+            Appointment.objects.filter(patient_id=record)
+            if record.isdigit()
+            else Appointment.objects.none(),
         ).select_related("therapist", "service")
         extra_context = {**(extra_context or {}), "visits": visits.order_by("-start")}
         return super().change_view(request, object_id, form_url, extra_context)

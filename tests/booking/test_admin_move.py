@@ -77,7 +77,7 @@ def test_a_taken_time_is_refused_with_a_clear_message(
         {"therapist": marcus.pk, "start": taken.isoformat()},
         follow=True,
     )
-    assert "already booked at that time. Please choose another time." in response.content.decode()
+    assert "That time is no longer free. Please choose one of these." in response.content.decode()
     visit.refresh_from_db()
     assert visit.start == at(monday, "10:00", booking_clinic.zone)
 
@@ -125,3 +125,25 @@ def test_bulk_cancel_asks_once_then_cancels_all_with_the_message(
     assert all(
         "The clinic is flooded." in m.body for m in mail.outbox if m.to == ["avery@example.com"]
     )
+
+
+def test_a_time_outside_the_offered_ones_is_not_a_move(desk, visit, monday, dana, booking_clinic):
+    night = at(monday, "23:00", booking_clinic.zone)
+    response = desk.post(
+        reverse("admin:booking_appointment_move", args=[visit.pk]),
+        {"therapist": dana.pk, "start": night.isoformat()},
+        follow=True,
+    )
+    assert "That time is no longer free." in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.start == at(monday, "10:00", booking_clinic.zone)
+
+
+def test_odd_addresses_in_the_admin_never_give_an_error(desk, visit):
+    patient_page = desk.get("/admin/booking/patient/not-a-number/change/", follow=True)
+    assert patient_page.status_code == 200
+    assert "doesn’t exist" in patient_page.content.decode()
+    export = desk.get(
+        reverse("admin:booking_appointment_export"), {"nonsense__field": "1"}, follow=True
+    )
+    assert "Those filters do not fit the list" in export.content.decode()
