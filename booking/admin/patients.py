@@ -1,10 +1,17 @@
 """Patient records: every visit, the latest screening and private notes; merging duplicates."""
 
+import json
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
-from booking import patients, selectors
+from booking import patient_data, patients, selectors
 from booking.admin.history import GuardedHistoryAdmin
 from booking.models import Appointment, Patient
 from booking.screening import QUESTIONS_BY_KEY
@@ -61,6 +68,52 @@ class PatientAdmin(GuardedHistoryAdmin):
         answers = "; ".join(QUESTIONS_BY_KEY[key].text for key in latest.screening)
         review = f" — {latest.get_screening_review_display()}" if latest.screening_review else ""
         return f"{answers} (given {latest.created_at:%B %-d, %Y}){review}"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/export/",
+                self.admin_site.admin_view(self.export_view),
+                name="booking_patient_export",
+            ),
+            path(
+                "<int:pk>/erase/",
+                self.admin_site.admin_view(self.erase_view),
+                name="booking_patient_erase",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request, pk):
+        """Everything held about the patient, as a file they can read; the export is logged."""
+        patient = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not request.user.has_perm("booking.view_health_details"):
+            raise PermissionDenied
+        self.log_change(request, patient, "Exported everything held, for the patient.")
+        response = HttpResponse(
+            json.dumps(patient_data.export(patient), indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="patient-{pk}.json"'
+        return response
+
+    def erase_view(self, request, pk):
+        """Asks once, then erases the record and the personal details of every visit."""
+        patient = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_delete_permission(request, patient):
+            raise PermissionDenied
+        if request.method == "POST":
+            patient_data.erase(patient=patient, by=request.user)
+            messages.success(request, f"Patient record #{pk} and its visits' details are erased.")
+            return redirect(reverse("admin:booking_patient_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Erase everything held about this patient?",
+            "opts": self.model._meta,
+            "patient": patient,
+            "visit_count": patient.appointments.count(),
+        }
+        return TemplateResponse(request, "admin/booking/patient/erase.html", context)
 
     @admin.action(description="Merge selected records into the oldest", permissions=["change"])
     def merge_selected(self, request, queryset):

@@ -171,3 +171,56 @@ def test_changes_to_a_record_are_kept_with_who_and_what(client, front_desk_user,
     version = record.history.first()
     revert = reverse("admin:booking_patient_simple_history", args=[record.pk, version.history_id])
     assert client.get(revert).status_code == 403
+
+
+def test_staff_export_everything_held_about_a_patient_and_it_is_logged(
+    client, front_desk_user, booked
+):
+    import json
+
+    from django.contrib.admin.models import LogEntry
+
+    client.force_login(front_desk_user)
+    record = booked[0].patient
+    response = client.get(reverse("admin:booking_patient_export", args=[record.pk]))
+    data = json.loads(response.content)
+    assert response["Content-Disposition"] == f'attachment; filename="patient-{record.pk}.json"'
+    assert data["record"]["email"] == "avery@example.com"
+    assert [visit["reference"] for visit in data["visits"]] == [a.reference for a in booked]
+    assert data["visits"][0]["reason"] == "Sore lower back after moving house"
+    assert data["visits"][0]["screening"] == ["Pregnant"]
+    assert LogEntry.objects.filter(
+        object_id=str(record.pk), change_message__contains="Exported"
+    ).exists()
+
+
+def test_the_owner_erases_a_patient_after_one_question_and_the_erasure_is_recorded(client, booked):
+    from django.contrib.admin.models import LogEntry
+
+    from tests.conftest import sign_in_as
+
+    owner = sign_in_as(client, "Owner", username="owner")
+    record = booked[0].patient
+    url = reverse("admin:booking_patient_erase", args=[record.pk])
+    assert "Yes, erase everything" in client.get(url).content.decode()
+    assert Patient.objects.filter(pk=record.pk).exists()  # asking changed nothing
+    client.post(url)
+    assert not Patient.objects.filter(pk=record.pk).exists()
+    for visit in booked:
+        visit.refresh_from_db()
+        assert (visit.patient_name, visit.patient_email, visit.reason, visit.screening) == (
+            "(removed)",
+            "",
+            "",
+            {},
+        )
+    entry = LogEntry.objects.get(object_id=str(record.pk))
+    assert entry.user == owner
+    assert "Avery" not in entry.object_repr + entry.change_message
+
+
+def test_the_front_desk_cannot_erase_a_patient(client, front_desk_user, booked):
+    client.force_login(front_desk_user)
+    record = booked[0].patient
+    assert client.post(reverse("admin:booking_patient_erase", args=[record.pk])).status_code == 403
+    assert Patient.objects.filter(pk=record.pk).exists()

@@ -1,0 +1,65 @@
+"""Everything the clinic holds about one patient: a file they can read, and erasure."""
+
+from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from booking import retention
+from booking.models import Patient
+from booking.screening import QUESTIONS_BY_KEY
+
+
+def export(patient):
+    """A plain structure (for JSON) of the record and every visit, in words a patient reads."""
+    visits = patient.appointments.select_related("therapist", "service").prefetch_related("events")
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "record": {
+            "name": patient.name,
+            "email": patient.email,
+            "phone": patient.phone,
+            "date_of_birth": patient.date_of_birth.isoformat() if patient.date_of_birth else None,
+            "staff_notes": patient.staff_notes,
+        },
+        "visits": [
+            {
+                "reference": visit.reference,
+                "start": timezone.localtime(visit.start).isoformat(),
+                "therapist": visit.therapist.name,
+                "service": visit.service.name,
+                "status": visit.get_status_display(),
+                "name_given": visit.patient_name,
+                "email_given": visit.patient_email,
+                "phone_given": visit.patient_phone,
+                "reason": visit.reason,
+                "screening": [QUESTIONS_BY_KEY[key].text for key in visit.screening],
+                "screening_review": visit.get_screening_review_display(),
+                "message_from_the_clinic": visit.message_to_patient,
+                "consent_given_at": visit.consent_at.isoformat() if visit.consent_at else None,
+                "history": [
+                    {"at": event.at.isoformat(), "what": event.get_action_display()}
+                    for event in visit.events.all()
+                ],
+            }
+            for visit in visits
+        ],
+    }
+
+
+def erase(*, patient: Patient, by):
+    """Remove everything held about the patient (as retention would, now) and record that it
+    was done, by whom, without any of what was removed."""
+    with transaction.atomic():
+        record_id = patient.pk
+        retention.purge(patient.appointments.all())
+        Patient.objects.filter(pk=record_id).delete()
+        Patient.history.filter(id=record_id).delete()
+        LogEntry.objects.create(
+            user=by,
+            content_type=ContentType.objects.get_for_model(Patient),
+            object_id=str(record_id),
+            object_repr=f"Patient record #{record_id} (erased on request)",
+            action_flag=DELETION,
+            change_message="Erased on the patient's request: record, visits' details, history.",
+        )
