@@ -52,6 +52,7 @@ class Stack:
         self.workdir = workdir
         self.processes = []
         self.database = f"clinic_smoke_{secrets.token_hex(4)}"
+        self.extra_databases = []
         self.maildir = workdir / "mail"
         self.env = {
             **os.environ,
@@ -125,7 +126,8 @@ class Stack:
                     os.killpg(process.pid, signal.SIGKILL)
             log.close()
         with psycopg.connect(dbname="postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+            for database in [self.database, *self.extra_databases]:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
     def show_logs(self):
         for name, _, log in self.processes:
@@ -306,6 +308,45 @@ def journey(stack):
     check('"worker": "ok"' in health.text, "/healthz sees the worker keeping up")
 
 
+TABLES = ["booking_appointment", "booking_patient", "booking_appointmentevent", "clinic_therapist",
+          "articles_article", "auth_user", "django_tasks_database_dbtaskresult"]  # fmt: skip
+
+
+def counts(database):
+    with psycopg.connect(dbname=database) as db:
+        return {
+            table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in TABLES
+        }
+
+
+def media_files(root):
+    return sorted(str(path.relative_to(root)) for path in Path(root).rglob("*") if path.is_file())
+
+
+def backup_and_restore(stack):
+    """deploy/backup.sh, then deploy/restore.sh onto an empty database: the same site."""
+    print("== backup, and a restore onto an empty database")
+    folder = subprocess.run(
+        ["deploy/backup.sh", stack.env["DATABASE_URL"], stack.env["DJANGO_MEDIA_ROOT"],
+         str(stack.workdir / "backups")],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    restored = f"{stack.database}_restored"
+    with psycopg.connect(dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{restored}"')
+    stack.extra_databases.append(restored)
+    media = stack.workdir / "media-restored"
+    subprocess.run(
+        ["deploy/restore.sh", folder, f"postgres:///{restored}", str(media)],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    check(counts(restored) == counts(stack.database), "the restored database holds the same rows")
+    check(
+        media_files(media) == media_files(stack.env["DJANGO_MEDIA_ROOT"]),
+        "the restored media holds the same files",
+    )
+
+
 def main():
     for tool in ("caddy",):
         if not shutil.which(tool):
@@ -315,6 +356,7 @@ def main():
     try:
         stack.up()
         journey(stack)
+        backup_and_restore(stack)
     except (SmokeFailure, subprocess.CalledProcessError, OSError, AttributeError) as error:
         print(f"SMOKE FAILED: {error!r}")
         stack.show_logs()
