@@ -40,15 +40,3 @@ def merge(*, keep: Patient, others) -> Patient:
         keep.save()
         Patient.objects.filter(pk__in=[other.pk for other in others]).delete()
     return keep
-
-
-def is_returning(patient, *, before) -> bool:
-    """Seen before: an earlier visit that was completed (or at least confirmed)."""
-    return patient.appointments.filter(
-        start__lt=before,
-        status__in=[
-            Appointment.Status.COMPLETED,
-            Appointment.Status.ARRIVED,
-            Appointment.Status.CONFIRMED,
-        ],
-    ).exists()
