@@ -174,6 +174,20 @@ def _cover(cells, index, span):
         cells[row] = None
 
 
+# The calendar and the move page look this far either side of today, no further: a date typed
+# as year 9999 would otherwise run past what Python's dates can count.
+REACH = datetime.timedelta(days=10 * 366)
+
+
+def read_day(value, *, today):
+    """A date from the address (YYYY-MM-DD), kept within REACH of today; today if unreadable."""
+    try:
+        day = datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return today
+    return min(max(day, today - REACH), today + REACH)
+
+
 def week_of(day):
     monday = day - datetime.timedelta(days=day.weekday())
     return list(dates(monday, monday + datetime.timedelta(days=6)))

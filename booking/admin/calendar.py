@@ -26,18 +26,11 @@ def _therapists_for(user, wanted_id):
     return ([own], [own]) if own else ([], [])
 
 
-def _read_day(value, today):
-    try:
-        return datetime.date.fromisoformat(value or "")
-    except ValueError:
-        return today
-
-
 def calendar_view(model_admin, request):
     clinic = Clinic.objects.current()
     now = timezone.now()
     today = timezone.localdate(now, timezone=clinic.zone)
-    day = _read_day(request.GET.get("date"), today)
+    day = schedule.read_day(request.GET.get("date"), today=today)
     view = "week" if request.GET.get("view") == "week" else "day"
     show_inactive = request.GET.get("show") == "all"
     offered, therapists = _therapists_for(request.user, request.GET.get("therapist", ""))

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import availability, selectors, services
+from booking import availability, schedule, selectors, services
 from booking.templatetags.booking_tags import clinic_time
 from clinic.models import Clinic
 
@@ -50,13 +50,10 @@ def move_view(model_admin, request, pk):
     )
     change_url = reverse("admin:booking_appointment_change", args=[pk])
     if request.method == "POST":
-        return _move(request, appointment, offering, change_url)
+        return _move(request, clinic, appointment, offering, change_url)
 
     today = timezone.localdate(timezone=clinic.zone)
-    try:
-        first_day = max(datetime.date.fromisoformat(request.GET.get("from", "")), today)
-    except ValueError:
-        first_day = today
+    first_day = max(schedule.read_day(request.GET.get("from"), today=today), today)
     # Her own therapist first: most moves keep the therapist.
     therapists = sorted(offering, key=lambda t: t.pk != appointment.therapist_id)
     days = free_times_by_day_and_therapist(
@@ -77,7 +74,7 @@ def move_view(model_admin, request, pk):
     return render(request, "admin/booking/appointment/move.html", context)
 
 
-def _move(request, appointment, offering, change_url):
+def _move(request, clinic, appointment, offering, change_url):
     therapist = offering.filter(pk=request.POST.get("therapist", "")).first()
     try:
         start = datetime.datetime.fromisoformat(request.POST.get("start", ""))
@@ -86,11 +83,10 @@ def _move(request, appointment, offering, change_url):
     if therapist is None or start is None or start.tzinfo is None:
         messages.error(request, "Please choose one of the free times below.")
         return redirect(request.path)
+    day = start.astimezone(clinic.zone).date()
     offered = availability.free_slots(
-        clinic=Clinic.objects.current(), service=appointment.service, therapists=[therapist],
-        start_date=start.astimezone(Clinic.objects.current().zone).date(),
-        end_date=start.astimezone(Clinic.objects.current().zone).date(),
-        ignore_appointment_id=appointment.pk,
+        clinic=clinic, service=appointment.service, therapists=[therapist], start_date=day,
+        end_date=day, ignore_appointment_id=appointment.pk,
     )  # fmt: skip
     if start not in {slot.start for slot in offered}:
         messages.error(request, "That time is no longer free. Please choose one of these.")

@@ -185,3 +185,12 @@ def test_the_dashboard_lists_what_needs_doing_oldest_request_first(
 def test_a_therapist_dashboard_shows_only_her_patients(dana_signed_in, booked):
     board = dana_signed_in.get(reverse("admin:index")).context["dashboard"]
     assert [item.appointment for item in board.waiting] == [booked[0]]
+
+
+@pytest.mark.parametrize(
+    "params", [{"date": "9999-12-31"}, {"date": "0001-01-01", "view": "week"}, {"date": "x"}]
+)
+def test_any_date_typed_into_the_calendar_gives_a_calendar_not_an_error(desk, booked, params):
+    response = desk.get(CALENDAR, params)
+    assert response.status_code == 200
+    assert "calendar-grid" in response.content.decode()

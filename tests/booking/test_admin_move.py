@@ -147,3 +147,12 @@ def test_odd_addresses_in_the_admin_never_give_an_error(desk, visit):
         reverse("admin:booking_appointment_export"), {"nonsense__field": "1"}, follow=True
     )
     assert "Those filters do not fit the list" in export.content.decode()
+
+
+@pytest.mark.parametrize("first_day", ["9999-12-31", "0001-01-01", "not-a-date"])
+def test_any_date_in_the_move_pages_address_gives_the_page_not_an_error(desk, visit, first_day):
+    response = desk.get(
+        reverse("admin:booking_appointment_move", args=[visit.pk]), {"from": first_day}
+    )
+    assert response.status_code == 200
+    assert f"Move {visit.reference}" in response.content.decode()

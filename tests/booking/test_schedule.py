@@ -88,3 +88,11 @@ def test_a_week_is_seven_columns_from_monday(dana, booking_clinic, monday):
     wednesday = monday + datetime.timedelta(days=2)
     assert schedule.week_of(wednesday)[0] == monday
     assert len(schedule.week_of(wednesday)) == 7
+
+
+def test_a_typed_day_is_kept_within_reach_of_today():
+    today = datetime.date(2026, 11, 25)
+    assert schedule.read_day("2026-12-01", today=today) == datetime.date(2026, 12, 1)
+    assert schedule.read_day("9999-12-31", today=today) == today + schedule.REACH
+    assert schedule.read_day("0001-01-01", today=today) == today - schedule.REACH
+    assert schedule.read_day("2026-02-31", today=today) == today
