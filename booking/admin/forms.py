@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from booking import availability, services
+from booking import availability, schedule, services
 from booking.forms import normalize_phone
 from booking.models import Appointment
 from booking.screening import QUESTIONS
@@ -107,6 +107,9 @@ class AppointmentAdminForm(forms.ModelForm):
         now = timezone.now()
         if start < now:
             self.add_error("start", "This time has passed. Please choose a time from now on.")
+            return data
+        if start > now + schedule.REACH:
+            self.add_error("start", "That is too far ahead. Please choose a date within ten years.")
             return data
         probe = Appointment(pk=self.instance.pk, service=service, therapist=therapist, start=start)
         clash = services.first_clash(probe)

@@ -163,3 +163,13 @@ def test_someone_new_needs_a_name_and_a_phone(desk, massage, dana, monday):
     assert errors["patient_phone"] == [
         "Enter a phone number we can call, or choose their record above."
     ]
+
+
+def test_a_date_centuries_ahead_is_refused_with_a_message_not_an_error(desk, massage, dana):
+    response = desk.post(
+        ADD, caller(massage, dana, datetime.date(9999, 12, 31), "23:30", outside_rules="on")
+    )
+    assert response.status_code == 200
+    assert start_errors(response) == [
+        "That is too far ahead. Please choose a date within ten years."
+    ]
