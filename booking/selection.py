@@ -1,9 +1,11 @@
 """What a patient has chosen so far, read from the request and checked against the catalogue.
 
-The request flow keeps its state in the URL (GET) or hidden fields (POST): no session is needed,
-the back button works, and every step is re-checked on the server. No health detail is ever part
-of this state, and the service travels as its number, not its name: "prenatal-massage" in an
-access log would say too much about the patient.
+The request flow keeps its state in the URL (GET) or a hidden field (POST): no session is needed,
+the back button works, and every step is re-checked on the server. The state travels sealed
+(booking/sealing.py) as one opaque `s` value: the service ("prenatal massage") and the time are
+the patient's business, not an access log's. No health detail is ever part of this state.
+Plain fields are still read, over the sealed ones: the service form posts its radio buttons, and
+a clinic's own link such as /book/?service=3 in a newsletter keeps working.
 """
 
 import datetime
@@ -15,10 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from booking import selectors
+from booking import sealing, selectors
 from clinic.models import Service, Therapist
 
 ANY = "any"
+STATE = "s"
+FIELDS = ("patient", "service", "therapist", "date", "start", "from")
 
 
 @dataclass
@@ -51,8 +55,11 @@ class Selection:
         values.update(overrides)
         return {key: value for key, value in values.items() if value}
 
+    def token(self, **overrides):
+        return sealing.seal(self.params(**overrides))
+
     def url(self, name="booking:start", **overrides):
-        return f"{reverse(name)}?{urlencode(self.params(**overrides))}"
+        return f"{reverse(name)}?{urlencode({STATE: self.token(**overrides)})}"
 
     @property
     def change_service_url(self):
@@ -82,8 +89,15 @@ FARTHEST = datetime.timedelta(days=2 * 366)
 
 def _value(data, key):
     """A submitted value, or "" when absent or unusable (databases refuse NUL characters)."""
-    value = data.get(key, "")
+    value = str(data.get(key, ""))
     return "" if "\x00" in value else value
+
+
+def read_flow(data):
+    """The flow's state as plain values: the sealed `s`, with any plain fields sent over it."""
+    flow = sealing.unseal(data.get(STATE, ""))
+    flow.update((key, data[key]) for key in FIELDS if key in data)
+    return flow
 
 
 def _within_reach(moment, now):
@@ -92,6 +106,7 @@ def _within_reach(moment, now):
 
 def read_selection(data):
     """What the patient picked, from a QueryDict; anything unknown, inactive or out of reach is not chosen."""
+    data = read_flow(data)
     now = timezone.now()
     patient = _value(data, "patient")
     selection = Selection(patient=patient if patient in ("new", "returning") else "")

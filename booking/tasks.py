@@ -1,5 +1,5 @@
 """Background work. In development and tests tasks run at once; in production `manage.py
-db_worker` runs them from the database, so a slow or down mail server never holds up or loses
+worker` runs them from the database, so a slow or down mail server never holds up or loses
 a booking."""
 
 import datetime

@@ -16,7 +16,7 @@ from booking.ics import appointment_ics
 from booking.models import Appointment
 from booking.notifications import absolute
 from booking.screening import needs_doctor
-from booking.selection import read_selection
+from booking.selection import read_flow, read_selection
 from clinic.models import Service
 
 DAYS_SHOWN = 14
@@ -54,7 +54,8 @@ def _therapist_fits(selection):
 
 class RequestStartView(View):
     """Steps one to three, chosen by what the URL already holds: service (and new or returning),
-    then therapist or "any", then a day and a time. Plain links and GET forms: no JavaScript."""
+    then therapist or "any", then a day and a time. Plain links and forms: no JavaScript. The
+    service form posts, then redirects to the sealed address, so no choice shows in a URL."""
 
     def get(self, request):
         selection = read_selection(request.GET)
@@ -64,8 +65,13 @@ class RequestStartView(View):
             return self.therapist_step(request, selection)
         return self.time_step(request, selection)
 
-    def service_step(self, request, selection):
-        submitted = "submitted" in request.GET
+    def post(self, request):
+        selection = read_selection(request.POST)
+        if not selection.patient or not selection.service or _service_error(selection):
+            return self.service_step(request, selection, submitted=True)
+        return redirect(selection.url())
+
+    def service_step(self, request, selection, *, submitted=False):
         offered = (
             selection.therapist.services.active()
             if selection.therapist
@@ -105,7 +111,7 @@ class RequestStartView(View):
         today = timezone.localdate()
         horizon = today + datetime.timedelta(days=clinic.booking_horizon_days)
         try:
-            requested_day = datetime.date.fromisoformat(request.GET.get("from", ""))
+            requested_day = datetime.date.fromisoformat(str(read_flow(request.GET).get("from", "")))
         except ValueError:
             # Without a window asked for, show the one holding the chosen day.
             requested_day = today

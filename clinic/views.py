@@ -121,7 +121,7 @@ def _static_ok():
 
 
 def _worker_ok():
-    """No background task (email) overdue: someone is running `manage.py db_worker`."""
+    """No background task (email) overdue: someone is running `manage.py worker`."""
     if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
         return True  # tasks run at once; there is no worker to watch
     late = timezone.now() - WORKER_LATE
@@ -143,7 +143,7 @@ def healthz(request):
     checks = {
         "database": "ok",
         "static": "ok" if _static_ok() else "missing manifest: run collectstatic",
-        "worker": "ok" if _worker_ok() else "emails overdue: is db_worker running?",
+        "worker": "ok" if _worker_ok() else "emails overdue: is the worker running?",
     }
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse(

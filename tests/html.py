@@ -1,6 +1,9 @@
 """Reading pages the way a browser or crawler would, instead of matching raw markup."""
 
 from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlsplit
+
+from booking.selection import read_flow
 
 
 class _TagCollector(HTMLParser):
@@ -28,3 +31,12 @@ def head_metadata(html):
         elif tag == "link" and "rel" in attrs:
             data[f"link:{attrs['rel']}"] = attrs.get("href")
     return data
+
+
+def booking_links(html):
+    """What each booking link on a page carries, unsealed: [(href, {"service": 3, ...})]."""
+    return [
+        (attrs["href"], read_flow(dict(parse_qsl(urlsplit(attrs["href"]).query))))
+        for tag, attrs in tags(html, "a")
+        if attrs.get("href", "").startswith("/book/")
+    ]

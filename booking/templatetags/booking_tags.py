@@ -2,7 +2,21 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from booking.selection import Selection
+
 register = template.Library()
+
+
+@register.simple_tag
+def sealed_selection(selection, **overrides):
+    """The booking flow's sealed state with some choices changed (`start=''` drops the time)."""
+    return selection.token(**overrides)
+
+
+@register.simple_tag
+def booking_url(service=None, therapist=None):
+    """The booking flow's address with a service or therapist already chosen, sealed."""
+    return Selection(service=service, therapist=therapist).url()
 
 
 @register.filter

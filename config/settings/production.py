@@ -68,5 +68,5 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = os.environ.get("DJANGO_SITE_URL", f"https://{ALLOWED_HOSTS[0].lstrip('.')}")
 
-# Emails are sent by `manage.py db_worker`, from tasks stored in the database.
+# Emails are sent by `manage.py worker` (db_worker that survives database restarts), from tasks stored in the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,8 +1,10 @@
+import dataclasses
 import datetime
 import socket
 import time
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.management import call_command
@@ -270,3 +272,44 @@ def test_an_email_that_fails_for_good_is_logged_and_shown_to_staff(
     client.force_login(front_desk_user)
     board = client.get(reverse("admin:index")).context["dashboard"]
     assert {kind for _, kind, _ in board.undelivered} == {"request_received", "new_request"}
+
+
+def test_an_hour_without_a_mail_server_then_every_email_goes_out_once_in_order(
+    smtp_server, massage, dana, monday, patient, booking_clinic
+):
+    """The worker runs every minute of an hour in which SMTP refuses; then the server is back."""
+    controller, inbox = smtp_server
+    started = timezone.now()
+    down = smtp_mailers(free_port())
+    with override_settings(TASKS=DB_TASKS, MAILERS=down):
+        requested = [
+            services.request_appointment(
+                service=massage,
+                therapist=dana,
+                start=at(monday, hour, booking_clinic.zone),
+                patient=dataclasses.replace(patient, email=f"patient{n}@example.com"),
+            )
+            for n, hour in enumerate(["09:00", "11:00", "14:00"])
+        ]
+    with time_machine.travel(started, tick=False) as clock:
+        for minute in range(0, 181):
+            clock.move_to(started + datetime.timedelta(minutes=minute, seconds=30))
+            mailers = down if minute < 60 else smtp_mailers(controller.port)
+            with override_settings(TASKS=DB_TASKS, MAILERS=mailers):
+                call_command("db_worker", "--batch", "--no-startup-delay")
+            if minute < 60:
+                assert inbox.messages == []
+            elif len(inbox.messages) == 6:
+                break
+        deadline = time.monotonic() + 5
+        while len(inbox.messages) < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    # Each email exactly once, the patients' in the order they asked, after the hour was over.
+    patients = [env.rcpt_tos[0] for env in inbox.messages if env.rcpt_tos[0].startswith("patient")]
+    assert patients == ["patient0@example.com", "patient1@example.com", "patient2@example.com"]
+    desk = [env.content.decode() for env in inbox.messages if env.rcpt_tos[0].startswith("desk")]
+    assert [next(a.reference for a in requested if a.reference in body) for body in desk] == [
+        a.reference for a in requested
+    ]
+    assert minute < 64  # the retry after the outage came within the promised back-off
+    assert DBTaskResult.objects.filter(status="READY").count() == 0

@@ -2,7 +2,7 @@ import datetime
 import html
 import re
 from unittest import mock
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from booking import services
 from booking.models import Appointment
+from booking.selection import Selection
 from tests.booking.conftest import at
 from tests.factories import ServiceFactory
-from tests.html import tags
+from tests.html import booking_links, tags
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,10 +25,19 @@ def start_url(**params):
 
 def details_links(response):
     return [
-        attrs["href"]
-        for tag, attrs in tags(response.content.decode(), "a")
-        if attrs.get("href", "").startswith("/book/details/")
+        href
+        for href, flow in booking_links(response.content.decode())
+        if href.startswith("/book/details/")
     ]
+
+
+def details_link_at(response, start):
+    """The link to the details step for one time (an aware datetime)."""
+    return next(
+        href
+        for href, flow in booking_links(response.content.decode())
+        if href.startswith("/book/details/") and flow.get("start") == start.isoformat()
+    )
 
 
 DETAILS = {
@@ -46,8 +56,7 @@ def hidden_choices(response):
     return {
         attrs["name"]: attrs.get("value", "")
         for tag, attrs in tags(html, "input")
-        if attrs.get("type") == "hidden"
-        and attrs["name"] in {"patient", "service", "therapist", "start"}
+        if attrs.get("type") == "hidden" and attrs["name"] == "s"
     }
 
 
@@ -63,9 +72,7 @@ def chosen_time(client, massage, dana, monday, booking_clinic):
         )
     )
     ten = at(monday, "10:00", booking_clinic.zone).astimezone(datetime.UTC)
-    wanted = urlencode({"start": ten.isoformat()})
-    link = next(href for href in details_links(response) if wanted in href)
-    return client.get(link)
+    return client.get(details_link_at(response, ten))
 
 
 def test_step_one_asks_new_or_returning_and_the_service(client, massage):
@@ -75,7 +82,7 @@ def test_step_one_asks_new_or_returning_and_the_service(client, massage):
 
 
 def test_missing_choices_are_explained_next_to_their_questions(client, massage):
-    page = client.get(start_url(submitted=1)).content.decode()
+    page = client.post(reverse("booking:start")).content.decode()
     assert "Please tell us whether you have been here before." in page
     assert "Please choose a service." in page
 
@@ -86,7 +93,9 @@ def test_returning_only_services_are_not_offered_to_new_patients_and_the_page_sa
     follow_up = ServiceFactory(
         name="Follow-up", slug="follow-up", new_patients_allowed=False, therapists=[dana]
     )
-    page = client.get(start_url(patient="new", service=follow_up.pk, submitted=1)).content.decode()
+    page = client.post(
+        reverse("booking:start"), {"patient": "new", "service": follow_up.pk}
+    ).content.decode()
     assert "Follow-up is for returning patients" in page
     assert "Choose a therapist" not in page
     page = client.get(start_url(patient="returning", service=follow_up.pk)).content.decode()
@@ -406,13 +415,39 @@ def test_the_calendar_file_of_an_unconfirmed_request_is_tentative(client, booked
     assert "STATUS:CONFIRMED" in body
 
 
-def test_the_service_travels_as_a_number_not_its_name(client, massage, monday):
+def test_the_choices_travel_sealed_never_readable_in_an_address(client, massage, monday):
     response = client.get(
         start_url(patient="new", service=massage.pk, therapist="any", date=monday.isoformat())
     )
-    for link in details_links(response):
-        assert "deep" not in link
-        assert f"service={massage.pk}" in link
+    links = [(href, flow) for href, flow in booking_links(response.content.decode()) if flow]
+    assert len(links) > 10
+    for href, _flow in links:
+        # One opaque value; nothing of the service, therapist or day can be read from it.
+        assert list(parse_qs(urlsplit(href).query)) == ["s"]
+        assert "deep" not in href
+        assert monday.isoformat() not in href
+    assert {flow["service"] for href, flow in links if href.startswith("/book/details/")} == {
+        massage.pk
+    }
+
+
+def test_the_service_form_posts_and_lands_on_a_sealed_address(client, massage):
+    response = client.post(reverse("booking:start"), {"patient": "new", "service": massage.pk})
+    assert response.status_code == 302
+    assert list(parse_qs(urlsplit(response["Location"]).query)) == ["s"]
+    page = client.get(response["Location"]).content.decode()
+    assert "Any available therapist" in page
+
+
+def test_a_tampered_or_foreign_state_is_simply_no_choice(client, massage, settings):
+    sealed = Selection(patient="new", service=massage).url()
+    assert "Any available therapist" in client.get(sealed).content.decode()
+    tampered = sealed[:-2] + ("A" if sealed[-2] != "A" else "B") + sealed[-1]
+    settings.SECRET_KEY = "another-installation-" + "x" * 40
+    for url in (tampered, sealed):
+        page = client.get(url).content.decode()
+        assert "Have you been to Test Clinic before?" in page
+        assert "Any available therapist" not in page
 
 
 @pytest.mark.parametrize("service", ["²", "٣", "1" * 30, "-1"])
@@ -434,10 +469,7 @@ def test_changing_the_time_from_the_review_page_keeps_everything_typed(
     ).group(1)
     times = client.get(html.unescape(change_time))
     one_pm = at(monday, "13:00", booking_clinic.zone).astimezone(datetime.UTC)
-    link = next(
-        href for href in details_links(times) if urlencode({"start": one_pm.isoformat()}) in href
-    )
-    details = client.get(link).content.decode()
+    details = client.get(details_link_at(times, one_pm)).content.decode()
     inputs = {attrs["name"]: attrs for tag, attrs in tags(details, "input") if "name" in attrs}
     assert inputs["name"]["value"] == DETAILS["name"]
     assert inputs["email"]["value"] == "avery@example.com"

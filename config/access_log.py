@@ -1,0 +1,32 @@
+"""What gunicorn's access log may say about a request.
+
+A log is read by whoever runs the server and kept for weeks, so it gets the method, the path,
+the status, the size and the time, and nothing a patient typed or holds: no query string (search
+terms and booking choices), no Referer (the page before, with its query), and no patient link
+token (the path segment that opens an appointment). Caddy's log (deploy/Caddyfile) drops the
+same things.
+"""
+
+import re
+
+from gunicorn.glogging import Logger
+
+PATIENT_LINK = re.compile(r"^(/book/appointment/)[^/]+")
+WITHHELD = "-"
+FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+
+
+def private_path(path):
+    """The path without a patient's link token, as Caddy logs it: /book/appointment//cancel/."""
+    return PATIENT_LINK.sub(r"\g<1>", path or "")
+
+
+class PrivateAccessLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        path = private_path(atoms["U"])
+        # Every atom that could carry the full address, the query or a header is overwritten,
+        # so a format string changed later cannot bring them back by accident.
+        private = {key: WITHHELD for key in atoms if key.endswith(("}i", "}e", "}o"))}
+        private.update(U=path, r=f"{atoms['m']} {path} {atoms['H']}", q="", f=WITHHELD)
+        return {**atoms, **private}
