@@ -66,7 +66,14 @@ class ClinicAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("Staff sign-in", {"fields": ["require_two_factor"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The front desk edits the clinic's details; only the owner decides how staff sign in.
+        if request.user.has_perm("clinic.require_two_factor"):
+            return []
+        return ["require_two_factor"]
 
     def has_add_permission(self, request):
         return False

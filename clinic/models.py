@@ -137,12 +137,20 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Cancelled, declined and expired requests lose their details after this.",
     )
+    # Only the owner may change it (the require_two_factor permission; see ClinicAdmin).
+    require_two_factor = models.BooleanField(
+        "require two-factor sign-in for all staff",
+        default=False,
+        help_text="Everyone then signs in with a code from an authenticator app as well as "
+        "their password; anyone without one sets it up at their next sign-in.",
+    )
 
     objects = ClinicQuerySet.as_manager()
 
     class Meta:
         verbose_name = "clinic details"
         verbose_name_plural = "clinic details"
+        permissions = [("require_two_factor", "Can require two-factor sign-in for all staff")]
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="clinic_single_row"),
             models.CheckConstraint(

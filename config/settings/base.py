@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "imagekit",
     "django_tasks_db",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "clinic",
     "articles",
@@ -42,6 +44,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a code as well (accounts/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records which staff account made each change kept in the history.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -55,6 +59,16 @@ MIDDLEWARE = [
 
 # Staff accounts (see accounts/models.py for why the project has its own user model).
 AUTH_USER_MODEL = "accounts.User"
+
+
+def _totp_issuer(device):
+    # The clinic's name in the staff's authenticator apps (imported late: settings load first).
+    from accounts.two_factor import issuer
+
+    return issuer(device)
+
+
+OTP_TOTP_ISSUER = _totp_issuer
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -209,7 +223,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "appointments@localhos
 # Phone numbers typed without a country code are read as numbers of this country (ISO code).
 PHONE_REGION = os.environ.get("CLINIC_PHONE_REGION", "CA")
 
-# Background tasks (emails) run at once here; production queues them for `db_worker`.
+# Background tasks (emails) run at once here; production queues them for `manage.py worker`.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 LOGGING = {

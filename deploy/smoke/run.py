@@ -34,8 +34,17 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PORTS = {"https": 8443, "http": 8080, "app1": 8101, "app2": 8102, "smtp": 8025}
 SITE = f"https://localhost:{PORTS['https']}"
-# PostgreSQL is restarted under traffic; on a machine with another layout, say how.
-RESTART_POSTGRES = os.environ.get("SMOKE_RESTART_POSTGRES", "pg_ctlcluster 15 main restart").split()
+
+
+def restart_postgres_command():
+    """How to restart PostgreSQL here: SMOKE_RESTART_POSTGRES, or Debian's first cluster."""
+    if os.environ.get("SMOKE_RESTART_POSTGRES"):
+        return os.environ["SMOKE_RESTART_POSTGRES"].split()
+    clusters = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True)
+    version, cluster = clusters.stdout.split()[:2]
+    return ["pg_ctlcluster", version, cluster, "restart"]
+
+
 PASSWORD = "smoke-" + secrets.token_urlsafe(12)
 
 
@@ -361,8 +370,9 @@ def postgres_restart(stack, cafile):
     before = reference_on(book(patient, "before@example.com", "416 555 0150", nth=1))
     confirmed.append(before)
     restarted_at = time.monotonic()
-    subprocess.run(RESTART_POSTGRES, check=True, capture_output=True)
-    print(f"  restarted PostgreSQL ({' '.join(RESTART_POSTGRES)}) while 3 visitors browse")
+    command = restart_postgres_command()
+    subprocess.run(command, check=True, capture_output=True)
+    print(f"  restarted PostgreSQL ({' '.join(command)}) while 3 visitors browse")
     attempts = 0
 
     def book_after():

@@ -1,5 +1,6 @@
 """The front desk's day in the admin, in Chromium: dashboard and calendar."""
 
+import base64
 import datetime
 import re
 
@@ -7,6 +8,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from booking.models import Appointment
@@ -156,4 +158,32 @@ def test_a_therapist_sees_only_her_column_and_reviews_a_flag(browser, live_serve
     expect(page.locator(".messagelist")).to_contain_text("screening marked")
     visit.refresh_from_db()
     assert visit.screening_review == "doctor_note"
+    context.close()
+
+
+def test_when_the_owner_requires_two_factor_the_front_desk_sets_up_an_app(browser, live_server):
+    call_command("load_demo", password="browser-pass-1")
+    Clinic.objects.update(require_two_factor=True)
+    context = browser.new_context(viewport=ADMIN, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("frontdesk")
+    page.get_by_label("Password").fill("browser-pass-1")
+    page.get_by_role("button", name="Log in").click()
+
+    page.wait_for_url("**/admin/two-factor/")
+    expect(page.get_by_text("The clinic requires two-factor sign-in")).to_be_visible()
+    expect(page.locator(".two-factor-qr svg")).to_be_visible()
+    assert_accessible(page)
+    # What a person types into their app when they cannot scan: the key shown on the page.
+    key = page.locator(".two-factor-key").inner_text().replace(" ", "")
+    app = TOTP(base64.b32decode(key + "=" * (-len(key) % 8)))
+    page.get_by_label("6-digit code").fill(f"{app.token():06d}")
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+
+    page.wait_for_url("**/admin/")
+    expect(page.get_by_text("Two-factor sign-in is on for your account.")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Requests waiting for an answer"))
+    ).to_be_visible()
     context.close()
