@@ -186,3 +186,17 @@ def public_rule_breaks(*, clinic, service, therapist, start, now, ignore_appoint
     if not within_hours:
         reasons.append(f"it is outside {therapist.name}'s working hours")
     return reasons
+
+
+def open_days(therapists, start_date, end_date):
+    """Dates on which the clinic is open and at least one of `therapists` works: a day without
+    free times is "full" to a patient, any other day "closed"."""
+    weekdays = set(
+        WorkingHours.objects.filter(therapist__in=therapists).values_list("weekday", flat=True)
+    )
+    closed = closures_by_date(start_date, end_date)
+    return {
+        day
+        for day in dates(start_date, end_date)
+        if day.weekday() in weekdays and day not in closed
+    }

@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import replace
 
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from booking import availability, drafts, limits, selectors, services
+from booking import availability, drafts, limits, selectors, services, time_choices
 from booking.forms import PatientDetailsForm
 from booking.ics import appointment_ics
 from booking.models import Appointment
@@ -19,7 +20,6 @@ from booking.screening import needs_doctor
 from booking.selection import read_flow, read_selection
 from clinic.models import Service
 
-DAYS_SHOWN = 14
 HONEYPOT_MESSAGE = "We could not send this request. Please call us and we will book it with you."
 # The patient's link keeps working this long after the visit, then says to call instead.
 LINK_VALID_AFTER_VISIT = datetime.timedelta(days=60)
@@ -102,6 +102,11 @@ class RequestStartView(View):
                 "selection": selection,
                 "therapists": therapists,
                 "any_url": selection.url(therapist="any"),
+                "soonest": time_choices.soonest(
+                    clinic=request.clinic,
+                    selection=replace(selection, any_therapist=True),
+                    today=timezone.localdate(),
+                ),
                 "step": 2,
             },
         )
@@ -111,52 +116,15 @@ class RequestStartView(View):
         today = timezone.localdate()
         horizon = today + datetime.timedelta(days=clinic.booking_horizon_days)
         try:
-            requested_day = datetime.date.fromisoformat(str(read_flow(request.GET).get("from", "")))
+            requested = datetime.date.fromisoformat(str(read_flow(request.GET).get("from", "")))
         except ValueError:
-            # Without a window asked for, show the one holding the chosen day.
-            requested_day = today
-            if selection.day and selection.day >= today + datetime.timedelta(days=DAYS_SHOWN):
-                requested_day = selection.day
-        first_day = min(max(requested_day, today), horizon)
-        last_day = first_day + datetime.timedelta(days=DAYS_SHOWN - 1)
-        slots = _free_slots(clinic, selection, first_day, last_day)
-        by_day = availability.free_times_by_day(slots, clinic.zone)
-        selected = selection.day if selection.day in by_day else next(iter(by_day), None)
-        window = {"from": first_day.isoformat()}
-        days = [first_day + datetime.timedelta(days=n) for n in range(DAYS_SHOWN)]
-        later = (last_day + datetime.timedelta(days=1)).isoformat()
-        earlier = max(first_day - datetime.timedelta(days=DAYS_SHOWN), today).isoformat()
+            requested = None
+        first_day = time_choices.first_day_of_window(requested, today, horizon, selection.day)
+        context = time_choices.build(
+            clinic=clinic, selection=selection, first_day=first_day, today=today
+        )
         return render(
-            request,
-            "booking/request_time.html",
-            {
-                "selection": selection,
-                "step": 3,
-                "days": [
-                    {
-                        "date": day,
-                        "count": len(by_day.get(day, [])),
-                        "url": selection.url(date=day.isoformat(), start="", **window),
-                    }
-                    for day in days
-                ],
-                "selected_day": selected,
-                "times": [
-                    {
-                        "start": slot.start,
-                        "url": selection.url(
-                            "booking:details",
-                            date=selected.isoformat(),
-                            start=slot.start.isoformat(),
-                        ),
-                    }
-                    for slot in by_day.get(selected, [])
-                ],
-                "later_url": selection.url(date="", start="", **{"from": later}),
-                "earlier_url": selection.url(date="", start="", **{"from": earlier})
-                if first_day > today
-                else "",
-            },
+            request, "booking/request_time.html", {"selection": selection, "step": 3, **context}
         )
 
 

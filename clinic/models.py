@@ -172,6 +172,11 @@ class Clinic(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
+    def time_zone_city(self):
+        """How patients name the zone: "Toronto" for America/Toronto."""
+        return self.time_zone.rsplit("/", 1)[-1].replace("_", " ")
+
+    @property
     def address_lines(self):
         locality = " ".join(part for part in (self.city, self.region, self.postal_code) if part)
         return [line for line in (self.street_address, locality, self.country) if line]

@@ -8,12 +8,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from booking import services
 from booking.models import Appointment
 from booking.selection import Selection
 from tests.booking.conftest import at
-from tests.factories import ServiceFactory
+from tests.factories import ClosureFactory, ServiceFactory, TimeOffFactory
 from tests.html import booking_links, tags
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -132,10 +133,72 @@ def test_step_three_shows_days_and_times_in_clinic_time(client, massage, monday,
         start_url(patient="new", service=massage.pk, therapist="any", date=monday.isoformat())
     )
     page = response.content.decode()
-    assert "Times are in clinic time (America/Toronto)." in page
-    assert re.search(r"9:00 AM E[SD]T", page)
-    assert f"Times on {monday:%A, %B} {monday.day}" in page
+    times = page[page.index('id="times"') :]
+    assert f"{monday:%A, %B} {monday.day}" in times
+    assert "Times are Toronto time (EST)." in times or "Times are Toronto time (EDT)." in times
+    # The zone is said once, not on every button.
+    assert len(re.findall(r"\bE[SD]T\b", times)) == 1
+    assert ">9:00 AM<" in times
     assert len(details_links(response)) > 10
+
+
+def test_with_any_therapist_times_are_grouped_under_each_therapist_and_book_them(
+    client, massage, dana, marcus, monday, booking_clinic
+):
+    # Dana is away on Monday: her group offers her first free time instead.
+    TimeOffFactory(
+        therapist=dana, start=at(monday, "00:00", booking_clinic.zone),
+        end=at(monday, "23:59", booking_clinic.zone),
+    )  # fmt: skip
+    response = client.get(
+        start_url(patient="new", service=massage.pk, therapist="any", date=monday.isoformat())
+    )
+    page = response.content.decode()
+    times = page[page.index('id="times"') :]
+    assert times.index("Dana Whitfield") < times.index("Marcus Oyelaran")
+    dana_part = times[times.index("Dana Whitfield") : times.index("Marcus Oyelaran")]
+    tuesday = monday + datetime.timedelta(days=1)
+    assert "First free: " in dana_part
+    assert f"{tuesday:%a, %b} {tuesday.day}, 9:00 AM" in dana_part
+    assert "with Marcus Oyelaran" in times
+    flows = [flow for href, flow in booking_links(page) if href.startswith("/book/details/")]
+    assert {flow["therapist"] for flow in flows} == {"dana-whitfield", "marcus-oyelaran"}
+    first_free = next(f for f in flows if f["therapist"] == "dana-whitfield")
+    assert (
+        first_free["start"]
+        == at(tuesday, "09:00", booking_clinic.zone).astimezone(datetime.UTC).isoformat()
+    )
+
+
+def test_each_day_of_the_week_says_how_many_times_full_or_closed(
+    client, massage, dana, marcus, monday, booking_clinic
+):
+    tuesday = monday + datetime.timedelta(days=1)
+    for therapist in (dana, marcus):
+        TimeOffFactory(
+            therapist=therapist, start=at(tuesday, "00:00", booking_clinic.zone),
+            end=at(tuesday, "23:59", booking_clinic.zone),
+        )  # fmt: skip
+    ClosureFactory(name="Holiday", start_date=monday + datetime.timedelta(days=2),
+                   end_date=monday + datetime.timedelta(days=2))  # fmt: skip
+    page = client.get(
+        start_url(
+            patient="new", service=massage.pk, therapist="any", **{"from": monday.isoformat()}
+        )
+    ).content.decode()
+    days = re.findall(
+        r'<span class="day-name">(\w+)</span>.*?<span class="day-count">([^<]+)</span>', page, re.S
+    )
+    assert [name for name, status in days] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    statuses = dict(days)
+    assert re.fullmatch(r"\d+ times", statuses["Mon"])
+    assert statuses["Tue"] == "full"  # everyone away: open, but nothing free
+    assert statuses["Wed"] == "closed"  # the clinic's closure
+    assert statuses["Sat"] == statuses["Sun"] == "closed"  # nobody works
+    # Choosing a day keeps the reader at the week and its times.
+    day_links = re.findall(r'<a class="day-choice[^"]*"\s+href="([^"]+)"', page)
+    assert day_links
+    assert all(link.endswith("#week") for link in day_links)
 
 
 def test_the_whole_request_through_review_to_the_confirmation(
@@ -393,7 +456,7 @@ def test_extreme_or_broken_values_in_the_address_never_cause_an_error(client, ma
     start = client.get(reverse("booking:start"), params)
     assert start.status_code == 200
     assert re.search(
-        r"<h1>(Request an appointment|Choose a day and time)</h1>", start.content.decode()
+        r"<h1[^>]*>(Request an appointment|Choose a day and time)</h1>", start.content.decode()
     )
     details = client.get(reverse("booking:details"), params)
     # Without a usable time, the details step sends the patient back to choose one.
@@ -488,3 +551,23 @@ def test_details_are_forgotten_once_the_request_is_sent(client, chosen_time):
     again = client.get(reverse("booking:details"), hidden_choices(chosen_time)).content.decode()
     assert "Avery" not in again
     assert "Sore lower back" not in again
+
+
+def test_the_therapist_step_offers_the_soonest_free_times_one_tap_each(
+    client, massage, dana, marcus, booking_clinic
+):
+    page = client.get(start_url(patient="new", service=massage.pk)).content.decode()
+    section = page[page.index("First available") : page.index("Or choose a therapist")]
+    flows = [flow for href, flow in booking_links(section)]
+    assert len(flows) == 6
+    starts = [datetime.datetime.fromisoformat(flow["start"]) for flow in flows]
+    assert starts == sorted(starts)
+    assert starts[0] >= timezone.now() + datetime.timedelta(hours=booking_clinic.min_notice_hours)
+    names = {"dana-whitfield": "Dana Whitfield", "marcus-oyelaran": "Marcus Oyelaran"}
+    for (_href, flow), label in zip(
+        booking_links(section), re.findall(r"with ([\w ]+)</span>", section), strict=True
+    ):
+        assert names[flow["therapist"]] == label
+    details = client.get(booking_links(section)[0][0]).content.decode()
+    assert "Your details" in details
+    assert names[flows[0]["therapist"]] in details
