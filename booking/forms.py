@@ -4,7 +4,7 @@ import phonenumbers
 from django import forms
 from django.conf import settings
 
-from booking.screening import QUESTIONS
+from booking.screening import QUESTIONS, RED_FLAGS
 from booking.services import PatientDetails
 
 # Links and markup have no place in a name; a name field is where spam puts them.
@@ -72,7 +72,7 @@ class PatientDetailsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for question in QUESTIONS:
+        for question in [*RED_FLAGS, *QUESTIONS]:
             self.fields[f"screen_{question.key}"] = forms.BooleanField(
                 label=question.text, required=False
             )
@@ -96,8 +96,27 @@ class PatientDetailsForm(forms.Form):
                 )
 
     @property
+    def red_flag_fields(self):
+        return [self[f"screen_{question.key}"] for question in RED_FLAGS]
+
+    @property
     def screening_fields(self):
         return [self[f"screen_{question.key}"] for question in QUESTIONS]
+
+    def red_flag_answers(self):
+        """Read straight from what was sent, valid or not: a red flag ends the request before
+        any other field matters."""
+        return {
+            q.key: self.fields[f"screen_{q.key}"].to_python(self.data.get(f"screen_{q.key}"))
+            for q in RED_FLAGS
+        }
+
+    def all_answers(self):
+        """Every question with the patient's answer, for the review page."""
+        return [
+            (question.text, bool(self.cleaned_data.get(f"screen_{question.key}")))
+            for question in [*RED_FLAGS, *QUESTIONS]
+        ]
 
     @property
     def contact_fields(self):

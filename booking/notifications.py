@@ -39,6 +39,10 @@ def absolute(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
+NEW_PATIENT_EARLY = 15
+RETURNING_EARLY = 5
+
+
 def build_email(appointment, kind):
     clinic = Clinic.objects.current()
     spec = EMAILS[kind]
@@ -49,7 +53,10 @@ def build_email(appointment, kind):
         "manage_url": manage_url,
         "admin_url": absolute(reverse("admin:booking_appointment_change", args=[appointment.pk])),
         "moved_from": _moved_from(appointment) if kind == "moved" else None,
+        # First visits start with a short intake, so new patients come a little earlier.
+        "arrive_early": NEW_PATIENT_EARLY if appointment.is_new_patient else RETURNING_EARLY,
     }
+    context["allow_minutes"] = appointment.service.duration_minutes + context["arrive_early"]
     with timezone.override(clinic.zone):
         subject = render_to_string(f"emails/{kind}_subject.txt", context, using="text")
         text = render_to_string(f"emails/{kind}.txt", context, using="text")

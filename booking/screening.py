@@ -13,8 +13,21 @@ from dataclasses import dataclass
 class Question:
     key: str
     text: str
-    # "review": a therapist adapts the treatment; "doctor": a doctor's go-ahead is needed first.
+    # "review": a therapist adapts the treatment; "doctor": a doctor's go-ahead is needed first;
+    # "urgent": a red flag for back pain (DOMAIN.md): see a doctor, not a massage therapist, and
+    # the online request ends there, with nothing stored.
     needs: str
+
+
+# Red flags for back pain: signs of a problem a doctor must see first (nerve compression,
+# infection, a fracture, a tumour). Asked of everyone, first.
+RED_FLAGS = [
+    Question("bladder_bowel", "Loss of control of your bladder or bowels", "urgent"),
+    Question("groin_numbness", "Numbness in your groin, genitals or inner thighs", "urgent"),
+    Question("fever_back_pain", "A fever together with back pain", "urgent"),
+    Question("fall_or_accident", "Pain that began after a significant fall or accident", "urgent"),
+    Question("weight_loss", "Weight loss you cannot explain", "urgent"),
+]
 
 
 QUESTIONS = [
@@ -32,7 +45,7 @@ QUESTIONS = [
     Question("cancer_treatment", "Being treated for cancer", "doctor"),
     Question("fever_or_infection", "A fever or an infection right now", "doctor"),
 ]
-QUESTIONS_BY_KEY = {question.key: question for question in QUESTIONS}
+QUESTIONS_BY_KEY = {question.key: question for question in [*RED_FLAGS, *QUESTIONS]}
 
 
 def flagged(answers):
@@ -42,3 +55,8 @@ def flagged(answers):
 
 def needs_doctor(answers):
     return [question for question in flagged(answers) if question.needs == "doctor"]
+
+
+def red_flags(answers):
+    """The red flags answered "yes": any one ends the online request."""
+    return [question for question in RED_FLAGS if answers.get(question.key)]

@@ -11,7 +11,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from booking import availability, drafts, limits, selectors, services, time_choices
+from booking import availability, drafts, limits, screening, selectors, services, time_choices
 from booking.forms import PatientDetailsForm
 from booking.ics import appointment_ics
 from booking.models import Appointment
@@ -177,6 +177,10 @@ class RequestDetailsView(View):
     def post(self, request):
         form = PatientDetailsForm(request.POST)
         action = request.POST.get("action", "review")
+        if screening.red_flags(form.red_flag_answers()):
+            # A red flag ends the request here: nothing typed is kept, not even as a draft.
+            drafts.forget(request)
+            return render(request, "booking/request_see_doctor.html", {"step": 4})
         drafts.keep(request, request.POST)
         if not self.selection.start:
             return self.render_details(form, taken=True, error="Please choose a time.")

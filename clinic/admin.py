@@ -47,6 +47,7 @@ class ClinicAdmin(admin.ModelAdmin):
                     "email",
                     "opening_hours",
                     "directions",
+                    "visit_preparation",
                 ]
             },
         ),

@@ -1,5 +1,6 @@
 import zoneinfo
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -137,6 +138,13 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Cancelled, declined and expired requests lose their details after this.",
     )
+    visit_preparation = models.TextField(
+        "what to wear or bring",
+        blank=True,
+        default="Wear or bring loose, comfortable clothing. Bring a list of the medicines you "
+        "take and, if you have one, your doctor's note or insurance details.",
+        help_text="Printed in confirmation and reminder emails.",
+    )
     # Only the owner may change it (the require_two_factor permission; see ClinicAdmin).
     require_two_factor = models.BooleanField(
         "require two-factor sign-in for all staff",
@@ -180,6 +188,15 @@ class Clinic(models.Model):
     def address_lines(self):
         locality = " ".join(part for part in (self.city, self.region, self.postal_code) if part)
         return [line for line in (self.street_address, locality, self.country) if line]
+
+    @property
+    def map_url(self):
+        """The address on OpenStreetMap, for emails only (pages load nothing from elsewhere)."""
+        if not self.street_address:
+            return ""
+        return "https://www.openstreetmap.org/search?" + urlencode(
+            {"query": ", ".join(self.address_lines)}
+        )
 
     @property
     def opening_hours_lines(self):

@@ -313,3 +313,37 @@ def test_an_hour_without_a_mail_server_then_every_email_goes_out_once_in_order(
     ]
     assert minute < 64  # the retry after the outage came within the promised back-off
     assert DBTaskResult.objects.filter(status="READY").count() == 0
+
+
+@pytest.mark.parametrize("kind", ["request_received", "confirmed", "reminder", "moved"])
+def test_emails_about_a_coming_visit_say_price_time_to_allow_what_to_bring_and_where(
+    appointment, booking_clinic, kind
+):
+    booking_clinic.visit_preparation = "Loose clothing, please."
+    booking_clinic.directions = "Take the subway to Main."
+    booking_clinic.save()
+    message = build_email(appointment, kind)
+    html = message.alternatives[0][0]
+    allow = appointment.service.duration_minutes + 15  # a new patient comes 15 minutes early
+    for text in (message.body, html):
+        assert f"${appointment.service.price}" in text
+        assert f"bout {allow} minutes" in text
+        assert "Loose clothing, please." in text
+        assert "1 Main Street" in text
+        assert "Take the subway to Main." in text
+        assert "https://www.openstreetmap.org/search?query=1+Main+Street" in text
+        assert f"{booking_clinic.cancellation_notice_hours} hours before" in text
+    assert f"/book/appointment/{appointment.access_token}/" in message.body
+    assert appointment.service.name not in message.subject
+
+
+def test_the_moved_email_gives_the_old_and_the_new_time(appointment, monday, booking_clinic):
+    services.move_appointment(
+        appointment=appointment,
+        therapist=appointment.therapist,
+        start=at(monday, "14:00", booking_clinic.zone),
+        by=None,
+    )
+    body = build_email(Appointment.objects.get(pk=appointment.pk), "moved").body
+    assert f"from {monday:%A, %B} {monday.day}, {monday.year}, 10:00 AM" in body
+    assert f"When:      {monday:%A, %B} {monday.day}, {monday.year}, 2:00 PM" in body

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import services
-from booking.models import Appointment
+from booking import screening, services
+from booking.models import Appointment, Patient
 from booking.selection import Selection
 from tests.booking.conftest import at
 from tests.factories import ClosureFactory, ServiceFactory, TimeOffFactory
@@ -571,3 +571,42 @@ def test_the_therapist_step_offers_the_soonest_free_times_one_tap_each(
     details = client.get(booking_links(section)[0][0]).content.decode()
     assert "Your details" in details
     assert names[flows[0]["therapist"]] in details
+
+
+@pytest.mark.parametrize(
+    "flag",
+    ["bladder_bowel", "groin_numbness", "fever_back_pain", "fall_or_accident", "weight_loss"],
+)
+@pytest.mark.parametrize("action", ["review", "submit"])
+def test_a_red_flag_ends_the_request_kindly_and_nothing_is_kept(
+    client, chosen_time, flag, action, booking_clinic
+):
+    data = {**hidden_choices(chosen_time), **DETAILS, f"screen_{flag}": "on", "action": action}
+    response = client.post(reverse("booking:details"), data)
+    page = response.content.decode()
+    assert "<h1>Please see a doctor first</h1>" in page
+    assert booking_clinic.phone in page
+    assert "Nothing you typed has been saved or sent." in page
+    assert not Appointment.objects.exists()
+    assert not Patient.objects.exists()
+    # Not even the draft kept for "Change": the details step opens empty.
+    again = client.get(reverse("booking:details"), {"s": hidden_choices(chosen_time)["s"]})
+    assert DETAILS["email"] not in again.content.decode()
+
+
+def test_a_red_flag_counts_even_when_other_fields_are_still_wrong(client, chosen_time):
+    data = {**hidden_choices(chosen_time), "screen_weight_loss": "on", "action": "review"}
+    page = client.post(reverse("booking:details"), data).content.decode()
+    assert "<h1>Please see a doctor first</h1>" in page
+
+
+def test_the_review_lists_every_health_answer_not_only_the_worrying_ones(client, chosen_time):
+    data = {**hidden_choices(chosen_time), **DETAILS, "action": "review"}
+    page = client.post(reverse("booking:details"), data).content.decode()
+    answers = dict(re.findall(r"<dt>([^<]+)</dt>\s*<dd>\s*(Yes|No)\s*</dd>", page))
+    assert len(answers) == len(screening.RED_FLAGS) + len(screening.QUESTIONS)
+    assert answers["Pregnant"] == "Yes"
+    assert answers["Taking blood-thinning medication"] == "Yes"
+    assert answers["Osteoporosis"] == "No"
+    assert answers["Weight loss you cannot explain"] == "No"
+    assert "Sore lower back" in page

@@ -192,3 +192,42 @@ def test_every_booking_step_passes_axe_on_phone_and_desktop(any_page, demo):
     page.wait_for_url(re.compile(r"/book/details/"))
     assert_accessible(page)
     page.watch.assert_clean()
+
+
+def test_on_a_phone_the_week_and_the_times_are_on_the_first_screen(phone_page, demo):
+    page = phone_page
+    page.goto("/book/")
+    page.get_by_label("No, this is my first visit").check()
+    page.get_by_label("Deep tissue massage").check()
+    page.get_by_role("button", name="Next: choose a therapist").click()
+    expect(page.get_by_role("heading", name="First available")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Any available therapist").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a day and time")
+    assert_accessible(page)
+    first_time = page.locator(".time-choice").first
+    expect(first_time).to_be_in_viewport()
+    expect(page.locator(".week-strip")).to_be_in_viewport()
+    # Another day: the page opens at the week, with that day's times under it.
+    other_day = page.locator(".week-strip a.day-choice:not(.selected)").last
+    label = other_day.locator(".day-date").inner_text()
+    other_day.click()
+    expect(page.locator(".week-strip a.selected .day-date")).to_have_text(label)
+    expect(page.locator(".week-strip")).to_be_in_viewport()
+    expect(page.locator(".time-choice, .therapist-times a").first).to_be_in_viewport()
+    page.watch.assert_clean()
+
+
+def test_a_red_flag_ends_the_request_with_a_kind_page(phone_page, demo):
+    page = phone_page
+    page.goto("/book/")
+    page.get_by_label("No, this is my first visit").check()
+    page.get_by_label("Initial assessment and treatment").check()
+    page.get_by_role("button", name="Next: choose a therapist").click()
+    page.locator(".soonest-choice").first.click()
+    page.get_by_label("Numbness in your groin, genitals or inner thighs").check()
+    page.get_by_role("button", name="Next: review").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please see a doctor first")
+    assert_accessible(page)
+    assert not Appointment.objects.exists()
+    page.watch.assert_clean()
