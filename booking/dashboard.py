@@ -43,10 +43,11 @@ def build(user, *, now=None) -> Dashboard:
         user, Appointment.objects.select_related("therapist", "service")
     )
     expiry = datetime.timedelta(hours=clinic.request_expiry_hours)
-    waiting = list(visible.filter(status=Appointment.Status.REQUESTED).order_by("created_at"))
+    waiting = list(visible.filter(status=Appointment.Status.REQUESTED).order_by("requested_at"))
     board = Dashboard(today=today, waiting_count=len(waiting))
     board.waiting = [
-        Waiting(a, now - a.created_at, min(a.created_at + expiry, a.start)) for a in waiting[:LIMIT]
+        Waiting(a, now - a.requested_at, min(a.requested_at + expiry, a.start))
+        for a in waiting[:LIMIT]
     ]
 
     start_of_day = datetime.datetime.combine(today, datetime.time(), tzinfo=zone)

@@ -117,6 +117,9 @@ class Appointment(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the request began waiting for staff: its creation, or the patient's last move of a
+    # confirmed visit (which reopens it). The request expiry counts from here.
+    requested_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AppointmentQuerySet.as_manager()

@@ -32,6 +32,7 @@ EMAILS = {
     "expired": {"to": "patient", "ics": True},
     # The front desk learns of a patient's cancellation without watching the admin.
     "patient_cancelled": {"to": "clinic", "ics": False},
+    "patient_moved": {"to": "clinic", "ics": False},
 }
 
 
@@ -52,7 +53,7 @@ def build_email(appointment, kind):
         "appointment": appointment,
         "manage_url": manage_url,
         "admin_url": absolute(reverse("admin:booking_appointment_change", args=[appointment.pk])),
-        "moved_from": _moved_from(appointment) if kind == "moved" else None,
+        "moved_from": _moved_from(appointment) if kind in ("moved", "patient_moved") else None,
         # First visits start with a short intake, so new patients come a little earlier.
         "arrive_early": NEW_PATIENT_EARLY if appointment.is_new_patient else RETURNING_EARLY,
     }

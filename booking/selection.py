@@ -58,8 +58,9 @@ class Selection:
     def token(self, **overrides):
         return sealing.seal(self.params(**overrides))
 
-    def url(self, name="booking:start", **overrides):
-        return f"{reverse(name)}?{urlencode({STATE: self.token(**overrides)})}"
+    def url(self, name="booking:start", *, path=None, **overrides):
+        """The address of a step with this state (`path` for a page outside the request flow)."""
+        return f"{path or reverse(name)}?{urlencode({STATE: self.token(**overrides)})}"
 
     @property
     def change_service_url(self):

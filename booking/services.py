@@ -257,6 +257,58 @@ def move_appointment(*, appointment: Appointment, therapist, start, by) -> Appoi
     return reschedule_appointment(appointment=appointment, by=by)
 
 
+class MoveTooLate(BookingError):
+    pass
+
+
+@retry_when_contended
+def patient_move_appointment(*, appointment: Appointment, start, now=None) -> Appointment:
+    """The patient moves their visit to another free time, same service and therapist, from
+    their link; only while they could still cancel online. A confirmed visit goes back to
+    "requested" for staff to look at again, unless the clinic's policy keeps it confirmed.
+    The patient gets the "moved" email (old and new time), the clinic's inbox a notice."""
+    now = now or timezone.now()
+    clinic = Clinic.objects.current()
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if not patient_can_cancel(current, now):
+            raise MoveTooLate(
+                "It is too late to move this visit online. Please call the clinic to change it."
+            )
+        day = start.astimezone(clinic.zone).date()
+        slots = availability.free_slots(
+            clinic=clinic,
+            service=current.service,
+            therapists=[current.therapist],
+            start_date=day,
+            end_date=day,
+            now=now,
+            ignore_appointment_id=current.pk,
+        )
+        if start not in {slot.start for slot in slots}:
+            raise SlotUnavailable()
+        previous_start = current.start
+        current.start = start
+        current.end, current.hold_until = _hold_times(current.service, start)
+        if (
+            current.status == Appointment.Status.CONFIRMED
+            and not clinic.patient_moves_stay_confirmed
+        ):
+            # Not a staff transition (lifecycle.py): the patient's change reopens the request,
+            # and its expiry counts from now.
+            current.status = Appointment.Status.REQUESTED
+            current.requested_at = now
+        _insert(current)
+        AppointmentEvent.objects.create(
+            appointment=current,
+            action=AppointmentEvent.Action.RESCHEDULED,
+            by_patient=True,
+            previous_start=previous_start,
+        )
+        notify_after_commit(current, "moved", "patient_moved")
+    return current
+
+
 def change_status(
     *, appointment, transition, by=None, by_patient=False, message="", now=None, also_tell=()
 ) -> Appointment:
@@ -344,7 +396,7 @@ def expire_stale_requests(*, now=None):
     clinic = Clinic.objects.current()
     cutoff = now - datetime.timedelta(hours=clinic.request_expiry_hours)
     stale = Appointment.objects.filter(status=Appointment.Status.REQUESTED).filter(
-        Q(created_at__lt=cutoff) | Q(start__lte=now)
+        Q(requested_at__lt=cutoff) | Q(start__lte=now)
     )
     expired = []
     for appointment in stale:

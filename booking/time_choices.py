@@ -37,17 +37,26 @@ class TherapistTimes:
     first_free: tuple | None = None  # (start, url) after the chosen day, when none that day
 
 
-def first_day_of_window(requested, today, horizon, chosen_day):
-    """The week shown: the one asked for, else the one holding the chosen day, else this one."""
-    if requested is None:
+def first_day_of_window(asked, *, clinic, today, chosen_day):
+    """The week shown: the one asked for (`asked`, an ISO date from the flow's "from"), else
+    the one holding the chosen day, else this one; never past the booking horizon."""
+    horizon = today + datetime.timedelta(days=clinic.booking_horizon_days)
+    try:
+        requested = datetime.date.fromisoformat(str(asked))
+    except ValueError:
         requested = today
         if chosen_day and chosen_day >= today + datetime.timedelta(days=WEEK):
             requested = chosen_day
     return min(max(requested, today), horizon)
 
 
-def build(*, clinic, selection, first_day, today):
-    """Everything the time step shows, as plain values for the template."""
+def build(*, clinic, selection, first_day, today, paths=(None, None), moving=None):
+    """Everything the time step shows, as plain values for the template.
+
+    `paths`: the pages the day links and the time links lead to (the request flow's own when
+    None); `moving`: the appointment being moved, whose own time does not count as busy.
+    """
+    browse_path, pick_path = paths
     last_day = first_day + datetime.timedelta(days=WEEK - 1)
     therapists = selection.therapists()
     slots = availability.free_slots(
@@ -56,6 +65,7 @@ def build(*, clinic, selection, first_day, today):
         therapists=therapists,
         start_date=first_day,
         end_date=first_day + datetime.timedelta(days=LOOK_AHEAD - 1),
+        ignore_appointment_id=moving.pk if moving else None,
     )
     zone = clinic.zone
     by_day = availability.free_times_by_day(
@@ -69,7 +79,7 @@ def build(*, clinic, selection, first_day, today):
             date=day,
             count=len(by_day.get(day, [])),
             is_open=day in open_days,
-            url=selection.url(date=day.isoformat(), start="", **window) + "#week",
+            url=selection.url(path=browse_path, date=day.isoformat(), start="", **window) + "#week",
         )
         for day in availability.dates(first_day, last_day)
     ]
@@ -78,7 +88,11 @@ def build(*, clinic, selection, first_day, today):
         start_day = slot.start.astimezone(zone).date().isoformat()
         overrides = {"therapist": therapist.slug} if therapist else {}
         return slot.start, selection.url(
-            "booking:details", date=start_day, start=slot.start.isoformat(), **overrides
+            "booking:details",
+            path=pick_path,
+            date=start_day,
+            start=slot.start.isoformat(),
+            **overrides,
         )
 
     groups = []
@@ -104,8 +118,8 @@ def build(*, clinic, selection, first_day, today):
         "groups": groups,
         # Said once on the page: "Toronto time (EST)".
         "zone_name": chosen and datetime.datetime.combine(chosen, datetime.time(12), zone).tzname(),
-        "later_url": selection.url(date="", start="", **{"from": later}),
-        "earlier_url": selection.url(date="", start="", **{"from": earlier})
+        "later_url": selection.url(path=browse_path, date="", start="", **{"from": later}),
+        "earlier_url": selection.url(path=browse_path, date="", start="", **{"from": earlier})
         if first_day > today
         else "",
     }

@@ -10,4 +10,5 @@ urlpatterns = [
     path("appointment/<str:token>/", views.manage_appointment, name="manage"),
     path("appointment/<str:token>/calendar.ics", views.appointment_calendar, name="calendar"),
     path("appointment/<str:token>/cancel/", views.cancel_appointment, name="cancel"),
+    path("appointment/<str:token>/move/", views.move_appointment, name="move"),
 ]

@@ -5,6 +5,7 @@ from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -17,7 +18,7 @@ from booking.ics import appointment_ics
 from booking.models import Appointment
 from booking.notifications import absolute
 from booking.screening import needs_doctor
-from booking.selection import read_flow, read_selection
+from booking.selection import Selection, read_flow, read_selection
 from clinic.models import Service
 
 HONEYPOT_MESSAGE = "We could not send this request. Please call us and we will book it with you."
@@ -112,16 +113,15 @@ class RequestStartView(View):
         )
 
     def time_step(self, request, selection):
-        clinic = request.clinic
         today = timezone.localdate()
-        horizon = today + datetime.timedelta(days=clinic.booking_horizon_days)
-        try:
-            requested = datetime.date.fromisoformat(str(read_flow(request.GET).get("from", "")))
-        except ValueError:
-            requested = None
-        first_day = time_choices.first_day_of_window(requested, today, horizon, selection.day)
+        first_day = time_choices.first_day_of_window(
+            read_flow(request.GET).get("from", ""),
+            clinic=request.clinic,
+            today=today,
+            chosen_day=selection.day,
+        )
         context = time_choices.build(
-            clinic=clinic, selection=selection, first_day=first_day, today=today
+            clinic=request.clinic, selection=selection, first_day=first_day, today=today
         )
         return render(
             request, "booking/request_time.html", {"selection": selection, "step": 3, **context}
@@ -278,3 +278,65 @@ def cancel_appointment(request, token):
     else:
         messages.success(request, "Your appointment is cancelled. We have sent you an email.")
     return redirect(appointment.patient_url())
+
+
+def _move_selection(appointment, data):
+    """The move's state: the visit's own service and therapist; only the day and time chosen."""
+    chosen = read_selection(data)
+    return Selection(
+        patient="new" if appointment.is_new_patient else "returning",
+        service=appointment.service,
+        therapist=appointment.therapist,
+        day=chosen.day,
+        start=chosen.start,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def move_appointment(request, token):
+    """The patient moves their visit from their link: choose a day and time (same service and
+    therapist), see the change once more, then POST. Only while they could cancel online."""
+    appointment = _appointment_for(token)
+    if _link_expired(appointment):
+        return render(request, "booking/appointment_link_expired.html", status=410)
+    if not services.patient_can_cancel(appointment):
+        messages.info(request, "This visit can no longer be moved online. Please call us.")
+        return redirect(appointment.patient_url())
+    data = request.POST if request.method == "POST" else request.GET
+    selection = _move_selection(appointment, data)
+    here = reverse("booking:move", args=[token])
+    if request.method == "POST" and selection.start:
+        try:
+            moved = services.patient_move_appointment(
+                appointment=appointment, start=selection.start
+            )
+        except services.MoveTooLate as error:
+            messages.error(request, str(error))
+            return redirect(appointment.patient_url())
+        except services.BookingError as error:
+            messages.error(request, str(error))
+            return redirect(selection.url(path=here, start=""))
+        messages.success(request, "Your visit is moved. We have sent you an email.")
+        if moved.status == Appointment.Status.REQUESTED:
+            messages.info(request, "The clinic will confirm the new time by email.")
+        return redirect(moved.patient_url())
+    context = {"appointment": appointment, "selection": selection, "moving": appointment}
+    if selection.start:
+        return render(request, "booking/appointment_move_confirm.html", context)
+    today = timezone.localdate()
+    first_day = time_choices.first_day_of_window(
+        read_flow(data).get("from", ""),
+        clinic=request.clinic,
+        today=today,
+        chosen_day=selection.day,
+    )
+    context |= time_choices.build(
+        clinic=request.clinic,
+        selection=selection,
+        first_day=first_day,
+        today=today,
+        paths=(here, here),
+        moving=appointment,
+    )
+    return render(request, "booking/appointment_move.html", context)

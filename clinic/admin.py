@@ -59,6 +59,7 @@ class ClinicAdmin(admin.ModelAdmin):
                     "booking_horizon_days",
                     "slot_step_minutes",
                     "cancellation_notice_hours",
+                    "patient_moves_stay_confirmed",
                     "request_expiry_hours",
                     "max_holds_per_contact",
                     "max_requests_per_address_hour",

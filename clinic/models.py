@@ -145,6 +145,12 @@ class Clinic(models.Model):
         "take and, if you have one, your doctor's note or insurance details.",
         help_text="Printed in confirmation and reminder emails.",
     )
+    patient_moves_stay_confirmed = models.BooleanField(
+        "a confirmed visit the patient moves stays confirmed",
+        default=False,
+        help_text="Off: a patient's move sends the visit back to the requests for staff to "
+        "confirm again.",
+    )
     # Only the owner may change it (the require_two_factor permission; see ClinicAdmin).
     require_two_factor = models.BooleanField(
         "require two-factor sign-in for all staff",

@@ -159,8 +159,9 @@ def test_calendar_and_dashboard_queries_do_not_grow_with_the_day(
 def test_the_dashboard_lists_what_needs_doing_oldest_request_first(
     desk, booked, monday, booking_clinic, massage
 ):
+    five_hours_ago = timezone.now() - datetime.timedelta(hours=5)
     Appointment.objects.filter(pk=booked[1].pk).update(
-        created_at=timezone.now() - datetime.timedelta(hours=5)
+        created_at=five_hours_ago, requested_at=five_hours_ago
     )
     DBTaskResult.objects.create(
         status="FAILED", task_path="booking.tasks.send_notification", args_kwargs={"args": [], "kwargs": {"appointment_id": booked[0].pk, "kind": "confirmed", "attempt": 8}},

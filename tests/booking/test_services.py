@@ -162,7 +162,9 @@ def test_unanswered_requests_expire_and_free_their_time(
     stale = request(massage, dana, ten, patient)
     answered = request(massage, dana, ten + datetime.timedelta(hours=4), patient)
     services.confirm_appointment(appointment=answered, by=staff)
-    Appointment.objects.update(created_at=ten - datetime.timedelta(days=3))
+    Appointment.objects.update(
+        created_at=ten - datetime.timedelta(days=3), requested_at=ten - datetime.timedelta(days=3)
+    )
     mail.outbox.clear()
     expired = services.expire_stale_requests(now=ten - datetime.timedelta(days=1))
     assert [a.pk for a in expired] == [stale.pk]
@@ -207,7 +209,8 @@ def test_moving_an_appointment_onto_another_is_refused(massage, dana, ten, patie
 
 def test_the_expire_requests_command_expires_stale_requests(massage, dana, ten, patient):
     stale = request(massage, dana, ten, patient)
-    Appointment.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
+    two_days_ago = timezone.now() - datetime.timedelta(days=2)
+    Appointment.objects.update(created_at=two_days_ago, requested_at=two_days_ago)
     output = io.StringIO()
     call_command("expire_requests", stdout=output)
     stale.refresh_from_db()

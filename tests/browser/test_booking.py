@@ -231,3 +231,36 @@ def test_a_red_flag_ends_the_request_with_a_kind_page(phone_page, demo):
     assert_accessible(page)
     assert not Appointment.objects.exists()
     page.watch.assert_clean()
+
+
+def test_a_patient_moves_the_visit_from_the_emailed_link(phone_page, demo):
+    page = phone_page
+    page.goto("/book/")
+    page.get_by_label("No, this is my first visit").check()
+    page.get_by_label("Deep tissue massage").check()
+    page.get_by_role("button", name="Next: choose a therapist").click()
+    page.locator(".soonest-choice").last.click()
+    page.get_by_label("Your full name").fill("Avery Chen")
+    page.get_by_label("Email").fill("avery@example.com")
+    page.get_by_label("Phone").fill("416 555 0101")
+    page.get_by_role("checkbox", name=re.compile("I agree")).check()
+    page.get_by_role("button", name="Next: review").click()
+    page.get_by_role("button", name="Send my request").click()
+    page.wait_for_url(re.compile(r"/book/appointment/"))
+    before = Appointment.objects.get().start
+
+    received = next(m for m in mail.outbox if m.to == ["avery@example.com"])
+    link = re.search(r"https?://\S+/book/appointment/[\w-]+/", received.body).group(0)
+    page.goto(link.split("/book/", 1)[1].join(["/book/", ""]))
+    page.get_by_role("link", name="Move to another time").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Move your appointment")
+    assert_accessible(page)
+    page.locator(".week-strip a.day-choice:not(.selected)").last.click()
+    page.locator(".time-choice").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Move your appointment?")
+    assert_accessible(page)
+    page.get_by_role("button", name="Move my appointment").click()
+    expect(page.get_by_text("Your visit is moved.")).to_be_visible()
+    assert Appointment.objects.get().start != before
+    assert any("moved by the patient" in m.subject for m in mail.outbox)
+    page.watch.assert_clean()
