@@ -193,8 +193,27 @@ def request_appointment(
         )
         _insert(appointment)
         _record(appointment, AppointmentEvent.Action.REQUESTED, by_patient=True)
+        if _confirms_at_once(clinic, appointment):
+            notify_after_commit(appointment, "new_request")
+            return change_status(appointment=appointment, transition="confirm", now=now)
         notify_after_commit(appointment, "request_received", "new_request")
     return appointment
+
+
+def _confirms_at_once(clinic, appointment):
+    """Instant booking, where the clinic offers it: a returning patient (a visit of theirs has
+    taken place) whose screening raised nothing for a therapist to look at."""
+    if not clinic.instant_booking_for_returning or appointment.is_new_patient:
+        return False
+    if appointment.needs_review or appointment.patient is None:
+        return False
+    return (
+        appointment.patient.appointments.filter(
+            status__in=[Appointment.Status.ARRIVED, Appointment.Status.COMPLETED]
+        )
+        .exclude(pk=appointment.pk)
+        .exists()
+    )
 
 
 @retry_when_contended

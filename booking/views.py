@@ -213,7 +213,10 @@ class RequestDetailsView(View):
         except services.BookingError as error:
             return self.render_details(form, error=str(error))
         drafts.forget(request)
-        messages.success(request, "Thank you. Your request is in and the time is held for you.")
+        if appointment.status == Appointment.Status.CONFIRMED:
+            messages.success(request, "Thank you. Your appointment is confirmed.")
+        else:
+            messages.success(request, "Thank you. Your request is in and the time is held for you.")
         return redirect(appointment.patient_url())
 
 

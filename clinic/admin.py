@@ -60,6 +60,7 @@ class ClinicAdmin(admin.ModelAdmin):
                     "slot_step_minutes",
                     "cancellation_notice_hours",
                     "patient_moves_stay_confirmed",
+                    "instant_booking_for_returning",
                     "request_expiry_hours",
                     "max_holds_per_contact",
                     "max_requests_per_address_hour",

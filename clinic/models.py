@@ -151,6 +151,12 @@ class Clinic(models.Model):
         help_text="Off: a patient's move sends the visit back to the requests for staff to "
         "confirm again.",
     )
+    instant_booking_for_returning = models.BooleanField(
+        "confirm returning patients' requests at once",
+        default=False,
+        help_text="For patients who have been seen here before and whose health questions "
+        "raise nothing: their online request is confirmed straight away.",
+    )
     # Only the owner may change it (the require_two_factor permission; see ClinicAdmin).
     require_two_factor = models.BooleanField(
         "require two-factor sign-in for all staff",
