@@ -50,6 +50,7 @@ ROLES = {
         "booking.change_appointment",
         "booking.view_appointmentevent",
         *_crud("booking", "patient", actions=("view", "add", "change")),
+        *_crud("booking", "waitlistentry", actions=("view", "delete")),
         *_EDITING,
     ],
     # See their own day (appointments of the therapist profile linked to their account) and

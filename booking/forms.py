@@ -4,6 +4,7 @@ import phonenumbers
 from django import forms
 from django.conf import settings
 
+from booking.models import WaitlistEntry
 from booking.screening import QUESTIONS, RED_FLAGS
 from booking.services import PatientDetails
 
@@ -27,7 +28,24 @@ def normalize_phone(value, region):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class PatientDetailsForm(forms.Form):
+class ErrorsTiedToFields:
+    """Each error tied to its input (booking/_field.html prints it with that id), so screen
+    readers read it with the field."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                described = [f"{bound.auto_id}_error"]
+                if self.fields[name].help_text:
+                    described.append(f"{bound.auto_id}_helptext")
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": " ".join(described)}
+                )
+
+
+class PatientDetailsForm(ErrorsTiedToFields, forms.Form):
     """The patient's details and health screening. Carries the chosen time in hidden fields so
     every step can be re-checked on the server."""
 
@@ -82,19 +100,6 @@ class PatientDetailsForm(forms.Form):
             is_checkbox = isinstance(field.widget, forms.CheckboxInput)
             field.widget.attrs["class"] = "form-check-input" if is_checkbox else "form-control"
 
-    def full_clean(self):
-        super().full_clean()
-        # Tie each error to its input, so screen readers read it with the field.
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                described = [f"{bound.auto_id}_error"]
-                if self.fields[name].help_text:
-                    described.append(f"{bound.auto_id}_helptext")
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": " ".join(described)}
-                )
-
     @property
     def red_flag_fields(self):
         return [self[f"screen_{question.key}"] for question in RED_FLAGS]
@@ -148,3 +153,50 @@ class PatientDetailsForm(forms.Form):
             screening=self.screening_answers(),
             consented=data["consent"],
         )
+
+
+class WaitlistForm(ErrorsTiedToFields, forms.Form):
+    """Which days and part of the day suit the patient, and where to tell them."""
+
+    email = forms.EmailField(
+        label="Your email",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+    first_day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
+    part_of_day = forms.ChoiceField(
+        label="Which part of the day suits you?",
+        choices=WaitlistEntry.PartOfDay,
+        initial=WaitlistEntry.PartOfDay.ANY,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, today, horizon, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today, self.horizon = today, horizon
+        for name in ("first_day", "last_day"):
+            self.fields[name].widget.attrs.update(min=today.isoformat(), max=horizon.isoformat())
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.RadioSelect):
+                field.widget.attrs["class"] = "form-control"
+
+    def clean_first_day(self):
+        day = self.cleaned_data["first_day"]
+        if day < self.today:
+            raise forms.ValidationError("Please choose today or a later day.")
+        return day
+
+    def clean_last_day(self):
+        day = self.cleaned_data["last_day"]
+        if day > self.horizon:
+            raise forms.ValidationError(
+                f"We book up to {self.horizon:%B} {self.horizon.day}; please choose that day or earlier."
+            )
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", "Please choose a day on or after the first one.")
+        return cleaned

@@ -212,3 +212,64 @@ class AppointmentEvent(models.Model):
         if self.actor:
             return self.actor.get_full_name() or self.actor.get_username()
         return "Patient" if self.by_patient else "System"
+
+
+class WaitlistEntry(models.Model):
+    """A patient asking to be told when a time frees up (booking/waitlist.py).
+
+    Holds an email address and what they want, nothing about their health; it ends on its last
+    day, and purge_personal_data removes it with the requests that never happened.
+    """
+
+    class PartOfDay(models.TextChoices):
+        ANY = "any", "Any time of day"
+        MORNING = "morning", "Mornings (before noon)"
+        AFTERNOON = "afternoon", "Afternoons and evenings"
+
+    token = models.CharField(max_length=64, unique=True, default=new_access_token, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="waitlist")
+    therapist = models.ForeignKey(
+        Therapist, null=True, blank=True, on_delete=models.CASCADE, related_name="waitlist"
+    )
+    is_new_patient = models.BooleanField(default=True)
+    email = models.EmailField()
+    first_day = models.DateField()
+    last_day = models.DateField()
+    part_of_day = models.CharField(max_length=10, choices=PartOfDay, default=PartOfDay.ANY)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set when the patient books one of the offered times (or leaves the list).
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = "waitlist entry"
+        verbose_name_plural = "waitlist"
+
+    def __str__(self):
+        return f"{self.email} · {self.first_day:%b %-d}–{self.last_day:%b %-d}"
+
+
+class WaitlistOffer(models.Model):
+    """One freed time offered to one waiting patient by email; the first to book it wins."""
+
+    class Outcome(models.TextChoices):
+        OFFERED = "offered", "Offered"
+        BOOKED = "booked", "Booked by this patient"
+        TAKEN = "taken", "Taken by someone else"
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
+    therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.OFFERED)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "therapist", "start"], name="waitlist_offer_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entry.email} · {self.start:%Y-%m-%d %H:%M} UTC · {self.outcome}"

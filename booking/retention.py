@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 
-from booking.models import Appointment, AppointmentEvent, Patient
+from booking.models import Appointment, AppointmentEvent, Patient, WaitlistEntry
 
 REMOVED = "(removed)"
 NEVER_HAPPENED = [
@@ -59,3 +59,10 @@ def purge(appointments):
             object_id__in=[str(pk) for pk in orphans],
         ).delete()
     return len(ids), len(orphans)
+
+
+def waitlist_due_for_removal(*, clinic, now):
+    """Waitlist entries over (their last day passed, or closed) for longer than requests that
+    never happened are kept: they hold an email address and nothing else worth keeping."""
+    cutoff = now - datetime.timedelta(days=clinic.keep_unbooked_days)
+    return WaitlistEntry.objects.filter(Q(last_day__lt=cutoff.date()) | Q(closed_at__lt=cutoff))

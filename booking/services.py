@@ -14,7 +14,7 @@ from django.utils import timezone
 from booking import availability, lifecycle, limits, patients, selectors
 from booking.models import Appointment, AppointmentEvent
 from booking.screening import flagged
-from booking.tasks import notify_after_commit
+from booking.tasks import booked_after_commit, freed_after_commit, notify_after_commit
 from clinic.models import Clinic
 
 
@@ -81,6 +81,9 @@ def _insert(appointment):
     try:
         with transaction.atomic():
             appointment.save()
+        if appointment.is_active:
+            # Waitlist offers of this time are settled once it commits (booking/waitlist.py).
+            booked_after_commit(appointment)
     except IntegrityError as error:
         if "appointment_no_overlapping_holds" in str(error):
             raise SlotUnavailable() from error
@@ -243,9 +246,9 @@ def reschedule_appointment(*, appointment: Appointment, by) -> Appointment:
     """Save staff's change of time, service or therapist, refusing any overlap; the patient is
     told the old and the new time."""
     with transaction.atomic():
-        previous_start = (
+        previous_start, previous_hold, previous_therapist_id = (
             Appointment.objects.select_for_update()
-            .values_list("start", flat=True)
+            .values_list("start", "hold_until", "therapist_id")
             .get(pk=appointment.pk)
         )
         appointment.end, appointment.hold_until = _hold_times(
@@ -262,6 +265,7 @@ def reschedule_appointment(*, appointment: Appointment, by) -> Appointment:
         )
         if appointment.is_active:
             notify_after_commit(appointment, "moved")
+            freed_after_commit(previous_therapist_id, previous_start, previous_hold)
     return appointment
 
 
@@ -306,7 +310,7 @@ def patient_move_appointment(*, appointment: Appointment, start, now=None) -> Ap
         )
         if start not in {slot.start for slot in slots}:
             raise SlotUnavailable()
-        previous_start = current.start
+        previous_start, previous_hold = current.start, current.hold_until
         current.start = start
         current.end, current.hold_until = _hold_times(current.service, start)
         if (
@@ -325,6 +329,7 @@ def patient_move_appointment(*, appointment: Appointment, start, now=None) -> Ap
             previous_start=previous_start,
         )
         notify_after_commit(current, "moved", "patient_moved")
+        freed_after_commit(current.therapist_id, previous_start, previous_hold)
     return current
 
 
@@ -343,7 +348,10 @@ def change_status(
         refusal = step.refusal(current, now)
         if refusal:
             raise InvalidTransition(refusal)
+        was_active = current.is_active
         current.status = step.target
+        if was_active and not current.is_active:
+            freed_after_commit(current.therapist_id, current.start, current.hold_until)
         if message:
             current.message_to_patient = message
         current.save(update_fields=["status", "message_to_patient", "updated_at"])

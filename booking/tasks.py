@@ -10,7 +10,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from booking import notifications
+from booking import notifications, waitlist
 from booking.models import Appointment
 
 logger = logging.getLogger(__name__)
@@ -58,3 +58,32 @@ def notify_after_commit(appointment, *kinds):
         transaction.on_commit(
             lambda kind=kind: send_notification.enqueue(appointment_id=appointment.pk, kind=kind)
         )
+
+
+@task
+def offer_freed_time(therapist_id, start, end):
+    """Tell the waitlist about a time a visit gave up (ISO instants: task arguments are JSON)."""
+    waitlist.offer_freed_time(
+        therapist_id=therapist_id,
+        start=datetime.datetime.fromisoformat(start),
+        end=datetime.datetime.fromisoformat(end),
+    )
+
+
+@task
+def settle_waitlist(appointment_id):
+    appointment = Appointment.objects.filter(pk=appointment_id).select_related("therapist").first()
+    if appointment is not None and appointment.is_active:
+        waitlist.time_booked(appointment)
+
+
+def freed_after_commit(therapist_id, start, end):
+    transaction.on_commit(
+        lambda: offer_freed_time.enqueue(
+            therapist_id=therapist_id, start=start.isoformat(), end=end.isoformat()
+        )
+    )
+
+
+def booked_after_commit(appointment):
+    transaction.on_commit(lambda: settle_waitlist.enqueue(appointment_id=appointment.pk))

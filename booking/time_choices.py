@@ -118,6 +118,7 @@ def build(*, clinic, selection, first_day, today, paths=(None, None), moving=Non
         "groups": groups,
         # Said once on the page: "Toronto time (EST)".
         "zone_name": chosen and datetime.datetime.combine(chosen, datetime.time(12), zone).tzname(),
+        "waitlist_url": selection.url("booking:waitlist", start=""),
         "later_url": selection.url(path=browse_path, date="", start="", **{"from": later}),
         "earlier_url": selection.url(path=browse_path, date="", start="", **{"from": earlier})
         if first_day > today

@@ -12,10 +12,19 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from booking import availability, drafts, limits, screening, selectors, services, time_choices
-from booking.forms import PatientDetailsForm
+from booking import (
+    availability,
+    drafts,
+    limits,
+    screening,
+    selectors,
+    services,
+    time_choices,
+    waitlist,
+)
+from booking.forms import PatientDetailsForm, WaitlistForm
 from booking.ics import appointment_ics
-from booking.models import Appointment
+from booking.models import Appointment, WaitlistEntry
 from booking.notifications import absolute
 from booking.screening import needs_doctor
 from booking.selection import Selection, read_flow, read_selection
@@ -343,3 +352,58 @@ def move_appointment(request, token):
         moving=appointment,
     )
     return render(request, "booking/appointment_move.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def join_waitlist(request):
+    """ "Tell me when a time frees up", for the service and therapist (or any) chosen so far."""
+    data = request.POST if request.method == "POST" else request.GET
+    selection = read_selection(data)
+    if not selection.patient or not selection.service or not _therapist_fits(selection):
+        return redirect(selection.url())
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=request.clinic.booking_horizon_days)
+    first = max(selection.day or today, today)
+    form = WaitlistForm(
+        request.POST or None,
+        today=today,
+        horizon=horizon,
+        initial={"first_day": first, "last_day": min(first + datetime.timedelta(days=6), horizon)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = waitlist.join(
+                service=selection.service,
+                therapist=selection.therapist,
+                is_new_patient=selection.is_new_patient,
+                **form.cleaned_data,
+            )
+        except waitlist.WaitlistFull as error:
+            form.add_error("email", str(error))
+        else:
+            return render(request, "booking/waitlist_joined.html", {"entry": entry})
+    return render(request, "booking/waitlist_join.html", {"selection": selection, "form": form})
+
+
+@never_cache
+def claim_waitlist_time(request, token):
+    """The link in a waitlist email: into the request's details step at the freed time, the
+    email address filled in; or, when someone was quicker, a kind word and the other times."""
+    if "\x00" in token:
+        raise Http404
+    entry = get_object_or_404(WaitlistEntry, token=token)
+    selection = read_selection(request.GET)
+    selection.patient = "new" if entry.is_new_patient else "returning"
+    selection.service = entry.service
+    if not selection.start or not selection.therapist:
+        return redirect(selection.url())
+    free = {slot.start for slot in _fresh_times(request.clinic, selection)}
+    if selection.start not in free:
+        return render(
+            request,
+            "booking/waitlist_taken.html",
+            {"entry": entry, "selection": selection, "times_url": selection.url(start="")},
+        )
+    drafts.keep(request, {"email": entry.email, **drafts.initial(request)})
+    return redirect(selection.url("booking:details"))

@@ -39,7 +39,10 @@ def history(massage, dana, marcus, monday, booking_clinic, patient, front_desk_u
 def test_a_dry_run_says_what_would_go_and_changes_nothing(history):
     output = io.StringIO()
     call_command("purge_personal_data", dry_run=True, stdout=output)
-    assert "Would anonymise 2 appointment(s). Nothing changed." in output.getvalue()
+    assert (
+        "Would anonymise 2 appointment(s) and remove 0 waitlist entry(ies). Nothing changed."
+        in output.getvalue()
+    )
     assert Appointment.objects.filter(patient_name="Avery Chen").count() == 3
 
 

@@ -7,7 +7,10 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from booking import availability, services, waitlist
 from booking.models import Appointment
+from booking.selection import Selection
+from booking.services import PatientDetails
 from clinic.models import Clinic, Service
 from tests.booking.conftest import clinic_today
 from tests.browser.conftest import assert_accessible
@@ -264,3 +267,81 @@ def test_a_patient_moves_the_visit_from_the_emailed_link(phone_page, demo):
     assert Appointment.objects.get().start != before
     assert any("moved by the patient" in m.subject for m in mail.outbox)
     page.watch.assert_clean()
+
+
+def test_a_full_day_waitlist_offer_claimed_first_and_the_second_patient_told(phone_page, demo):
+    """Join the waitlist for a full day; a cancellation frees a time; the emailed link books
+    it; a second patient waiting for the same day is told it was taken."""
+    page = phone_page
+    service = Service.objects.get(slug="deep-tissue-massage")
+    therapist = service.therapists.active().first()
+    clinic = Clinic.objects.current()
+    day = next_open_day(therapist, service, clinic)
+    filled = fill_day(therapist, service, day, clinic)
+    waitlist.join(
+        service=service, therapist=therapist, is_new_patient=True, email="second@example.com",
+        first_day=day, last_day=day, part_of_day="any",
+    )  # fmt: skip
+
+    sealed = Selection(patient="new", service=service, therapist=therapist, day=day).url()
+    page.goto(sealed)
+    expect(page.locator(".week-strip .selected, .week-strip .unavailable").first).to_be_visible()
+    page.get_by_role("link", name="Tell me when a time frees up").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tell me when a time frees up")
+    assert_accessible(page)
+    page.get_by_label("Your email").fill("first@example.com")
+    page.get_by_label("From").fill(day.isoformat())
+    page.get_by_label("Until").fill(day.isoformat())
+    page.get_by_role("button", name="Join the waitlist").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are on the waitlist")
+    assert_accessible(page)
+
+    services.cancel_appointment(appointment=filled[0], by=None)
+    offer = next(m for m in mail.outbox if m.to == ["first@example.com"])
+    page.goto("/book/" + re.search(r"/book/(waitlist/\S+)", offer.body).group(1))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your details")
+    page.get_by_label("Your full name").fill("Avery Chen")
+    page.get_by_label("Phone").fill("416 555 0101")
+    page.get_by_role("checkbox", name=re.compile("I agree")).check()
+    page.get_by_role("button", name="Next: review").click()
+    page.get_by_role("button", name="Send my request").click()
+    page.wait_for_url(re.compile(r"/book/appointment/"))
+    assert Appointment.objects.get(patient_email="first@example.com").start == filled[0].start
+
+    told = next(m for m in mail.outbox if m.to == ["second@example.com"] and "taken" in m.subject)
+    assert "before you" in told.body
+    second = next(m for m in mail.outbox if m.to == ["second@example.com"] and "free" in m.subject)
+    page.goto("/book/" + re.search(r"/book/(waitlist/\S+)", second.body).group(1))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Someone booked that time first")
+    assert_accessible(page)
+    page.watch.assert_clean()
+
+
+def next_open_day(therapist, service, clinic):
+    """The first day from tomorrow on which the therapist has free times for the service."""
+    start = clinic_today() + datetime.timedelta(days=2)
+    slots = availability.free_slots(
+        clinic=clinic, service=service, therapists=[therapist],
+        start_date=start, end_date=start + datetime.timedelta(days=14),
+    )  # fmt: skip
+    return slots[0].start.astimezone(clinic.zone).date()
+
+
+def fill_day(therapist, service, day, clinic):
+    """Every free time of the therapist that day booked by other patients, earliest first."""
+    booked = []
+    while slots := availability.free_slots(
+        clinic=clinic, service=service, therapists=[therapist], start_date=day, end_date=day
+    ):
+        booked.append(
+            services.request_appointment(
+                service=service, therapist=therapist, start=slots[0].start,
+                patient=PatientDetails(
+                    name=f"Patient {len(booked)}", email=f"p{len(booked)}@example.com",
+                    phone=f"+1416555{len(booked):04d}", is_new_patient=False, reason="",
+                    screening={}, consented=True,
+                ),
+            )
+        )  # fmt: skip
+    mail.outbox.clear()
+    return booked

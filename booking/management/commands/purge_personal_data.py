@@ -8,7 +8,7 @@ from clinic.models import Clinic
 class Command(BaseCommand):
     help = (
         "Anonymise appointments kept longer than the clinic's retention policy (visits after "
-        "'keep visit records', requests that never happened after 'keep requests'). Daily."
+        "'keep visit records', requests that never happened and ended waitlist entries after 'keep requests'). Daily."
     )
 
     def add_arguments(self, parser):
@@ -18,11 +18,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run, **options):
         clinic = Clinic.objects.current()
-        due = retention.due_for_purge(clinic=clinic, now=timezone.now())
+        now = timezone.now()
+        due = retention.due_for_purge(clinic=clinic, now=now)
+        waiting = retention.waitlist_due_for_removal(clinic=clinic, now=now)
         if dry_run:
-            self.stdout.write(f"Would anonymise {due.count()} appointment(s). Nothing changed.")
+            self.stdout.write(
+                f"Would anonymise {due.count()} appointment(s) and remove {waiting.count()} "
+                "waitlist entry(ies). Nothing changed."
+            )
             return
         appointments, patients = retention.purge(due)
+        removed, _ = waiting.delete()
         self.stdout.write(
-            f"Anonymised {appointments} appointment(s); removed {patients} patient record(s)."
+            f"Anonymised {appointments} appointment(s); removed {patients} patient record(s) "
+            f"and {removed} waitlist entry(ies)."
         )

@@ -1,0 +1,170 @@
+"""The waitlist: patients told by email when a time that suits them frees up.
+
+A time frees when a visit is cancelled, declined, expires or moves. Every waiting patient it
+fits (service, therapist or any, their days, morning or afternoon) gets one email with a link
+into the request flow at that time. Booking it is an ordinary request, so the first to send
+it gets it, with the same database guarantee as any booking; the others are then told it was
+taken and stay on the list. Entries end on their last day; retention removes them.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from booking import availability, selectors
+from booking.models import WaitlistEntry, WaitlistOffer
+from booking.notifications import absolute
+from booking.selection import Selection
+from clinic.models import Clinic, Therapist
+
+logger = logging.getLogger(__name__)
+
+NOON = datetime.time(12)
+# One address may wait for this many things at once: enough for a patient, little for a prank.
+OPEN_ENTRIES_PER_EMAIL = 3
+LONGEST_RANGE = datetime.timedelta(days=60)
+
+
+class WaitlistFull(Exception):
+    pass
+
+
+def open_entries(today):
+    return WaitlistEntry.objects.filter(closed_at=None, last_day__gte=today)
+
+
+def join(*, service, therapist, is_new_patient, email, first_day, last_day, part_of_day):
+    today = timezone.localdate()
+    if open_entries(today).filter(email__iexact=email).count() >= OPEN_ENTRIES_PER_EMAIL:
+        raise WaitlistFull(
+            "This email address is already waiting for three times. Please call us instead."
+        )
+    return WaitlistEntry.objects.create(
+        service=service,
+        therapist=therapist,
+        is_new_patient=is_new_patient,
+        email=email,
+        first_day=first_day,
+        last_day=last_day,
+        part_of_day=part_of_day,
+    )
+
+
+def _suits(entry, start, zone):
+    clock = start.astimezone(zone).time()
+    if entry.part_of_day == WaitlistEntry.PartOfDay.MORNING:
+        return clock < NOON
+    if entry.part_of_day == WaitlistEntry.PartOfDay.AFTERNOON:
+        return clock >= NOON
+    return True
+
+
+def offer_freed_time(*, therapist_id, start, end, now=None):
+    """Offer the time [start, end) a visit just gave up to everyone waiting whom it fits: for
+    each, the first free start inside it for their service. Returns the offers sent."""
+    now = now or timezone.now()
+    clinic = Clinic.objects.current()
+    therapist = Therapist.objects.active().filter(pk=therapist_id).first()
+    if therapist is None or end <= now:
+        return []
+    day = start.astimezone(clinic.zone).date()
+    entries = (
+        open_entries(timezone.localdate(now, timezone=clinic.zone))
+        .filter(first_day__lte=day, last_day__gte=day)
+        .filter(Q(therapist=None) | Q(therapist=therapist))
+        .select_related("service")
+    )
+    free_by_service = {}
+    sent = []
+    for entry in entries:
+        if not selectors.therapist_sees(
+            therapist, entry.service, is_new_patient=entry.is_new_patient
+        ):
+            continue
+        if entry.service_id not in free_by_service:
+            free_by_service[entry.service_id] = availability.free_slots(
+                clinic=clinic, service=entry.service, therapists=[therapist],
+                start_date=day, end_date=day, now=now,
+            )  # fmt: skip
+        starts = [
+            slot.start
+            for slot in free_by_service[entry.service_id]
+            if start <= slot.start < end and _suits(entry, slot.start, clinic.zone)
+        ]
+        if not starts:
+            continue
+        offer, created = WaitlistOffer.objects.get_or_create(
+            entry=entry, therapist=therapist, start=starts[0]
+        )
+        if created:
+            _send(entry, "waitlist_offer", clinic, offer=offer)
+            sent.append(offer)
+    return sent
+
+
+def claim_url(offer):
+    """Into the request flow at the offered time, through the entry's own link."""
+    entry = offer.entry
+    selection = Selection(
+        patient="new" if entry.is_new_patient else "returning",
+        service=entry.service,
+        therapist=offer.therapist,
+        day=offer.start.astimezone(Clinic.objects.current().zone).date(),
+        start=offer.start,
+    )
+    return absolute(selection.url(path=reverse("booking:waitlist_claim", args=[entry.token])))
+
+
+def time_booked(appointment):
+    """Someone booked: offers of an overlapping time with that therapist are settled. The one
+    who booked it leaves the list; everyone else is told it was taken and keeps waiting."""
+    offers = WaitlistOffer.objects.filter(
+        outcome=WaitlistOffer.Outcome.OFFERED,
+        therapist=appointment.therapist,
+        start__lt=appointment.hold_until,
+        start__gte=appointment.start - datetime.timedelta(hours=12),
+    ).select_related("entry__service")
+    clinic = Clinic.objects.current()
+    for offer in offers:
+        service = offer.entry.service
+        offer_ends = offer.start + datetime.timedelta(
+            minutes=service.duration_minutes + service.buffer_minutes
+        )
+        if offer_ends <= appointment.start:
+            continue
+        if offer.entry.email.lower() == appointment.patient_email.lower():
+            offer.outcome = WaitlistOffer.Outcome.BOOKED
+            offer.entry.closed_at = timezone.now()
+            offer.entry.save(update_fields=["closed_at"])
+        else:
+            offer.outcome = WaitlistOffer.Outcome.TAKEN
+            _send(offer.entry, "waitlist_taken", clinic, offer=offer)
+        offer.save(update_fields=["outcome"])
+
+
+def _send(entry, kind, clinic, *, offer):
+    """An email with no health detail and no service name in the subject (as every email)."""
+    context = {"clinic": clinic, "entry": entry, "offer": offer}
+    if kind == "waitlist_offer":
+        context["claim_url"] = claim_url(offer)
+    with timezone.override(clinic.zone):
+        subject = render_to_string(f"emails/{kind}_subject.txt", context, using="text")
+        text = render_to_string(f"emails/{kind}.txt", context, using="text")
+        html = render_to_string(f"emails/{kind}.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[entry.email],
+        reply_to=[clinic.email] if clinic.email else None,
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+    # Ids only: the log carries no address.
+    logger.info("Waitlist email %s sent for entry %s.", kind, entry.pk)

@@ -1,0 +1,171 @@
+"""The waitlist (booking/waitlist.py): told when a time frees up; the first to book it wins."""
+
+import dataclasses
+import datetime
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import FRONT_DESK
+from booking import services, waitlist
+from booking.models import Appointment, WaitlistEntry, WaitlistOffer
+from tests.booking.conftest import at
+from tests.booking.test_views import DETAILS, hidden_choices, start_url
+from tests.conftest import sign_in_as
+from tests.html import booking_links
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def full_monday(massage, dana, monday, booking_clinic, patient):
+    """Dana's Monday, every free time taken by other patients."""
+    visits = []
+    for clock in ["09:00", "10:15", "13:00", "14:15", "15:30"]:
+        visits.append(
+            services.request_appointment(
+                service=massage, therapist=dana, start=at(monday, clock, booking_clinic.zone),
+                patient=dataclasses.replace(patient, email=f"{clock[:2]}@example.com"),
+            )
+        )  # fmt: skip
+    mail.outbox.clear()
+    return visits
+
+
+def wait(massage, dana, monday, email, part="any"):
+    return waitlist.join(
+        service=massage, therapist=dana, is_new_patient=True, email=email,
+        first_day=monday, last_day=monday, part_of_day=part,
+    )  # fmt: skip
+
+
+def offers_to(email):
+    return [m for m in mail.outbox if m.to == [email] and "has come free" in m.subject]
+
+
+def test_a_cancelled_time_is_offered_to_everyone_waiting_whom_it_suits(
+    full_monday, massage, dana, monday, booking_clinic
+):
+    wait(massage, dana, monday, "morning@example.com", part="morning")
+    wait(massage, dana, monday, "afternoon@example.com", part="afternoon")
+    wait(massage, dana, monday + datetime.timedelta(days=1), "tuesday@example.com")
+    services.cancel_appointment(appointment=full_monday[1], by=None)  # 10:15 frees
+    [offer] = offers_to("morning@example.com")
+    assert "10:15 AM" in offer.body
+    assert "Dana Whitfield" in offer.body
+    assert massage.name not in offer.subject
+    assert offers_to("afternoon@example.com") == []
+    assert offers_to("tuesday@example.com") == []
+
+
+@pytest.mark.parametrize("how", ["decline", "expire", "move"])
+def test_declined_expired_and_moved_times_are_offered_too(
+    full_monday, massage, dana, monday, booking_clinic, how
+):
+    wait(massage, dana, monday, "waiting@example.com", part="afternoon")
+    freed = full_monday[3]  # 14:15
+    if how == "decline":
+        services.decline_appointment(appointment=freed, by=None)
+    elif how == "expire":
+        services.change_status(appointment=freed, transition="expire")
+    else:
+        services.patient_move_appointment(
+            appointment=freed,
+            start=at(monday + datetime.timedelta(days=1), "09:00", booking_clinic.zone),
+        )
+    [offer] = offers_to("waiting@example.com")
+    assert "2:15 PM" in offer.body
+
+
+def test_the_first_to_book_the_freed_time_gets_it_and_the_others_are_told(
+    client, full_monday, massage, dana, monday, booking_clinic
+):
+    wait(massage, dana, monday, "first@example.com")
+    wait(massage, dana, monday, "second@example.com")
+    services.cancel_appointment(appointment=full_monday[0], by=None)  # 9:00 frees
+    links = {
+        email: re.search(r"https?://\S+/book/waitlist/\S+", offers_to(email)[0].body).group(0)
+        for email in ("first@example.com", "second@example.com")
+    }
+    # The first patient follows the link: the details step, at that time, email filled in.
+    details = client.get(links["first@example.com"].split("testserver", 1)[1], follow=True)
+    page = details.content.decode()
+    assert "Your details" in page
+    assert 'value="first@example.com"' in page
+    data = {**hidden_choices(details), **DETAILS, "email": "first@example.com", "action": "submit"}
+    client.post(reverse("booking:details"), data)
+    booked = Appointment.objects.get(patient_email="first@example.com")
+    assert booked.start == at(monday, "09:00", booking_clinic.zone)
+    taken = [m for m in mail.outbox if m.to == ["second@example.com"] and "taken" in m.subject]
+    assert len(taken) == 1
+    assert WaitlistOffer.objects.get(entry__email="second@example.com").outcome == "taken"
+    assert WaitlistEntry.objects.get(email="first@example.com").closed_at is not None
+    assert WaitlistEntry.objects.get(email="second@example.com").closed_at is None
+    # The second patient's link now says so, kindly, and offers the times there are.
+    other = client.get(links["second@example.com"].split("testserver", 1)[1]).content.decode()
+    assert "Someone booked that time first" in other
+
+
+def test_the_waitlist_form_keeps_what_was_typed_and_explains_bad_dates(
+    client, massage, dana, monday, booking_clinic
+):
+    url = start_url(patient="new", service=massage.pk, therapist=dana.slug, date=monday.isoformat())
+    times = client.get(url).content.decode()
+    join = next(href for href, flow in booking_links(times) if href.startswith("/book/waitlist/"))
+    form_page = client.get(join)
+    sealed = re.search(r'name="s" value="([^"]+)"', form_page.content.decode()).group(1)
+    bad = client.post(
+        reverse("booking:waitlist"),
+        {"s": sealed, "email": "me@example.com", "first_day": monday.isoformat(),
+         "last_day": (monday - datetime.timedelta(days=1)).isoformat(), "part_of_day": "any"},
+    ).content.decode()  # fmt: skip
+    assert "Please choose a day on or after the first one." in bad
+    assert 'value="me@example.com"' in bad
+    assert 'aria-invalid="true"' in bad
+    good = client.post(
+        reverse("booking:waitlist"),
+        {"s": sealed, "email": "me@example.com", "first_day": monday.isoformat(),
+         "last_day": (monday + datetime.timedelta(days=3)).isoformat(), "part_of_day": "morning"},
+    ).content.decode()  # fmt: skip
+    assert "You are on the waitlist" in good
+    entry = WaitlistEntry.objects.get()
+    assert (entry.service, entry.therapist, entry.part_of_day) == (massage, dana, "morning")
+
+
+def test_one_address_cannot_fill_the_list(massage, dana, monday, booking_clinic):
+    for _ in range(waitlist.OPEN_ENTRIES_PER_EMAIL):
+        wait(massage, dana, monday, "me@example.com")
+    with pytest.raises(waitlist.WaitlistFull):
+        wait(massage, dana, monday, "ME@example.com")
+
+
+def test_ended_entries_get_no_offers(full_monday, massage, dana, monday, booking_clinic):
+    entry = wait(massage, dana, monday, "late@example.com")
+    WaitlistEntry.objects.filter(pk=entry.pk).update(closed_at=timezone.now())
+    services.cancel_appointment(appointment=full_monday[0], by=None)
+    assert offers_to("late@example.com") == []
+
+
+def test_ended_entries_are_removed_by_the_retention_job(massage, dana, monday, booking_clinic):
+    keep = wait(massage, dana, monday, "keep@example.com")
+    old = wait(massage, dana, monday, "old@example.com")
+    long_ago = timezone.localdate() - datetime.timedelta(days=booking_clinic.keep_unbooked_days + 1)
+    WaitlistEntry.objects.filter(pk=old.pk).update(first_day=long_ago, last_day=long_ago)
+    output = io.StringIO()
+    call_command("purge_personal_data", "--dry-run", stdout=output)
+    assert "remove 1 waitlist entry(ies)" in output.getvalue()
+    assert WaitlistEntry.objects.count() == 2
+    call_command("purge_personal_data", stdout=io.StringIO())
+    assert list(WaitlistEntry.objects.all()) == [keep]
+
+
+def test_the_front_desk_sees_who_is_waiting(client, massage, dana, monday, booking_clinic):
+    wait(massage, dana, monday, "waiting@example.com")
+    sign_in_as(client, FRONT_DESK, username="desk")
+    page = client.get("/admin/booking/waitlistentry/").content.decode()
+    assert "waiting@example.com" in page
