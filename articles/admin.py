@@ -11,7 +11,7 @@ from articles.services import is_own_article, save_article, user_can_publish
 from articles.widgets import MarkdownEditor
 
 # What only an editor (the publish permission) may set: publishing, and who reviewed it.
-EDITOR_FIELDS = ["status", "published_at", "featured", "reviewer", "reviewed_on"]
+EDITOR_FIELDS = ["status", "published_at", "featured", "reviewer", "reviewed_on", "next_review_on"]
 
 
 @admin.register(Topic)
@@ -24,7 +24,7 @@ class TopicAdmin(admin.ModelAdmin):
 class ArticleReferenceInline(admin.TabularInline):
     model = ArticleReference
     extra = 1
-    fields = ["position", "citation", "url"]
+    fields = ["position", "citation", "url", "no_link_reason"]
 
 
 class ArticleImageInline(admin.TabularInline):
@@ -62,7 +62,15 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption"]}),
         (
             "Authorship and review",
-            {"fields": ["author_therapist", "author_user", "reviewer", "reviewed_on"]},
+            {
+                "fields": [
+                    "author_therapist",
+                    "author_user",
+                    "reviewer",
+                    "reviewed_on",
+                    "next_review_on",
+                ]
+            },
         ),
         (
             "Publishing",

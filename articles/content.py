@@ -124,3 +124,13 @@ def render_body(source):
         toc=_toc_entries(converter.toc_tokens),
         reading_minutes=reading_minutes(plain_text),
     )
+
+
+def split_after_first_paragraph(html):
+    """(The body up to and including its first paragraph, the rest): the page puts the hero
+    image after the first paragraph, so a phone shows words first."""
+    end = html.find("</p>")
+    if end == -1:
+        return html, ""
+    end += len("</p>")
+    return html[:end], html[end:]

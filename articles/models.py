@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
@@ -51,6 +53,16 @@ class ArticleQuerySet(models.QuerySet):
 
     def written_or_reviewed_by(self, therapist):
         return self.filter(Q(author_therapist=therapist) | Q(reviewer=therapist))
+
+    def review_due(self, today=None):
+        """Live or scheduled articles whose next review date has come: never silently stale."""
+        return self.exclude(status=Article.Status.DRAFT).filter(
+            next_review_on__lte=today or timezone.localdate()
+        )
+
+
+# Health content is reviewed yearly unless the editor says otherwise.
+REVIEW_EVERY = datetime.timedelta(days=365)
 
 
 def hero_image_path(instance, filename):
@@ -111,9 +123,18 @@ class Article(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="articles_reviewed",
-        verbose_name="medical reviewer",
+        verbose_name="reviewer",
+        help_text='Shown as "Medically reviewed" only when the reviewer\'s credentials are '
+        "marked medical on their therapist page.",
     )
     reviewed_on = models.DateField("review date", null=True, blank=True)
+    next_review_on = models.DateField(
+        "next review due",
+        null=True,
+        blank=True,
+        help_text="A year after the review if left empty. Past it, editors see the article "
+        "listed on the admin's front page.",
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publish time",
@@ -162,6 +183,11 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.reviewed_on and not self.next_review_on:
+            self.next_review_on = self.reviewed_on + REVIEW_EVERY
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
 
@@ -182,7 +208,9 @@ class Article(models.Model):
         if not self.author_therapist_id and not self.author_user_id:
             errors["author_therapist"] = "Choose the author: a therapist or a staff member."
         if self.reviewer_id and not self.reviewed_on:
-            errors["reviewed_on"] = "Give the date of the medical review."
+            errors["reviewed_on"] = "Give the date of the review."
+        if self.reviewed_on and self.next_review_on and self.next_review_on <= self.reviewed_on:
+            errors["next_review_on"] = "The next review comes after the last one."
         if errors:
             raise ValidationError(errors)
 
@@ -210,6 +238,10 @@ class Article(models.Model):
         return self.author_user.get_full_name() or self.author_user.get_username()
 
     @property
+    def review_is_due(self):
+        return bool(self.next_review_on and self.next_review_on <= timezone.localdate())
+
+    @property
     def is_live(self):
         return (
             self.status != self.Status.DRAFT
@@ -233,13 +265,29 @@ class ArticleReference(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
     position = models.PositiveSmallIntegerField(default=0)
     citation = models.CharField(max_length=500)
-    url = models.URLField("link", blank=True)
+    url = models.URLField(
+        "link", blank=True, help_text="The DOI (https://doi.org/…) or PubMed page where one exists."
+    )
+    no_link_reason = models.CharField(
+        "why there is no link",
+        max_length=200,
+        blank=True,
+        help_text='Only without a link, e.g. "a printed book".',
+    )
 
     class Meta:
         ordering = ["position", "pk"]
 
     def __str__(self):
         return self.citation
+
+    def clean(self):
+        if not self.url and not self.no_link_reason:
+            raise ValidationError(
+                {
+                    "url": "Give a link (a DOI or PubMed page where one exists) or say why there is none."
+                }
+            )
 
 
 class ArticleSlugRedirect(models.Model):

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.csp import csp_override
 from django.views.generic import DetailView, ListView
 
+from articles.content import split_after_first_paragraph
 from articles.models import Article, ArticleSlugRedirect, Topic
 from articles.search import clean_query, search_articles
 from articles.services import user_can_publish
@@ -100,7 +101,10 @@ class ArticleDetailView(DetailView):
         services = article.related_services.active().prefetch_related(
             Prefetch("therapists", queryset=Therapist.objects.active(), to_attr="active_therapists")
         )
+        intro_html, rest_html = split_after_first_paragraph(article.body_html)
         context.update(
+            intro_html=intro_html,
+            rest_html=rest_html,
             topics=topics,
             references=article.references.all(),
             services=services,
@@ -115,6 +119,7 @@ class ArticleDetailView(DetailView):
             Article.objects.published()
             .filter(topics__in=topics)
             .exclude(pk=article.pk)
+            .select_related("reviewer")
             .annotate(shared_topics=Count("topics"))
             .order_by("-shared_topics", "-published_at")[:RELATED_ARTICLES]
         )

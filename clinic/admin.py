@@ -141,7 +141,10 @@ class TherapistAdmin(admin.ModelAdmin):
     readonly_fields = ["photo_preview"]
     inlines = [WorkingHoursInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "title", "credentials", "user"]}),
+        (
+            None,
+            {"fields": ["name", "slug", "title", "credentials", "credentials_are_medical", "user"]},
+        ),
         ("Photo", {"fields": ["photo", "photo_preview", "photo_alt"]}),
         (
             "Profile",

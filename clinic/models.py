@@ -252,6 +252,12 @@ class Therapist(models.Model):
     credentials = models.CharField(
         max_length=60, blank=True, help_text='Letters after the name, e.g. "RMT" or "MS, ATC".'
     )
+    credentials_are_medical = models.BooleanField(
+        "medical credentials",
+        default=False,
+        help_text="A licence to practise medicine (e.g. MD, DO, NP). Only then do articles this "
+        'person reviews say "Medically reviewed"; otherwise "Reviewed".',
+    )
     photo = models.ImageField(
         upload_to=therapist_photo_path,
         blank=True,

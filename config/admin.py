@@ -9,8 +9,10 @@ from django.urls import path
 
 from accounts import two_factor
 from accounts.forms import CodeForm, StaffSignInForm
+from articles.models import Article
 from booking import dashboard
 
+REVIEWS_LISTED = 20
 # Pages a staff member may open before the two-factor step is done.
 BEFORE_TWO_FACTOR = {"two_factor", "logout"}
 
@@ -26,6 +28,11 @@ class ClinicAdminSite(admin.AdminSite):
         context = dict(extra_context or {})
         if request.user.has_perm("booking.view_appointment"):
             context["dashboard"] = dashboard.build(request.user)
+        if request.user.has_perm("articles.change_article"):
+            # Health content past its review date, oldest first: never silently stale.
+            context["reviews_due"] = list(
+                Article.objects.review_due().order_by("next_review_on")[:REVIEWS_LISTED]
+            )
         return super().index(request, context)
 
     def admin_view(self, view, cacheable=False):

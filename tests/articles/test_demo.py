@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from articles.models import Article
+from articles.models import Article, ArticleReference
 
 pytestmark = pytest.mark.django_db
 
@@ -22,3 +22,13 @@ def test_the_demo_library_is_complete_and_written_for_this_clinic():
         assert article.toc, article.slug
     assert Article.objects.filter(status=Article.Status.DRAFT).exists()
     assert Article.objects.filter(status=Article.Status.SCHEDULED).exclude(pk__in=live).exists()
+
+
+def test_every_demo_reference_links_its_source_or_says_why_not():
+    call_command("load_demo")
+    references = list(ArticleReference.objects.all())
+    assert references
+    for reference in references:
+        reference.full_clean()  # a link (a DOI for journal articles), or the reason there is none
+    journals = [r for r in references if "Cochrane" in r.citation or "Annals" in r.citation]
+    assert all(r.url.startswith("https://doi.org/") for r in journals)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ArticleReference
 from articles.services import save_article
 from articles.video import embed_url, validate_video_url
 from tests.factories import ArticleFactory, TherapistFactory, image_upload
@@ -54,7 +54,7 @@ def test_the_database_requires_a_publish_time_for_live_articles_and_an_author():
          "A scheduled article needs a publish time in the future."),
         ({"status": "published", "published_at": None}, "published_at",
          "Scheduled and published articles need a publish time."),
-        ({"reviewed_on": None}, "reviewed_on", "Give the date of the medical review."),
+        ({"reviewed_on": None}, "reviewed_on", "Give the date of the review."),
         ({"author_therapist": None}, "author_therapist",
          "Choose the author: a therapist or a staff member."),
         ({"hero_image": "x", "hero_alt": ""}, "hero_alt",
@@ -127,3 +127,22 @@ def test_an_old_address_of_another_article_cannot_be_reused():
     with pytest.raises(ValidationError) as error:
         other.full_clean()
     assert "used to belong to another article" in error.value.message_dict["slug"][0]
+
+
+def test_a_reference_needs_a_link_or_the_reason_it_has_none():
+    bare = ArticleReference(article=ArticleFactory(), citation="Smith J. A book. 2020.")
+    with pytest.raises(ValidationError) as refused:
+        bare.full_clean()
+    assert "say why there is none" in str(refused.value.message_dict["url"])
+    bare.no_link_reason = "a printed book"
+    bare.full_clean()
+
+
+def test_a_review_is_due_again_a_year_later_unless_the_editor_says_otherwise():
+    reviewed = datetime.date(2026, 3, 2)
+    article = ArticleFactory(reviewed_on=reviewed)
+    assert article.next_review_on == datetime.date(2027, 3, 2)
+    article.next_review_on = reviewed
+    with pytest.raises(ValidationError) as refused:
+        article.full_clean()
+    assert "next_review_on" in refused.value.message_dict

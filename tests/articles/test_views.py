@@ -1,5 +1,6 @@
 import datetime
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -7,8 +8,10 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import EDITORS
 from articles.models import Article
 from articles.services import save_article
+from tests.conftest import sign_in_as
 from tests.factories import (
     ArticleFactory,
     ServiceFactory,
@@ -174,14 +177,39 @@ def test_article_page_shows_who_wrote_and_reviewed_it_and_when(client, library):
     page = response.content.decode()
     assert "Written by" in page
     assert "Dana Whitfield, RMT" in page
-    assert "Medically reviewed by" in page
-    assert "Marcus Oyelaran, MS, ATC" in page
+    # Marcus's credentials are not medical ones: the label says only what they are.
+    assert "Medically reviewed" not in page
+    assert re.search(r"Reviewed\s+by <a[^>]*>Marcus Oyelaran, MS, ATC</a>", page)
     assert "March 2, 2026" in page
+    assert "next review" in page
     assert "Updated <time" in page
     assert "1 min read" in page
     assert library["marcus"].get_absolute_url() in page
     assert "not personal medical advice" in page
     assert "Cherkin DC et al. 2001." in page
+
+
+def test_medically_reviewed_only_when_the_reviewer_holds_medical_credentials(client, library):
+    marcus = library["marcus"]
+    marcus.credentials, marcus.credentials_are_medical = "MD", True
+    marcus.save()
+    page = client.get(library["main"].get_absolute_url()).content.decode()
+    assert re.search(r"Medically reviewed\s+by <a[^>]*>Marcus Oyelaran, MD</a>", page)
+
+
+def test_an_article_past_its_review_date_is_marked_for_staff_and_listed_for_editors(
+    client, library
+):
+    article = library["main"]
+    Article.objects.filter(pk=article.pk).update(
+        next_review_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert "Review due" not in client.get(article.get_absolute_url()).content.decode()
+    sign_in_as(client, EDITORS, username="editor")
+    assert "Review due" in client.get(article.get_absolute_url()).content.decode()
+    front = client.get("/admin/").content.decode()
+    assert "Articles due for review" in front
+    assert article.title in front
 
 
 def test_table_of_contents_links_to_the_headings(client, library):
