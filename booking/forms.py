@@ -81,6 +81,11 @@ class PatientDetailsForm(ErrorsTiedToFields, forms.Form):
         },
     )
 
+    # Asked only of a returning patient whose last answers were filled in (booking/returning.py).
+    answers_checked = forms.BooleanField(
+        label="I have checked my health answers above: they are true today.", required=False
+    )
+
     # A honeypot: hidden from people (and screen readers), filled in by form-filling scripts.
     website = forms.CharField(
         label="Leave this empty",
@@ -200,3 +205,12 @@ class WaitlistForm(ErrorsTiedToFields, forms.Form):
         if first and last and last < first:
             self.add_error("last_day", "Please choose a day on or after the first one.")
         return cleaned
+
+
+class SignInLinkForm(ErrorsTiedToFields, forms.Form):
+    email = forms.EmailField(
+        label="The email address you gave us",
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "inputmode": "email", "class": "form-control"}
+        ),
+    )

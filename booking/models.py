@@ -273,3 +273,19 @@ class WaitlistOffer(models.Model):
 
     def __str__(self):
         return f"{self.entry.email} · {self.start:%Y-%m-%d %H:%M} UTC · {self.outcome}"
+
+
+class PatientSignInLink(models.Model):
+    """A one-time link emailed to a returning patient (booking/returning.py): it fills in their
+    details for the next request. Kept as a hash, used once, short-lived."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="sign_in_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Sign-in link for patient {self.patient_id} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -16,13 +16,14 @@ from booking import (
     availability,
     drafts,
     limits,
+    returning,
     screening,
     selectors,
     services,
     time_choices,
     waitlist,
 )
-from booking.forms import PatientDetailsForm, WaitlistForm
+from booking.forms import PatientDetailsForm, SignInLinkForm, WaitlistForm
 from booking.ics import appointment_ics
 from booking.models import Appointment, WaitlistEntry
 from booking.notifications import absolute
@@ -175,13 +176,22 @@ class RequestDetailsView(View):
                 "taken": taken,
                 "fresh_times": times,
                 "error": error,
+                "known_patient": self.returning_patient(),
             },
         )
 
     def get(self, request):
         if not self.selection.start:
             return redirect(self.selection.url())
-        return self.render_details(PatientDetailsForm(initial=drafts.initial(request)))
+        known = self.returning_patient()
+        initial = {**(returning.known_details(known) if known else {}), **drafts.initial(request)}
+        return self.render_details(PatientDetailsForm(initial=initial))
+
+    def returning_patient(self):
+        """The patient signed in by an emailed link, for a returning patient's request."""
+        if self.selection.is_new_patient:
+            return None
+        return returning.signed_in_patient(self.request)
 
     def post(self, request):
         form = PatientDetailsForm(request.POST)
@@ -194,6 +204,12 @@ class RequestDetailsView(View):
         if not self.selection.start:
             return self.render_details(form, taken=True, error="Please choose a time.")
         if action == "edit" or not form.is_valid():
+            return self.render_details(form)
+        if self.returning_patient() and not form.cleaned_data["answers_checked"]:
+            form.add_error(
+                "answers_checked",
+                "Please check the health answers from your last visit and tick this box.",
+            )
             return self.render_details(form)
         if action != "submit":
             return render(
@@ -222,6 +238,7 @@ class RequestDetailsView(View):
         except services.BookingError as error:
             return self.render_details(form, error=str(error))
         drafts.forget(request)
+        returning.sign_out(request)
         if appointment.status == Appointment.Status.CONFIRMED:
             messages.success(request, "Thank you. Your appointment is confirmed.")
         else:
@@ -407,3 +424,28 @@ def claim_waitlist_time(request, token):
         )
     drafts.keep(request, {"email": entry.email, **drafts.initial(request)})
     return redirect(selection.url("booking:details"))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def returning_sign_in(request):
+    """A returning patient asks for a one-time link that fills in their details. The answer is
+    the same whether or not the address is known."""
+    form = SignInLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        returning.send_link(form.cleaned_data["email"])
+        return render(request, "booking/sign_in_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "booking/sign_in.html", {"form": form})
+
+
+@never_cache
+def welcome_back(request, token):
+    patient = returning.use_link(request, token) if "\x00" not in token else None
+    if patient is None:
+        return render(request, "booking/sign_in_expired.html", status=410)
+    first_name = patient.name.split()[0] if patient.name else ""
+    messages.success(
+        request,
+        f"Welcome back{', ' + first_name if first_name else ''}. Your details will be filled in.",
+    )
+    return redirect(Selection(patient="returning").url())

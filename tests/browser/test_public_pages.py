@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from booking.selection import Selection
 from clinic.models import Service, Therapist
 from tests.browser.conftest import assert_accessible
 
@@ -28,6 +29,10 @@ def _public_paths(demo):
         demo["service"].get_absolute_url(),
         "/about/",
         "/book/",
+        "/book/welcome-back/",
+        Selection(patient="new", service=demo["service"], any_therapist=True).url(
+            "booking:waitlist"
+        ),
     ]
 
 

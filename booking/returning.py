@@ -1,0 +1,114 @@
+"""Returning patients: a one-time sign-in link by email, no password.
+
+The link fills in the next request's details from the patient's record and their last answers
+to the health questions, which they confirm are still true or change. It is sent only to an
+address the clinic already has for a patient who has had a visit; the page says the same thing
+whether or not the address is known, so nobody can learn who is a patient here.
+"""
+
+import datetime
+import hashlib
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from booking.models import Appointment, Patient, PatientSignInLink
+from booking.notifications import absolute
+from booking.screening import QUESTIONS
+from clinic.models import Clinic
+
+logger = logging.getLogger(__name__)
+
+VALID_FOR = datetime.timedelta(minutes=30)
+LINKS_PER_HOUR = 3
+SESSION_KEY = "returning_patient"
+# A sign-in lasts for one request: long enough to choose a time and fill in the form.
+SIGNED_IN_FOR = datetime.timedelta(hours=2)
+SEEN = [Appointment.Status.ARRIVED, Appointment.Status.COMPLETED, Appointment.Status.CONFIRMED]
+
+
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def send_link(email, *, now=None):
+    """Email a sign-in link if the address belongs to a patient who has been booked here;
+    quietly nothing otherwise (or past the hourly limit). Returns whether one was sent."""
+    now = now or timezone.now()
+    email = email.strip().lower()
+    patient = (
+        Patient.objects.filter(email=email, appointments__status__in=SEEN)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if patient is None:
+        return False
+    recent = patient.sign_in_links.filter(created_at__gte=now - datetime.timedelta(hours=1))
+    if recent.count() >= LINKS_PER_HOUR:
+        return False
+    token = secrets.token_urlsafe(32)
+    PatientSignInLink.objects.create(patient=patient, token_hash=_hash(token), created_at=now)
+    clinic = Clinic.objects.current()
+    context = {
+        "clinic": clinic,
+        "link": absolute(reverse("booking:welcome_back", args=[token])),
+        "minutes": int(VALID_FOR.total_seconds() // 60),
+    }
+    message = EmailMultiAlternatives(
+        subject=render_to_string("emails/sign_in_subject.txt", context, using="text").strip(),
+        body=render_to_string("emails/sign_in.txt", context, using="text"),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[patient.email],
+    )
+    message.attach_alternative(render_to_string("emails/sign_in.html", context), "text/html")
+    message.send()
+    logger.info("Sign-in link sent to patient %s.", patient.pk)
+    return True
+
+
+def use_link(request, token, *, now=None):
+    """Sign the browser in for one request, once per link. Returns the patient or None."""
+    now = now or timezone.now()
+    link = (
+        PatientSignInLink.objects.filter(
+            token_hash=_hash(token), used_at=None, created_at__gt=now - VALID_FOR
+        )
+        .select_related("patient")
+        .first()
+    )
+    if link is None:
+        return None
+    # Used once: a forwarded email or a browser history cannot sign anyone in again.
+    if not PatientSignInLink.objects.filter(pk=link.pk, used_at=None).update(used_at=now):
+        return None
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = {
+        "patient": link.patient.pk,
+        "until": (now + SIGNED_IN_FOR).timestamp(),
+    }
+    return link.patient
+
+
+def signed_in_patient(request):
+    data = request.session.get(SESSION_KEY)
+    if not data or timezone.now().timestamp() > data["until"]:
+        return None
+    return Patient.objects.filter(pk=data["patient"]).first()
+
+
+def sign_out(request):
+    request.session.pop(SESSION_KEY, None)
+
+
+def known_details(patient):
+    """What the details step fills in: contact details, and the last health answers given."""
+    last = patient.appointments.order_by("-created_at").first()
+    answers = last.screening if last else {}
+    initial = {"name": patient.name, "email": patient.email, "phone": patient.phone}
+    initial.update({f"screen_{q.key}": bool(answers.get(q.key)) for q in QUESTIONS})
+    return initial

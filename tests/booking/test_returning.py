@@ -1,0 +1,97 @@
+"""Returning patients book with a one-time emailed link that fills in their details."""
+
+import dataclasses
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from booking import returning, services
+from booking.models import Appointment
+from booking.selection import Selection
+from tests.booking.conftest import at
+from tests.html import tags
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def seen(massage, dana, monday, booking_clinic, patient):
+    """Avery has been booked here before and told us she is pregnant."""
+    visit = services.request_appointment(
+        service=massage, therapist=dana, start=at(monday, "09:00", booking_clinic.zone),
+        patient=dataclasses.replace(patient, screening={"pregnancy": True}),
+    )  # fmt: skip
+    services.confirm_appointment(appointment=visit, by=None)
+    mail.outbox.clear()
+    return visit
+
+
+def ask_for_link(client, email):
+    return client.post(reverse("booking:sign_in"), {"email": email}).content.decode()
+
+
+def emailed_link(email="avery@example.com"):
+    message = next(m for m in mail.outbox if m.to == [email])
+    return re.search(r"https?://[^/\s]+(/book/welcome-back/\S+/)", message.body).group(1)
+
+
+def test_only_a_known_patient_gets_a_link_and_the_page_says_the_same_either_way(client, seen):
+    known = ask_for_link(client, "Avery@Example.com")
+    unknown = ask_for_link(client, "stranger@example.com")
+    assert [m.to for m in mail.outbox] == [["avery@example.com"]]
+    assert "Sore" not in mail.outbox[0].body
+    strip = lambda page: page.replace("Avery@Example.com", "X").replace("stranger@example.com", "X")  # noqa: E731
+    assert strip(known) == strip(unknown)
+
+
+def test_a_link_works_once_and_not_after_half_an_hour(client, seen):
+    ask_for_link(client, "avery@example.com")
+    link = emailed_link()
+    assert client.get(link)["Location"].startswith(reverse("booking:start"))
+    assert client.get(link).status_code == 410
+    mail.outbox.clear()
+    ask_for_link(client, "avery@example.com")
+    late = emailed_link()
+    with time_machine.travel(timezone.now() + returning.VALID_FOR + datetime.timedelta(minutes=1)):
+        assert client.get(late).status_code == 410
+
+
+def test_the_details_come_filled_in_and_the_last_answers_must_be_checked(
+    client, seen, massage, dana, monday, booking_clinic
+):
+    ask_for_link(client, "avery@example.com")
+    client.get(emailed_link())
+    start = at(monday, "14:00", booking_clinic.zone).astimezone(datetime.UTC)
+    selection = Selection(patient="returning", service=massage, therapist=dana, start=start)
+    page = client.get(selection.url("booking:details")).content.decode()
+    inputs = {a["name"]: a for t, a in tags(page, "input") if "name" in a}
+    assert inputs["name"]["value"] == "Avery Chen"
+    assert inputs["email"]["value"] == "avery@example.com"
+    assert "checked" in inputs["screen_pregnancy"]
+    assert "checked" not in inputs["screen_osteoporosis"]
+    assert "checked" not in inputs["screen_bladder_bowel"]  # red flags are always asked afresh
+    assert "Welcome back" in page
+
+    data = {name: a.get("value", "") for name, a in inputs.items() if a.get("type") != "checkbox"}
+    data |= {"screen_pregnancy": "on", "consent": "on", "action": "submit"}
+    unchecked = client.post(reverse("booking:details"), data).content.decode()
+    assert "Please check the health answers from your last visit" in unchecked
+    assert Appointment.objects.count() == 1
+    client.post(reverse("booking:details"), {**data, "answers_checked": "on"})
+    made = Appointment.objects.exclude(pk=seen.pk).get()
+    assert made.screening == {"pregnancy": True}
+    assert made.patient_id == seen.patient_id
+    # One request per sign-in: the next one starts blank.
+    again = client.get(selection.url("booking:details")).content.decode()
+    assert "Welcome back" not in again
+
+
+def test_no_more_than_three_links_an_hour(client, seen):
+    for _ in range(returning.LINKS_PER_HOUR + 2):
+        ask_for_link(client, "avery@example.com")
+    assert len(mail.outbox) == returning.LINKS_PER_HOUR
