@@ -3,6 +3,8 @@ import re
 import phonenumbers
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 
 from booking.models import WaitlistEntry
 from booking.screening import QUESTIONS, RED_FLAGS
@@ -28,41 +30,29 @@ def normalize_phone(value, region):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class ErrorsTiedToFields:
-    """Each error tied to its input (booking/_field.html prints it with that id), so screen
-    readers read it with the field."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                described = [f"{bound.auto_id}_error"]
-                if self.fields[name].help_text:
-                    described.append(f"{bound.auto_id}_helptext")
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": " ".join(described)}
-                )
-
-
-class PatientDetailsForm(ErrorsTiedToFields, forms.Form):
+class PatientDetailsForm(forms.Form):
     """The patient's details and health screening. Carries the chosen time in hidden fields so
     every step can be re-checked on the server."""
 
     name = forms.CharField(
         label="Your full name",
         max_length=120,
+        error_messages={"required": "Please give your name."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label="Email",
         max_length=254,
+        error_messages={
+            "required": "Please give your email address: your confirmation goes there."
+        },
         help_text="We send your confirmation here.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
     phone = forms.CharField(
         label="Phone",
         max_length=30,
+        error_messages={"required": "Please give a phone number we can reach you on."},
         help_text="In case we need to reach you about this visit.",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
@@ -76,6 +66,10 @@ class PatientDetailsForm(ErrorsTiedToFields, forms.Form):
     consent = forms.BooleanField(
         label="I agree to the clinic keeping these details to arrange my care, as described in "
         "the privacy notice.",
+        # Rendered by crispy-forms, which prints help text as HTML: the link is ours.
+        help_text=format_lazy(
+            '<a href="{}">Read the privacy notice</a>.', reverse_lazy("clinic:privacy")
+        ),
         error_messages={
             "required": "Please agree to the privacy notice so we can keep your details."
         },
@@ -101,9 +95,6 @@ class PatientDetailsForm(ErrorsTiedToFields, forms.Form):
             )
         # Keep the consent box last, after the health questions.
         self.fields["consent"] = self.fields.pop("consent")
-        for field in self.fields.values():
-            is_checkbox = isinstance(field.widget, forms.CheckboxInput)
-            field.widget.attrs["class"] = "form-check-input" if is_checkbox else "form-control"
 
     @property
     def red_flag_fields(self):
@@ -160,7 +151,7 @@ class PatientDetailsForm(ErrorsTiedToFields, forms.Form):
         )
 
 
-class WaitlistForm(ErrorsTiedToFields, forms.Form):
+class WaitlistForm(forms.Form):
     """Which days and part of the day suit the patient, and where to tell them."""
 
     email = forms.EmailField(
@@ -181,9 +172,6 @@ class WaitlistForm(ErrorsTiedToFields, forms.Form):
         self.today, self.horizon = today, horizon
         for name in ("first_day", "last_day"):
             self.fields[name].widget.attrs.update(min=today.isoformat(), max=horizon.isoformat())
-        for field in self.fields.values():
-            if not isinstance(field.widget, forms.RadioSelect):
-                field.widget.attrs["class"] = "form-control"
 
     def clean_first_day(self):
         day = self.cleaned_data["first_day"]
@@ -207,10 +195,8 @@ class WaitlistForm(ErrorsTiedToFields, forms.Form):
         return cleaned
 
 
-class SignInLinkForm(ErrorsTiedToFields, forms.Form):
+class SignInLinkForm(forms.Form):
     email = forms.EmailField(
         label="The email address you gave us",
-        widget=forms.EmailInput(
-            attrs={"autocomplete": "email", "inputmode": "email", "class": "form-control"}
-        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )

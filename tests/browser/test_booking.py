@@ -107,7 +107,13 @@ def test_errors_are_announced_next_to_their_fields_on_a_phone(phone_page, demo):
     page.get_by_label("Email").fill("avery@")
     page.get_by_label("Phone").fill("12")
     page.get_by_role("button", name="Next: review").click()
-    expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
+    # The page opens on the summary of what to fix (focused, so it is read first) ...
+    summary = page.get_by_role("alert").filter(has_text="Please check")
+    expect(summary).to_be_focused()
+    # ... whose links lead to each field, where the message is repeated next to it.
+    summary.get_by_role("link", name="Enter a valid email address.").click()
+    expect(page.get_by_label("Email")).to_be_focused()
+    expect(page.locator("#id_email_error")).to_have_text("Enter a valid email address.")
     expect(page.get_by_label("Email")).to_have_value("avery@")
     expect(page.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Your full name")).to_have_value("Avery")
