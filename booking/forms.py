@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 
+from booking import selectors
 from booking.models import WaitlistEntry
 from booking.screening import QUESTIONS, RED_FLAGS
 from booking.services import PatientDetails
@@ -200,3 +201,42 @@ class SignInLinkForm(forms.Form):
         label="The email address you gave us",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
+
+
+class ServiceChoiceForm(forms.Form):
+    """Step one: new or returning, and which service (each with its length and price)."""
+
+    patient = forms.ChoiceField(
+        choices=[("new", "No, this is my first visit"), ("returning", "Yes, I have been before")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please tell us whether you have been here before."},
+    )
+    service = forms.ModelChoiceField(
+        label="Which service?",
+        queryset=None,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Please choose a service.",
+            "invalid_choice": "Please choose one of these services.",
+        },
+    )
+
+    def __init__(self, *args, clinic, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].label = f"Have you been to {clinic.name} before?"
+        self.fields["service"].queryset = services
+        self.fields["service"].label_from_instance = lambda service: (
+            f"{service.name}: {service.duration_minutes} minutes, "
+            f"{clinic.currency_symbol}{service.price}"
+            + ("" if service.new_patients_allowed else " (for returning patients)")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        service, patient = cleaned.get("service"), cleaned.get("patient")
+        if service and patient:
+            refusal = selectors.why_not_bookable(service, is_new_patient=patient == "new")
+            if refusal:
+                self.add_error("service", refusal)
+        return cleaned

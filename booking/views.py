@@ -23,7 +23,7 @@ from booking import (
     time_choices,
     waitlist,
 )
-from booking.forms import PatientDetailsForm, SignInLinkForm, WaitlistForm
+from booking.forms import PatientDetailsForm, ServiceChoiceForm, SignInLinkForm, WaitlistForm
 from booking.ics import appointment_ics
 from booking.models import Appointment, WaitlistEntry
 from booking.notifications import absolute
@@ -78,27 +78,33 @@ class RequestStartView(View):
 
     def post(self, request):
         selection = read_selection(request.POST)
-        if not selection.patient or not selection.service or _service_error(selection):
-            return self.service_step(request, selection, submitted=True)
+        form = self.service_form(request, selection, data=request.POST)
+        if not form.is_valid():
+            return self.service_step(request, selection, form=form)
         return redirect(selection.url())
 
-    def service_step(self, request, selection, *, submitted=False):
+    @staticmethod
+    def service_form(request, selection, data=None):
         offered = (
             selection.therapist.services.active()
             if selection.therapist
             else Service.objects.active()
         )
-        errors = {
-            "patient": "Please tell us whether you have been here before."
-            if submitted and not selection.patient
-            else "",
-            "service": _service_error(selection)
-            or ("Please choose a service." if submitted and not selection.service else ""),
-        }
+        initial = {"patient": selection.patient, "service": selection.service}
+        return ServiceChoiceForm(data, clinic=request.clinic, services=offered, initial=initial)
+
+    def service_step(self, request, selection, *, form=None):
+        if form is None and _service_error(selection):
+            # Arrived with a choice that does not fit (a returning-only service for a new
+            # patient): say why, next to the service.
+            data = {"patient": selection.patient, "service": selection.service.pk}
+            form = self.service_form(request, selection, data=data)
+            form.is_valid()
+        form = form or self.service_form(request, selection)
         return render(
             request,
             "booking/request_service.html",
-            {"selection": selection, "services": offered, "errors": errors, "step": 1},
+            {"selection": selection, "form": form, "step": 1},
         )
 
     def therapist_step(self, request, selection):

@@ -218,7 +218,7 @@ def body_of(message):
 def book(browser, email_address, phone, nth=0):
     """A new patient's request through the real flow; returns the last page."""
     start = browser.open("/book/")
-    service = re.search(r'name="service"\s+id="[^"]*"\s+value="(\d+)"', start.text)
+    service = re.search(r'<input[^>]*name="service"[^>]*value="(\d+)"', start.text)
     check(service is not None, "the booking page offers services")
     chosen = browser.open("/book/", {**hidden_fields(start.text), "patient": "new",
                                      "service": service.group(1)})  # fmt: skip

@@ -610,3 +610,13 @@ def test_the_review_lists_every_health_answer_not_only_the_worrying_ones(client,
     assert answers["Osteoporosis"] == "No"
     assert answers["Weight loss you cannot explain"] == "No"
     assert "Sore lower back" in page
+
+
+def test_every_link_in_the_error_summary_leads_to_its_field(client, massage):
+    page = client.post(reverse("booking:start")).content.decode()
+    start = page.index("error-summary")
+    summary = page[start : page.index("</ul>", start)]
+    targets = re.findall(r'href="#([\w-]+)"', summary)
+    assert len(targets) == 2
+    ids = {attrs.get("id") for tag, attrs in tags(page, "input")}
+    assert set(targets) <= ids
