@@ -351,3 +351,51 @@ def fill_day(therapist, service, day, clinic):
         )  # fmt: skip
     mail.outbox.clear()
     return booked
+
+
+def test_a_returning_patient_books_with_the_emailed_link(phone_page, demo):
+    clinic = Clinic.objects.current()
+    service = Service.objects.get(slug="deep-tissue-massage")
+    therapist = service.therapists.active().first()
+    day = next_open_day(therapist, service, clinic)
+    earlier = services.request_appointment(
+        service=service, therapist=therapist,
+        start=availability.free_slots(
+            clinic=clinic, service=service, therapists=[therapist], start_date=day, end_date=day
+        )[0].start,
+        patient=PatientDetails(
+            name="Robin Vale", email="robin@example.com", phone="+14165550188",
+            is_new_patient=False, reason="", screening={"varicose_veins": True}, consented=True,
+        ),
+    )  # fmt: skip
+    services.confirm_appointment(appointment=earlier, by=None)
+    mail.outbox.clear()
+
+    page = phone_page
+    page.goto("/book/")
+    page.get_by_role("link", name="Email me a link").click()
+    page.get_by_label("The email address you gave us").fill("robin@example.com")
+    page.get_by_role("button", name="Email me a link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    assert_accessible(page)
+    link = re.search(r"/book/welcome-back/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    expect(page.get_by_text("Welcome back, Robin.")).to_be_visible()
+    page.get_by_label("Yes, I have been before").check()
+    page.get_by_label("Deep tissue massage").check()
+    page.get_by_role("button", name="Next: choose a therapist").click()
+    page.locator(".soonest-choice").first.click()
+    expect(page.get_by_label("Your full name")).to_have_value("Robin Vale")
+    expect(page.get_by_label("Varicose veins")).to_be_checked()
+    page.get_by_role("checkbox", name=re.compile("I have checked my health answers")).check()
+    page.get_by_role("checkbox", name=re.compile("I agree")).check()
+    page.get_by_role("button", name="Next: review").click()
+    page.get_by_role("button", name="Send my request").click()
+    page.wait_for_url(re.compile(r"/book/appointment/"))
+    assert Appointment.objects.filter(patient_email="robin@example.com").count() == 2
+    page.watch.assert_clean()
+
+    # The link worked once; the browser logs the page's 410 status, which is the point.
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link no longer works")
+    assert_accessible(page)
