@@ -258,7 +258,7 @@ class Article(models.Model):
         return host_name(self.video_url)
 
 
-HERO.attach(Article, source="hero_image")
+HERO.attach(Article)
 
 
 class ArticleReference(models.Model):

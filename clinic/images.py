@@ -18,6 +18,8 @@ ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 logger = logging.getLogger(__name__)
 # Sources already reported as unusable, so a lost file is logged once, not on every page view.
 _reported_sources = set()
+# (prefix, width, source name) -> rendition URL, per process (Renditions.url).
+_known_urls = {}
 
 
 def validate_image_upload(upload):
@@ -75,13 +77,14 @@ class Renditions:
     """
 
     prefix: str
+    source: str  # the model's image field the renditions are made from
     widths: tuple
     ratio: tuple
 
     def height(self, width):
         return width * self.ratio[1] // self.ratio[0]
 
-    def attach(self, model, source):
+    def attach(self, model):
         """Add an imagekit field `<prefix>_<width>` to `model` for each width."""
         for width in self.widths:
             spec = type(
@@ -93,10 +96,24 @@ class Renditions:
                     "options": {"quality": 80},
                 },
             )
-            model.add_to_class(f"{self.prefix}_{width}", ImageSpecField(source=source, spec=spec))
+            model.add_to_class(
+                f"{self.prefix}_{width}", ImageSpecField(source=self.source, spec=spec)
+            )
 
     def url(self, obj, width):
-        return rendition_url(obj, f"{self.prefix}_{width}")
+        """A rendition's URL, worked out once per source file and process.
+
+        imagekit names a rendition by hashing its pickled spec, which cost about a quarter of
+        the home page's time when done for every image on every view. A new upload is a new
+        source name, so a remembered URL never outlives its photo.
+        """
+        key = (self.prefix, width, getattr(obj, self.source).name)
+        url = _known_urls.get(key)
+        if url is None:
+            url = rendition_url(obj, f"{self.prefix}_{width}")
+            if url is not None:
+                _known_urls[key] = url
+        return url
 
     def img_context(self, obj, *, width, alt, sizes=None, eager=False):
         """Context for includes/_responsive_img.html; a placeholder of the same size when the
@@ -115,8 +132,8 @@ class Renditions:
         }
 
 
-PORTRAIT = Renditions(prefix="photo", widths=(160, 320, 640), ratio=(4, 5))
-HERO = Renditions(prefix="hero", widths=(480, 960, 1440), ratio=(16, 9))
+PORTRAIT = Renditions(prefix="photo", source="photo", widths=(160, 320, 640), ratio=(4, 5))
+HERO = Renditions(prefix="hero", source="hero_image", widths=(480, 960, 1440), ratio=(16, 9))
 
 
 def rendition_url(obj, attribute):
@@ -135,3 +152,12 @@ def rendition_url(obj, attribute):
             _reported_sources.add(source)
             logger.error("Image %s cannot be read (%s); showing a placeholder.", source, error)
         return None
+
+
+RENDITIONS = {renditions.prefix: renditions for renditions in (PORTRAIT, HERO)}
+
+
+def known_rendition_url(obj, attribute):
+    """`rendition_url` for an attribute such as "hero_1440", through the per-process memory."""
+    prefix, width = attribute.rsplit("_", 1)
+    return RENDITIONS[prefix].url(obj, int(width))

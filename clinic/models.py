@@ -322,7 +322,7 @@ class Therapist(models.Model):
         return [lang.strip() for lang in self.languages.split(",") if lang.strip()]
 
 
-PORTRAIT.attach(Therapist, source="photo")
+PORTRAIT.attach(Therapist)
 
 
 class ServiceQuerySet(models.QuerySet):

@@ -1,6 +1,6 @@
 from django import template
 
-from clinic.images import PORTRAIT, rendition_url
+from clinic.images import PORTRAIT, known_rendition_url
 
 register = template.Library()
 
@@ -19,4 +19,4 @@ def portrait(therapist, width=320, sizes=None, eager=False):
     }
 
 
-register.simple_tag(rendition_url, name="rendition_url")
+register.simple_tag(known_rendition_url, name="rendition_url")

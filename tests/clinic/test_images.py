@@ -1,9 +1,12 @@
+from unittest import mock
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from PIL import Image
 
+from clinic import images
 from clinic.images import validate_image_upload
 from clinic.models import Therapist
 from tests.factories import PDF_BYTES, TherapistFactory, image_bytes, image_upload
@@ -142,3 +145,25 @@ def test_a_lost_photo_file_shows_a_placeholder_of_the_same_size_and_is_logged_on
     logged = [r.getMessage() for r in caplog.records if r.name == "clinic.images"]
     assert len(logged) == 2  # each lost file once, however many pages asked for it
     assert therapist.photo.name in " ".join(logged)
+
+
+@pytest.mark.django_db
+def test_rendition_urls_are_worked_out_once_per_photo_not_on_every_view(client, clinic):
+    therapist = TherapistFactory(photo=image_upload())
+    client.get(therapist.get_absolute_url())
+    with mock.patch.object(images, "rendition_url", wraps=images.rendition_url) as naming:
+        page = client.get(therapist.get_absolute_url()).content.decode()
+    assert naming.call_count == 0
+    first = {
+        attrs["src"] for tag, attrs in tags(page, "img") if "portrait" in attrs.get("class", "")
+    }
+    # A new photo is a new source file, so its renditions get their own URLs at once.
+    therapist.photo = image_upload(name="new-portrait.jpg")
+    therapist.save()
+    page = client.get(therapist.get_absolute_url()).content.decode()
+    second = {
+        attrs["src"] for tag, attrs in tags(page, "img") if "portrait" in attrs.get("class", "")
+    }
+    assert first
+    assert second
+    assert first.isdisjoint(second)
