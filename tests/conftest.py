@@ -4,6 +4,7 @@ import os
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
@@ -39,6 +40,12 @@ def pytest_unconfigure(config):
 def pytest_report_header(config):
     moment = os.environ.get("TEST_CLOCK")
     return f"suite clock: {moment} (TEST_CLOCK)" if moment else "suite clock: real time"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test starts with an empty cache: a page cached by another test is not this one's."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,147 @@
+"""The anonymous page cache (clinic/page_cache.py): fast, and never stale."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.roles import EDITORS
+from articles.models import Article
+from tests.conftest import sign_in_as
+from tests.factories import (
+    ArticleFactory,
+    ServiceFactory,
+    TherapistFactory,
+    TopicFactory,
+    WorkingHoursFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site(clinic):
+    dana = TherapistFactory(name="Dana Whitfield", slug="dana")
+    service = ServiceFactory(name="Deep tissue massage", slug="deep-tissue", therapists=[dana])
+    topic = TopicFactory(name="Back pain", slug="back-pain")
+    article = ArticleFactory(title="Heat at home", slug="heat-at-home", author_therapist=dana)
+    article.topics.add(topic)
+    return {"dana": dana, "service": service, "topic": topic, "article": article}
+
+
+def page(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_public_page_is_rendered_once_then_served_without_queries(client, site):
+    paths = ["/", "/articles/", "/therapists/", "/services/", site["article"].get_absolute_url()]
+    for path in paths:
+        first = page(client, path)
+        with CaptureQueriesContext(connection) as queries:
+            again = page(client, path)
+        assert again == first
+        assert len(queries) == 0, path
+
+
+def rename(obj, field, value):
+    setattr(obj, field, value)
+    obj.save()
+
+
+def test_a_changed_article_shows_at_once(client, site):
+    path = site["article"].get_absolute_url()
+    page(client, path)
+    rename(site["article"], "title", "Warmth at home")
+    assert "Warmth at home" in page(client, path)
+
+
+def test_a_changed_topic_shows_at_once(client, site):
+    page(client, "/articles/")
+    rename(site["topic"], "name", "Low back")
+    assert "Low back" in page(client, "/articles/")
+
+
+def test_a_changed_therapist_shows_at_once(client, site):
+    page(client, "/therapists/")
+    rename(site["dana"], "name", "Dana W. Whitfield")
+    assert "Dana W. Whitfield" in page(client, "/therapists/")
+
+
+def test_a_changed_service_shows_at_once(client, site):
+    page(client, "/services/")
+    rename(site["service"], "name", "Deep tissue work")
+    assert "Deep tissue work" in page(client, "/services/")
+
+
+def test_changed_clinic_details_show_at_once(client, site, clinic):
+    page(client, "/about/")
+    rename(clinic, "phone", "+1 416-555-0199")
+    assert "416-555-0199" in page(client, "/about/")
+
+
+def test_a_changed_schedule_renders_pages_afresh(client, site):
+    # No public page prints the hours yet; any that does will never show old ones.
+    path = site["dana"].get_absolute_url()
+    page(client, path)
+    WorkingHoursFactory(
+        therapist=site["dana"], weekday=5, start_time=datetime.time(7), end_time=datetime.time(8)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page(client, path)
+    assert len(queries) > 0
+
+
+def test_a_new_link_between_records_shows_at_once(client, site):
+    other = TopicFactory(name="Sleep", slug="sleep")
+    page(client, site["article"].get_absolute_url())
+    site["article"].topics.add(other)  # many-to-many: no save of either record
+    assert "Sleep" in page(client, site["article"].get_absolute_url())
+
+
+def test_a_scheduled_article_appears_at_its_publish_time_without_any_save(client, site):
+    at = timezone.now() + datetime.timedelta(minutes=3)
+    ArticleFactory(
+        title="Coming soon", slug="coming-soon", status=Article.Status.SCHEDULED, published_at=at
+    )
+    assert "Coming soon" not in page(client, "/articles/")
+    with time_machine.travel(at + datetime.timedelta(seconds=1)):
+        assert "Coming soon" in page(client, "/articles/")
+
+
+def test_staff_never_get_or_fill_the_anonymous_cache(client, site):
+    path = site["article"].get_absolute_url()
+    anonymous = page(client, path)
+    sign_in_as(client, EDITORS, username="editor")
+    Article.objects.filter(pk=site["article"].pk).update(
+        next_review_on=timezone.localdate() - datetime.timedelta(days=1)
+    )  # an update() sends no signal: only a fresh render can show the marker
+    staff = page(client, path)
+    assert "Review due" in staff
+    assert staff != anonymous
+    client.logout()
+    client.cookies.clear()
+    assert "Review due" not in page(client, path)
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(client, site):
+    page(client, "/")
+    client.cookies["messages"] = "anything"
+    with CaptureQueriesContext(connection) as queries:
+        page(client, "/")
+    assert len(queries) > 0
+
+
+def test_the_booking_flow_and_errors_are_never_cached(client, site):
+    client.get("/book/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/book/")
+    assert len(queries) > 0
+    assert client.get("/no-such-page/").status_code == 404
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/no-such-page/")
+    assert len(queries) > 0
