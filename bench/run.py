@@ -20,7 +20,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The ceilings, in the same server and run (bench/views.py), then the pages read against them.
+BARE_OK, BARE_TEMPLATE = "/bench/ok", "/bench/twenty-rows"
 PAGES = [
+    BARE_OK,
+    BARE_TEMPLATE,
     "/",
     "/therapists/",
     "/therapists/dana-whitfield/",
@@ -75,11 +79,13 @@ def main():
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
         "DJANGO_MEDIA_ROOT": str(workdir / "media"),
+        "DJANGO_BENCH_VIEWS": "1",
     }
     demo_env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.development"}
     manage(demo_env, "migrate", "--noinput")
     manage(demo_env, "load_demo")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    manage(env, "createcachetable")  # production's page cache lives in the database
 
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
@@ -108,18 +114,24 @@ def main():
         for label in ("demo", f"+{args.grow}"):
             if label != "demo":
                 manage(demo_env, "load_benchmark_data", "--count", str(args.grow))
+                # That ran with development settings (its own memory cache): empty production's.
+                manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
             for page in PAGES:
                 urllib.request.urlopen(base + page).read()  # warm renditions and connections
                 results[(label, page)] = wrk(base + page, args.seconds, args.connections)
         grown = f"+{args.grow}"
         print(
-            f"\n{'page':<46}{'req/s demo':>12}{'req/s ' + grown:>14}{'ratio':>8}{'p99 demo':>10}{'p99 ' + grown:>10}"
+            f"\n{'page':<46}{'req/s demo':>12}{'req/s ' + grown:>14}{'grown':>7}"
+            f"{'vs ok':>7}{'vs tmpl':>8}{'p99 demo':>10}{'p99 ' + grown:>10}"
         )
+        ceiling_ok = results[("demo", BARE_OK)][0]
+        ceiling_template = results[("demo", BARE_TEMPLATE)][0]
         for page in PAGES:
             small, large = results[("demo", page)], results[(grown, page)]
             errors = small[2] + large[2]
             print(
-                f"{page:<46}{small[0]:>12.0f}{large[0]:>14.0f}{large[0] / small[0]:>8.2f}"
+                f"{page:<46}{small[0]:>12.0f}{large[0]:>14.0f}{large[0] / small[0]:>7.2f}"
+                f"{small[0] / ceiling_ok:>7.2f}{small[0] / ceiling_template:>8.2f}"
                 f"{small[1]:>10}{large[1]:>10}" + (f"  ({errors} errors)" if errors else "")
             )
         print(

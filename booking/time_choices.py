@@ -9,6 +9,8 @@ name the therapist, so the patient knows whom they will see.
 import datetime
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
 from booking import availability
 
 WEEK = 7
@@ -56,23 +58,30 @@ def build(*, clinic, selection, first_day, today, paths=(None, None), moving=Non
     `paths`: the pages the day links and the time links lead to (the request flow's own when
     None); `moving`: the appointment being moved, whose own time does not count as busy.
     """
-    browse_path, pick_path = paths
+    # Reversed once here, not for each of the hundred links below.
+    browse_path = paths[0] or reverse("booking:start")
+    pick_path = paths[1] or reverse("booking:details")
     last_day = first_day + datetime.timedelta(days=WEEK - 1)
     therapists = selection.therapists()
-    slots = availability.free_slots(
-        clinic=clinic,
-        service=selection.service,
-        therapists=therapists,
-        start_date=first_day,
-        end_date=first_day + datetime.timedelta(days=LOOK_AHEAD - 1),
-        ignore_appointment_id=moving.pk if moving else None,
-    )
+
+    def free(start_date, end_date):
+        return availability.free_slots(
+            clinic=clinic, service=selection.service, therapists=therapists,
+            start_date=start_date, end_date=end_date,
+            ignore_appointment_id=moving.pk if moving else None,
+        )  # fmt: skip
+
     zone = clinic.zone
-    by_day = availability.free_times_by_day(
-        [slot for slot in slots if slot.start.astimezone(zone).date() <= last_day], zone
-    )
+    slots = free(first_day, last_day)
+    by_day = availability.free_times_by_day(slots, zone)
     open_days = availability.open_days(therapists, first_day, last_day)
     chosen = selection.day if selection.day in by_day else next(iter(by_day), None)
+    if selection.any_therapist and chosen:
+        # Look past the week only for a therapist with nothing free from the chosen day on.
+        onward = {s.therapist_id for s in slots if s.start.astimezone(zone).date() >= chosen}
+        if onward != {therapist.pk for therapist in therapists}:
+            beyond = last_day + datetime.timedelta(days=1)
+            slots += free(beyond, first_day + datetime.timedelta(days=LOOK_AHEAD - 1))
     window = {"from": first_day.isoformat()}
     days = [
         Day(

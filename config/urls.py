@@ -1,5 +1,7 @@
 """The whole site's routes (ROOT_URLCONF); each app keeps its own in its urls.py."""
 
+import os
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -22,3 +24,11 @@ urlpatterns = [
     # Uploaded photos in development; production serves media from the web server.
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
+
+if os.environ.get("DJANGO_BENCH_VIEWS"):
+    from bench import views as bench_views
+
+    urlpatterns += [
+        path("bench/ok", bench_views.ok),
+        path("bench/twenty-rows", bench_views.twenty_rows),
+    ]

@@ -620,3 +620,21 @@ def test_every_link_in_the_error_summary_leads_to_its_field(client, massage):
     assert len(targets) == 2
     ids = {attrs.get("id") for tag, attrs in tags(page, "input")}
     assert set(targets) <= ids
+
+
+def test_a_therapist_away_all_week_shows_their_first_free_time_after_it(
+    client, massage, dana, marcus, monday, booking_clinic
+):
+    TimeOffFactory(
+        therapist=dana, start=at(monday, "00:00", booking_clinic.zone),
+        end=at(monday + datetime.timedelta(days=7), "00:00", booking_clinic.zone),
+    )  # fmt: skip
+    page = client.get(
+        start_url(
+            patient="new", service=massage.pk, therapist="any", **{"from": monday.isoformat()}
+        )
+    ).content.decode()
+    times = page[page.index('id="times"') :]
+    dana_part = times[times.index("Dana Whitfield") : times.index("Marcus Oyelaran")]
+    next_monday = monday + datetime.timedelta(days=7)
+    assert f"{next_monday:%a, %b} {next_monday.day}, 9:00 AM" in dana_part

@@ -210,3 +210,8 @@ def test_health_check_fails_when_queued_emails_are_overdue(client, settings):
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["worker"] == "emails overdue: is the worker running?"
+
+
+def test_the_benchmark_ceilings_are_not_part_of_a_clinics_site(client, clinic):
+    # bench/views.py is routed only when bench/run.py sets DJANGO_BENCH_VIEWS.
+    assert client.get("/bench/ok").status_code == 404
