@@ -25,6 +25,13 @@ def demo(transactional_db):
     mail.outbox.clear()
 
 
+def choose_service(page, service, *, patient="No, this is my first visit"):
+    """Step one by mouse: new or returning, the service, Next (the keyboard has its own test)."""
+    page.get_by_label(patient).check()
+    page.get_by_label(service).check()
+    page.get_by_role("button", name="Next: choose a therapist").click()
+
+
 def tab_to(page, locator, limit=80):
     """Press Tab until `locator` has focus, as a keyboard user would."""
     for _ in range(limit):
@@ -206,9 +213,7 @@ def test_every_booking_step_passes_axe_on_phone_and_desktop(any_page, demo):
 def test_on_a_phone_the_week_and_the_times_are_on_the_first_screen(phone_page, demo):
     page = phone_page
     page.goto("/book/")
-    page.get_by_label("No, this is my first visit").check()
-    page.get_by_label("Deep tissue massage").check()
-    page.get_by_role("button", name="Next: choose a therapist").click()
+    choose_service(page, "Deep tissue massage")
     expect(page.get_by_role("heading", name="First available")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Any available therapist").click()
@@ -230,9 +235,7 @@ def test_on_a_phone_the_week_and_the_times_are_on_the_first_screen(phone_page, d
 def test_a_red_flag_ends_the_request_with_a_kind_page(phone_page, demo):
     page = phone_page
     page.goto("/book/")
-    page.get_by_label("No, this is my first visit").check()
-    page.get_by_label("Initial assessment and treatment").check()
-    page.get_by_role("button", name="Next: choose a therapist").click()
+    choose_service(page, "Initial assessment and treatment")
     page.locator(".soonest-choice").first.click()
     page.get_by_label("Numbness in your groin, genitals or inner thighs").check()
     page.get_by_role("button", name="Next: review").click()
@@ -245,9 +248,7 @@ def test_a_red_flag_ends_the_request_with_a_kind_page(phone_page, demo):
 def test_a_patient_moves_the_visit_from_the_emailed_link(phone_page, demo):
     page = phone_page
     page.goto("/book/")
-    page.get_by_label("No, this is my first visit").check()
-    page.get_by_label("Deep tissue massage").check()
-    page.get_by_role("button", name="Next: choose a therapist").click()
+    choose_service(page, "Deep tissue massage")
     page.locator(".soonest-choice").last.click()
     page.get_by_label("Your full name").fill("Avery Chen")
     page.get_by_label("Email").fill("avery@example.com")
@@ -381,9 +382,7 @@ def test_a_returning_patient_books_with_the_emailed_link(phone_page, demo):
     link = re.search(r"/book/welcome-back/\S+/", mail.outbox[-1].body).group(0)
     page.goto(link)
     expect(page.get_by_text("Welcome back, Robin.")).to_be_visible()
-    page.get_by_label("Yes, I have been before").check()
-    page.get_by_label("Deep tissue massage").check()
-    page.get_by_role("button", name="Next: choose a therapist").click()
+    choose_service(page, "Deep tissue massage", patient="Yes, I have been before")
     page.locator(".soonest-choice").first.click()
     expect(page.get_by_label("Your full name")).to_have_value("Robin Vale")
     expect(page.get_by_label("Varicose veins")).to_be_checked()
