@@ -8,6 +8,8 @@ ratio column is what to read: a page whose throughput falls with the data size d
 """
 
 import argparse
+import datetime
+import json
 import os
 import re
 import secrets
@@ -19,7 +21,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from chart import draw  # bench/chart.py, beside this script (its folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
 # The ceilings, in the same server and run (bench/views.py), then the pages read against them.
 BARE_OK, BARE_TEMPLATE = "/bench/ok", "/bench/twenty-rows"
 PAGES = [
@@ -134,6 +139,7 @@ def main():
                 f"{small[0] / ceiling_ok:>7.2f}{small[0] / ceiling_template:>8.2f}"
                 f"{small[1]:>10}{large[1]:>10}" + (f"  ({errors} errors)" if errors else "")
             )
+        save_results(results, grown, ceiling_ok, ceiling_template, args)
         print(
             f"\nThe grown data adds {args.grow} therapists, {args.grow} services and up to"
             f" {args.grow} appointment requests. List pages show every therapist or service, so"
@@ -144,6 +150,42 @@ def main():
         server.terminate()
         server.wait()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def save_results(results, grown, ceiling_ok, ceiling_template, args):
+    """bench/results/latest.json and latest.png (the README shows the chart)."""
+    RESULTS.mkdir(exist_ok=True)
+    rows = [
+        {
+            "page": page,
+            "data": label,
+            "requests_per_second": round(rps, 1),
+            "p99": p99,
+            "errors": errors,
+            "vs_bare_ok": round(rps / ceiling_ok, 3),
+            "vs_bare_template": round(rps / ceiling_template, 3),
+        }
+        for (label, page), (rps, p99, errors) in results.items()
+    ]
+    run = {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "database": "PostgreSQL"
+        if os.environ.get("DATABASE_URL", "").startswith("postgres")
+        else "SQLite",
+        "seconds": args.seconds,
+        "connections": args.connections,
+        "grown_by": args.grow,
+        "rows": rows,
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(run, indent=2) + "\n")
+    demo = [row for row in rows if row["data"] == "demo" and not row["page"].startswith("/bench/")]
+    draw(
+        [(row["page"], row["vs_bare_template"]) for row in demo],
+        RESULTS / "latest.png",
+        f"Throughput vs the bare 20-row template view ({run['database']}, demo data, "
+        f"{args.connections} connections)",
+    )
+    print(f"\nResults: {RESULTS / 'latest.json'} and {RESULTS / 'latest.png'}")
 
 
 if __name__ == "__main__":

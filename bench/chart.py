@@ -1,0 +1,32 @@
+"""The benchmark's results as a PNG bar chart (Pillow, already a dependency): each page's
+throughput as a share of the bare 20-row template view in the same run, with the targets."""
+
+from PIL import Image, ImageDraw, ImageFont
+
+WIDTH, ROW, LEFT, RIGHT, TOP = 900, 34, 330, 60, 60
+TARGETS = {"cacheable public pages": 0.8, "booking steps": 0.4}
+
+
+def draw(rows, path, title):
+    """rows: [(label, ratio)]; writes the chart to `path`."""
+    height = TOP + ROW * len(rows) + 50
+    image = Image.new("RGB", (WIDTH, height), "white")
+    pen = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=15)
+    pen.text((20, 18), title, fill="black", font=font)
+    span = WIDTH - LEFT - RIGHT
+    top_ratio = max(1.0, *(ratio for _, ratio in rows))
+
+    def x(ratio):
+        return LEFT + int(span * ratio / top_ratio)
+
+    for index, (label, ratio) in enumerate(rows):
+        y = TOP + index * ROW
+        pen.text((20, y + 8), label[:42], fill="black", font=font)
+        pen.rectangle([LEFT, y + 6, x(ratio), y + ROW - 6], fill="#2f6f62")
+        pen.text((x(ratio) + 6, y + 8), f"{ratio:.2f}", fill="black", font=font)
+    bottom = TOP + ROW * len(rows)
+    for name, target in TARGETS.items():
+        pen.line([x(target), TOP - 6, x(target), bottom], fill="#b3261e", width=2)
+        pen.text((x(target) + 4, bottom + 8), f"{target}: {name}", fill="#b3261e", font=font)
+    image.save(path)
