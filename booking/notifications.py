@@ -44,6 +44,25 @@ NEW_PATIENT_EARLY = 15
 RETURNING_EARLY = 5
 
 
+def compose(kind, context, *, to, clinic):
+    """One email from emails/<kind>_subject.txt, <kind>.txt and <kind>.html, times in clinic
+    time; plain text through the "text" engine (no HTML escaping), replies to the clinic.
+    Every email the site sends is made here: appointment emails, waitlist, sign-in links."""
+    with timezone.override(clinic.zone):
+        subject = render_to_string(f"emails/{kind}_subject.txt", context, using="text")
+        text = render_to_string(f"emails/{kind}.txt", context, using="text")
+        html = render_to_string(f"emails/{kind}.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        reply_to=[clinic.email] if clinic.email else None,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
 def build_email(appointment, kind):
     clinic = Clinic.objects.current()
     spec = EMAILS[kind]
@@ -58,19 +77,8 @@ def build_email(appointment, kind):
         "arrive_early": NEW_PATIENT_EARLY if appointment.is_new_patient else RETURNING_EARLY,
     }
     context["allow_minutes"] = appointment.service.duration_minutes + context["arrive_early"]
-    with timezone.override(clinic.zone):
-        subject = render_to_string(f"emails/{kind}_subject.txt", context, using="text")
-        text = render_to_string(f"emails/{kind}.txt", context, using="text")
-        html = render_to_string(f"emails/{kind}.html", context)
     recipient = appointment.patient_email if spec["to"] == "patient" else clinic_inbox(clinic)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient],
-        reply_to=[clinic.email] if clinic.email else None,
-    )
-    message.attach_alternative(html, "text/html")
+    message = compose(kind, context, to=recipient, clinic=clinic)
     if spec["ics"]:
         message.attach(
             "appointment.ics",

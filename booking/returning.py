@@ -11,14 +11,11 @@ import hashlib
 import logging
 import secrets
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import Appointment, Patient, PatientSignInLink
-from booking.notifications import absolute
+from booking.notifications import absolute, compose
 from booking.screening import QUESTIONS
 from clinic.models import Clinic
 
@@ -59,13 +56,7 @@ def send_link(email, *, now=None):
         "link": absolute(reverse("booking:welcome_back", args=[token])),
         "minutes": int(VALID_FOR.total_seconds() // 60),
     }
-    message = EmailMultiAlternatives(
-        subject=render_to_string("emails/sign_in_subject.txt", context, using="text").strip(),
-        body=render_to_string("emails/sign_in.txt", context, using="text"),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[patient.email],
-    )
-    message.attach_alternative(render_to_string("emails/sign_in.html", context), "text/html")
+    message = compose("sign_in", context, to=patient.email, clinic=clinic)
     message.send()
     logger.info("Sign-in link sent to patient %s.", patient.pk)
     return True

@@ -10,16 +10,13 @@ taken and stay on the list. Entries end on their last day; retention removes the
 import datetime
 import logging
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from booking import availability, selectors
 from booking.models import WaitlistEntry, WaitlistOffer
-from booking.notifications import absolute
+from booking.notifications import absolute, compose
 from booking.selection import Selection
 from clinic.models import Clinic, Therapist
 
@@ -153,18 +150,7 @@ def _send(entry, kind, clinic, *, offer):
     context = {"clinic": clinic, "entry": entry, "offer": offer}
     if kind == "waitlist_offer":
         context["claim_url"] = claim_url(offer)
-    with timezone.override(clinic.zone):
-        subject = render_to_string(f"emails/{kind}_subject.txt", context, using="text")
-        text = render_to_string(f"emails/{kind}.txt", context, using="text")
-        html = render_to_string(f"emails/{kind}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[entry.email],
-        reply_to=[clinic.email] if clinic.email else None,
-    )
-    message.attach_alternative(html, "text/html")
+    message = compose(kind, context, to=entry.email, clinic=clinic)
     message.send()
     # Ids only: the log carries no address.
     logger.info("Waitlist email %s sent for entry %s.", kind, entry.pk)
