@@ -147,6 +147,17 @@ def free_slots(
     return sorted(set(slots))
 
 
+def unchanged_until(starts, *, clinic, now):
+    """When free times computed at `now` would change with nothing booked or freed: the first of
+    `starts` comes inside the minimum notice, or the clinic's date turns (which moves "today" and
+    the booking horizon). Until then a page showing them may be kept."""
+    zone = clinic.zone
+    tomorrow = now.astimezone(zone).date() + datetime.timedelta(days=1)
+    limit = wall_clock_instant(tomorrow, datetime.time(0), zone, boundary="start")
+    notice = datetime.timedelta(hours=clinic.min_notice_hours)
+    return min([limit, *(start - notice for start in starts)])
+
+
 def free_times_by_day(slots, zone):
     """Slots grouped by clinic date, one entry per start time (the first therapist free then)."""
     days = defaultdict(dict)

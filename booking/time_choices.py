@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
 
 from booking import availability
 
@@ -121,6 +122,9 @@ def build(*, clinic, selection, first_day, today, paths=(None, None), moving=Non
     later = (last_day + datetime.timedelta(days=1)).isoformat()
     earlier = max(first_day - datetime.timedelta(days=WEEK), today).isoformat()
     return {
+        "unchanged_until": availability.unchanged_until(
+            [slot.start for slot in slots], clinic=clinic, now=timezone.now()
+        ),
         "days": days,
         "selected_day": chosen,
         "times": [time_link(slot) for slot in by_day.get(chosen, [])],

@@ -29,6 +29,7 @@ from booking.models import Appointment, WaitlistEntry
 from booking.notifications import absolute
 from booking.screening import needs_doctor
 from booking.selection import Selection, read_flow, read_selection
+from clinic import page_cache
 from clinic.models import Service
 
 HONEYPOT_MESSAGE = "We could not send this request. Please call us and we will book it with you."
@@ -112,21 +113,28 @@ class RequestStartView(View):
             (therapist, selection.url(therapist=therapist.slug))
             for therapist in selection.service.therapists.active()
         ]
-        return render(
+        soonest = time_choices.soonest(
+            clinic=request.clinic,
+            selection=replace(selection, any_therapist=True),
+            today=timezone.localdate(),
+        )
+        response = render(
             request,
             "booking/request_therapist.html",
             {
                 "selection": selection,
                 "therapists": therapists,
                 "any_url": selection.url(therapist="any"),
-                "soonest": time_choices.soonest(
-                    clinic=request.clinic,
-                    selection=replace(selection, any_therapist=True),
-                    today=timezone.localdate(),
-                ),
+                "soonest": soonest,
                 "step": 2,
             },
         )
+        starts = [choice["start"] for choice in soonest]
+        page_cache.keep_until(
+            response,
+            availability.unchanged_until(starts, clinic=request.clinic, now=timezone.now()),
+        )
+        return response
 
     def time_step(self, request, selection):
         today = timezone.localdate()
@@ -139,9 +147,11 @@ class RequestStartView(View):
         context = time_choices.build(
             clinic=request.clinic, selection=selection, first_day=first_day, today=today
         )
-        return render(
+        response = render(
             request, "booking/request_time.html", {"selection": selection, "step": 3, **context}
         )
+        page_cache.keep_until(response, context["unchanged_until"])
+        return response
 
 
 def _fresh_times(clinic, selection):

@@ -9,20 +9,34 @@ booking or signed in by link, anyone with a message waiting) is never served a c
 never fills one; the booking flow, the admin and /healthz are never cached, nor is a response
 that sets a cookie, carries a CSRF token, is not a 200, or says no-cache.
 
+The booking flow's therapist and time steps (`/book/` itself, reached by links) are the same for
+every visitor without a session too, but they show live availability. A view marks such a page
+with `keep_until(response, instant)`: the moment its answer would change with the clock alone (the
+first time shown falls inside the booking notice, or the clinic's date turns). Its key also holds
+the calendar version, which any change to an appointment bumps (booking/apps.py), so a booked or
+freed time shows at once. A page with a form (the service step) carries a CSRF token and is never
+stored.
+
 The cache is Django's default cache: in memory in development; in production the database
 (config/settings/production.py), which every process and server already shares, so the clinic
 runs no extra server for it.
 """
 
 import datetime
+import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import transaction
 from django.utils import timezone
 
 VERSION_KEY = "page-cache-version"
+CALENDAR_VERSION_KEY = "calendar-version"
 LONGEST = datetime.timedelta(minutes=10)
 NEVER = ("/book/", "/admin/", "/healthz", "/static/", "/media/", "/articles/preview/")
+# Booking pages that may be kept, when their view says until when (keep_until).
+CALENDAR_PAGES = ("/book/",)
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
 
@@ -30,19 +44,60 @@ def version():
     return cache.get_or_set(VERSION_KEY, 1, timeout=None)
 
 
+def _incr(key):
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 2, timeout=None)
+
+
 def bump(**kwargs):
     """Something a public page shows has changed: every cached page is out of date."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    _incr(VERSION_KEY)
+
+
+def bump_calendar(**kwargs):
+    """An appointment changed: every kept booking page is out of date.
+
+    Bumped after the change commits, so no page rendered from the data before it is kept under
+    the new version. A database cache is left alone until then (bumping it inside the booking's
+    transaction would lock the version row until commit, making bookings wait on each other); an
+    in-memory one is also bumped at once, so the changing request itself already misses.
+    """
+    if not isinstance(caches[DEFAULT_CACHE_ALIAS], DatabaseCache):
+        _incr(CALENDAR_VERSION_KEY)
+    transaction.on_commit(lambda: _incr(CALENDAR_VERSION_KEY))
+
+
+def keep_until(response, instant):
+    """This booking page may be served to every visitor without a session until `instant`,
+    unless the calendar or the clinic's records change first."""
+    response.page_cache_until = instant
+
+
+def _is_calendar_page(request):
+    return request.path in CALENDAR_PAGES
 
 
 def _wanted(request):
     return (
         request.method in ("GET", "HEAD")
-        and not request.path.startswith(NEVER)
+        and (_is_calendar_page(request) or not request.path.startswith(NEVER))
         and not any(name in request.COOKIES for name in PRIVATE_COOKIES)
+    )
+
+
+def _key(request):
+    # Hashed: an address can be longer than a cache key may be (250 characters). The secret key
+    # is in it because pages carry booking links sealed with it: after a new key, no old links.
+    address = hashlib.sha256(
+        f"{settings.SECRET_KEY}|{request.get_host()}{request.get_full_path()}".encode()
+    ).hexdigest()
+    if not _is_calendar_page(request):
+        return f"page:{version()}:{address}"
+    versions = cache.get_many([VERSION_KEY, CALENDAR_VERSION_KEY])
+    return (
+        f"calendar:{versions.get(VERSION_KEY, 1)}:{versions.get(CALENDAR_VERSION_KEY, 1)}:{address}"
     )
 
 
@@ -55,8 +110,9 @@ def _storable(request, response):
     return not directives & {"private", "no-cache", "no-store"}
 
 
-def _timeout(now):
-    """Until the next scheduled article goes live (it changes lists and pages), at most LONGEST."""
+def _timeout(now, until=None):
+    """Until the next scheduled article goes live (it changes lists and pages), the page's own
+    limit (`until`), at most LONGEST."""
     from articles.models import Article
 
     due = (
@@ -65,8 +121,8 @@ def _timeout(now):
         .values_list("published_at", flat=True)
         .first()
     )
-    limit = now + LONGEST if due is None else min(due, now + LONGEST)
-    return max(1, int((limit - now).total_seconds()))
+    limit = min(instant for instant in (due, until, now + LONGEST) if instant is not None)
+    return int((limit - now).total_seconds())
 
 
 class AnonymousPageCacheMiddleware:
@@ -76,13 +132,18 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not _wanted(request):
             return self.get_response(request)
-        key = f"page:{version()}:{request.get_host()}:{request.get_full_path()}"
+        key = _key(request)
         stored = cache.get(key)
         if stored is not None:
             return stored
         response = self.get_response(request)
+        until = getattr(response, "page_cache_until", None)
+        if _is_calendar_page(request) and until is None:
+            return response  # a booking page its view did not mark (the service step's form)
         if _storable(request, response):
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            cache.set(key, response, timeout=_timeout(timezone.now()))
+            timeout = _timeout(timezone.now(), until)
+            if timeout >= 1:  # whole seconds: a page about to change is not worth keeping
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+                cache.set(key, response, timeout=timeout)
         return response

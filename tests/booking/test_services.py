@@ -60,7 +60,8 @@ def test_emails_are_sent_only_after_the_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         request(massage, dana, ten, patient)
     assert mail.outbox == []
-    assert len(callbacks) == 3  # the two emails, and settling waitlist offers of this time
+    # The two emails, settling waitlist offers of this time, and the calendar's version.
+    assert len(callbacks) == 4
 
 
 def test_a_taken_time_is_refused_with_a_clear_error(massage, dana, ten, patient):

@@ -1,0 +1,151 @@
+"""Booking pages kept for anonymous visitors (clinic/page_cache.py): the therapist and time
+steps are rendered once and served again until an appointment or a clinic record changes, or the
+clock alone would change them (the first time shown comes inside the notice, or the date turns)."""
+
+import contextlib
+import datetime
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from booking import availability, services
+from clinic import page_cache
+from tests.booking.conftest import at
+from tests.factories import TimeOffFactory
+from tests.html import booking_links
+
+pytestmark = pytest.mark.django_db
+
+
+def offered_starts(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return {
+        datetime.datetime.fromisoformat(flow["start"])
+        for href, flow in booking_links(response.content.decode())
+        if href.startswith("/book/details/")
+    }
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def url(massage, dana, monday):
+    """The time step for Dana on Monday."""
+    start = reverse("booking:start")
+    return f"{start}?patient=new&service={massage.pk}&therapist=dana-whitfield&date={monday}"
+
+
+@pytest.fixture
+def first_time(booking_clinic, monday):
+    """Dana's first time on Monday."""
+    return at(monday, "09:00", booking_clinic.zone)
+
+
+def test_the_time_step_is_rendered_once_then_served_without_queries(client, url):
+    first = client.get(url).content
+    assert queries_for(client, url) == 0
+    assert client.get(url).content == first
+
+
+def test_a_time_booked_or_freed_shows_at_once(client, url, first_time, massage, dana, patient):
+    assert first_time in offered_starts(client, url)
+    booked = services.request_appointment(
+        service=massage, therapist=dana, start=first_time, patient=patient
+    )
+    assert first_time not in offered_starts(client, url)
+    services.cancel_appointment(appointment=booked)
+    assert first_time in offered_starts(client, url)
+
+
+def test_time_off_added_by_staff_shows_at_once(client, url, first_time, dana):
+    assert first_time in offered_starts(client, url)
+    TimeOffFactory(therapist=dana, start=first_time, end=first_time + datetime.timedelta(hours=3))
+    assert first_time not in offered_starts(client, url)
+
+
+def test_the_page_is_kept_only_until_its_first_time_comes_inside_the_notice(
+    client, url, first_time, booking_clinic
+):
+    notice = datetime.timedelta(hours=booking_clinic.min_notice_hours)
+    with time_machine.travel(first_time - notice - datetime.timedelta(minutes=5), tick=False):
+        assert first_time in offered_starts(client, url)
+    with time_machine.travel(first_time - notice - datetime.timedelta(minutes=1), tick=False):
+        assert queries_for(client, url) == 0  # still kept: nothing it shows has changed
+    with time_machine.travel(first_time - notice + datetime.timedelta(minutes=1), tick=False):
+        starts = offered_starts(client, url)
+    assert first_time not in starts
+    assert first_time + datetime.timedelta(minutes=15) in starts
+
+
+def test_the_therapist_steps_soonest_times_are_kept_and_never_stale(
+    client, massage, dana, marcus, patient
+):
+    url = f"{reverse('booking:start')}?patient=new&service={massage.pk}"
+    first = min(offered_starts(client, url))
+    assert queries_for(client, url) == 0
+    for therapist in (dana, marcus):  # take the time from whoever offers it
+        with contextlib.suppress(services.SlotUnavailable):  # not this therapist's time
+            services.request_appointment(
+                service=massage, therapist=therapist, start=first, patient=patient
+            )
+    assert first not in offered_starts(client, url)
+
+
+def test_the_service_step_with_its_form_is_never_kept(client, massage):
+    client.get(reverse("booking:start"))
+    assert queries_for(client, reverse("booking:start")) > 0
+
+
+def test_a_visitor_with_a_session_is_never_served_a_kept_booking_page(client, url):
+    client.get(url)  # kept for anonymous visitors
+    signed_in = Client()
+    signed_in.cookies["sessionid"] = "a-patients-session"
+    assert queries_for(signed_in, url) > 0
+
+
+def test_the_kept_page_ends_when_the_clinics_date_turns(booking_clinic):
+    zone = booking_clinic.zone
+    late_evening = datetime.datetime(2026, 11, 25, 22, 30, tzinfo=zone)
+    midnight = datetime.datetime(2026, 11, 26, 0, 0, tzinfo=zone)
+    assert availability.unchanged_until([], clinic=booking_clinic, now=late_evening) == midnight
+    soon = datetime.datetime(2026, 11, 25, 23, 45, tzinfo=zone)
+    notice = datetime.timedelta(hours=booking_clinic.min_notice_hours)
+    assert (
+        availability.unchanged_until([midnight, soon], clinic=booking_clinic, now=late_evening)
+        == soon - notice
+    )
+
+
+DATABASE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "clinic_cache",
+    }
+}
+
+
+@override_settings(CACHES=DATABASE_CACHE)
+def test_with_the_database_cache_the_calendar_moves_on_only_when_the_booking_commits(
+    first_time, massage, dana, patient, django_capture_on_commit_callbacks
+):
+    # Production's cache: bumping inside the booking's transaction would lock the version row
+    # until commit; after the commit no page from the data before it is kept as new.
+    call_command("createcachetable", verbosity=0)  # made by migrate only under production
+    cache.set(page_cache.CALENDAR_VERSION_KEY, 7, timeout=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_appointment(
+            service=massage, therapist=dana, start=first_time, patient=patient
+        )
+        assert cache.get(page_cache.CALENDAR_VERSION_KEY) == 7
+    assert cache.get(page_cache.CALENDAR_VERSION_KEY) == 8
