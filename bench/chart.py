@@ -3,13 +3,13 @@ throughput as a share of the bare 20-row template view in the same run, with the
 
 from PIL import Image, ImageDraw, ImageFont
 
-WIDTH, ROW, LEFT, RIGHT, TOP = 900, 34, 330, 60, 60
+WIDTH, ROW, LEFT, RIGHT, TOP = 1000, 34, 330, 60, 60
 TARGETS = {"cacheable public pages": 0.8, "booking steps": 0.4}
 
 
-def draw(rows, path, title):
-    """rows: [(label, ratio)]; writes the chart to `path`."""
-    height = TOP + ROW * len(rows) + 50
+def draw(rows, path, title, footer=""):
+    """rows: [(label, ratio)]; writes the chart to `path`, with `footer` under it."""
+    height = TOP + ROW * len(rows) + 80
     image = Image.new("RGB", (WIDTH, height), "white")
     pen = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=15)
@@ -29,4 +29,5 @@ def draw(rows, path, title):
     for name, target in TARGETS.items():
         pen.line([x(target), TOP - 6, x(target), bottom], fill="#b3261e", width=2)
         pen.text((x(target) + 4, bottom + 8), f"{target}: {name}", fill="#b3261e", font=font)
+    pen.text((20, bottom + 40), footer, fill="black", font=font)
     image.save(path)

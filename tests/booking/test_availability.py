@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from booking.availability import free_slots, free_times_by_day, wall_clock_instant
+from booking.availability import Busy, free_slots, free_times_by_day, wall_clock_instant
 from booking.models import Appointment
 from clinic.models import Closure, TimeOff, WorkingHours
 from tests.booking.conftest import at, next_weekday
@@ -315,3 +315,22 @@ def test_offered_slots_are_exactly_the_free_times_inside_working_hours(booking_c
 
 def test_property_test_runs_against_the_same_database_engine_as_the_suite():
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+spans = st.tuples(st.integers(0, 600), st.integers(1, 300)).map(lambda s: (s[0], s[0] + s[1]))
+
+
+@given(busy=st.lists(spans, max_size=12), candidate=spans)
+def test_the_bisecting_overlap_check_answers_as_checking_every_interval(busy, candidate):
+    # A long time off that starts early must still block a later start, past shorter visits.
+    start, end = candidate
+    expected = any(busy_start < end and busy_end > start for busy_start, busy_end in busy)
+    assert Busy(busy).overlaps(start, end) == expected
+
+
+def test_touching_intervals_do_not_overlap_and_a_long_one_blocks_past_shorter_ones():
+    busy = Busy([(540, 1020), (600, 660)])  # a day's time off, and a visit inside it
+    assert busy.overlaps(720, 780)
+    assert not Busy([(540, 600)]).overlaps(600, 660)
+    assert not Busy([(540, 600)]).overlaps(480, 540)
+    assert not Busy().overlaps(0, 10)

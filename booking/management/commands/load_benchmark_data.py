@@ -1,81 +1,149 @@
-"""Data at scale, for `make bench` and the query-count tests: many therapists and services, and
-a calendar full of requests, on top of the demo clinic."""
+"""A busy clinic on top of the demo, for `make bench`: 10 therapists, 200 articles and 20,000
+appointments over two years (the figures of issue 11), so every page and the availability
+benchmark run against the data a clinic has after two years, not a fresh demo."""
 
 import datetime
+import random
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from booking import availability, selectors, services
-from clinic.models import Clinic, Service, Therapist
+from articles.models import Article
+from booking.availability import Busy, dates, wall_clock_instant
+from booking.models import Appointment, Patient
+from clinic.models import Clinic, Service, Therapist, WorkingHours
 
-BOOKED_SERVICE = "initial-assessment-and-treatment"
+# The newcomers work a split day, Monday to Friday, as many clinic therapists do.
+NEW_HOURS = [(datetime.time(9), datetime.time(13)), (datetime.time(14), datetime.time(19))]
+PAST_DAYS, FUTURE_DAYS = 700, 30  # two years of calendar, the coming month booked
+FUTURE_FILL = 0.5  # the coming month is half booked, so patients still find times
+HOLD = datetime.timedelta(minutes=75)  # the longest 60-minute visit plus its buffer
+PATIENTS = 3000
+PAST_STATUSES = [("completed", 86), ("cancelled", 9), ("no_show", 3), ("expired", 2)]
+FUTURE_STATUSES = [("confirmed", 7), ("requested", 3)]
 
 
 class Command(BaseCommand):
-    help = "Add COUNT therapists, COUNT services and up to COUNT requests to the demo clinic."
+    help = "Grow the demo clinic to a busy clinic's size (therapists, articles, appointments)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--count", type=int, default=200)
+        parser.add_argument("--therapists", type=int, default=10)
+        parser.add_argument("--articles", type=int, default=200)
+        parser.add_argument("--appointments", type=int, default=20_000)
+        parser.add_argument("--seed", type=int, default=11)
 
-    def handle(self, *args, count, **options):
+    def handle(self, *args, therapists, articles, appointments, seed, **options):
         if settings.IS_PRODUCTION:
             raise CommandError("load_benchmark_data refuses to run with production settings.")
-        try:
-            model = Therapist.objects.get(slug="dana-whitfield")
-            booked = Service.objects.get(slug=BOOKED_SERVICE)
-        except (Therapist.DoesNotExist, Service.DoesNotExist) as error:
-            raise CommandError("Load the demo first: manage.py load_demo") from error
+        if not Article.objects.exists() or not Therapist.objects.exists():
+            raise CommandError("Load the demo first: manage.py load_demo")
+        chance = random.Random(seed)
         with transaction.atomic():
-            add_catalogue(count, model)
-        made = fill_calendar(booked, count)
+            add_therapists(therapists)
+            add_articles(articles)
+            made = add_appointments(appointments - Appointment.objects.count(), chance)
         self.stdout.write(
-            self.style.SUCCESS(f"Added {count} therapists, {count} services, {made} requests.")
+            self.style.SUCCESS(
+                f"The clinic now has {Therapist.objects.count()} therapists, "
+                f"{Article.objects.count()} articles and {Appointment.objects.count()} appointments"
+                f" ({made} added)."
+            )
         )
 
 
-def add_catalogue(count, model):
-    """`count` therapists like `model`, each offering a service of its own and `model`'s."""
-    start = Therapist.objects.filter(slug__startswith="bench-therapist-").count()
-    for n in range(start, start + count):
+def add_therapists(total):
+    """Therapists up to `total`, each offering every service a demo therapist offers to all."""
+    services = Service.objects.filter(therapists__isnull=False).distinct()
+    model = Therapist.objects.order_by("pk").first()
+    for n in range(Therapist.objects.count(), total):
         therapist = Therapist.objects.create(
             name=f"Bench Therapist {n}", slug=f"bench-therapist-{n}",
             title="Registered Massage Therapist", short_bio="Benchmark data.",
+            photo=model.photo,
         )  # fmt: skip
         therapist.specialties.set(model.specialties.all())
-        service = Service.objects.create(
-            name=f"Bench Service {n}", slug=f"bench-service-{n}", summary="Benchmark data.",
-            duration_minutes=60, price=100,
+        therapist.services.set(services)
+        WorkingHours.objects.bulk_create(
+            WorkingHours(therapist=therapist, weekday=day, start_time=start, end_time=end)
+            for day in range(5)
+            for start, end in NEW_HOURS
+        )
+
+
+def add_articles(total):
+    """Articles up to `total`: the demo's, under new titles, published over two years."""
+    demo = list(Article.objects.filter(status=Article.Status.PUBLISHED).order_by("pk"))
+    now = timezone.now()
+    for n in range(Article.objects.count(), total):
+        model = demo[n % len(demo)]
+        article = Article.objects.create(
+            title=f"{model.title} ({n})", slug=f"bench-article-{n}", summary=model.summary,
+            body=model.body, hero_image=model.hero_image, hero_alt=model.hero_alt,
+            author_therapist=model.author_therapist, reviewer=model.reviewer,
+            reviewed_on=model.reviewed_on, status=Article.Status.PUBLISHED,
+            published_at=now - datetime.timedelta(days=3 * n),
         )  # fmt: skip
-        service.therapists.set([therapist, model])
+        article.topics.set(model.topics.all())
 
 
-def fill_calendar(service, count):
-    """Up to `count` requests over the coming two weeks, booked as patients would book them."""
+def add_appointments(total, chance):
+    """`total` appointments from two years ago to a month ahead, on every therapist's hours.
+
+    Each working block is cut into back-to-back holds, so no two overlap (PostgreSQL's
+    constraint would refuse them); the past takes what the coming month leaves.
+    """
     clinic = Clinic.objects.current()
     today = timezone.localdate(timezone=clinic.zone)
-    therapists = {t.pk: t for t in selectors.therapists_for(service, is_new_patient=True)}
-    slots = availability.free_slots(
-        clinic=clinic, service=service, therapists=list(therapists.values()),
-        start_date=today, end_date=today + datetime.timedelta(days=13),
-    )  # fmt: skip
-    made = 0
-    for slot in slots[::2]:
-        if made >= count:
-            break
-        # A patient each, as a real calendar has (one patient may hold only a few times).
-        patient = services.PatientDetails(
-            name=f"Bench Patient {made}", email=f"bench-{made}@example.com",
-            phone=f"+1416555{made:04d}", is_new_patient=True, consented=True,
+    past, future = [], []
+    blocks = defaultdict(list)
+    for block in WorkingHours.objects.select_related("therapist"):
+        blocks[block.weekday].append(block)
+    taken = defaultdict(list)  # the demo's own visits keep their times
+    for therapist_id, start, end in Appointment.objects.active().values_list(
+        "therapist_id", "start", "hold_until"
+    ):
+        taken[therapist_id].append((start, end))
+    taken = defaultdict(Busy, {therapist: Busy(spans) for therapist, spans in taken.items()})
+    first_day = today - datetime.timedelta(days=PAST_DAYS)
+    for day in dates(first_day, today + datetime.timedelta(days=FUTURE_DAYS)):
+        for block in blocks[day.weekday()]:
+            start = wall_clock_instant(day, block.start_time, clinic.zone, boundary="start")
+            end = wall_clock_instant(day, block.end_time, clinic.zone, boundary="end")
+            while start + HOLD <= end:
+                if not taken[block.therapist_id].overlaps(start, start + HOLD):
+                    (past if day <= today else future).append((block.therapist, start))
+                start += HOLD
+    booked = chance.sample(future, int(len(future) * FUTURE_FILL))
+    if len(past) < total - len(booked):
+        raise CommandError(f"The working hours hold only {len(past) + len(booked)} visits.")
+    booked += chance.sample(past, total - len(booked))
+    patients = Patient.objects.bulk_create(
+        Patient(name=f"Bench Patient {n}", email=f"bench-{n}@example.com") for n in range(PATIENTS)
+    )
+    services = {
+        therapist.pk: list(therapist.services.filter(duration_minutes__lte=60)) for therapist in
+        Therapist.objects.prefetch_related("services")
+    }  # fmt: skip
+    now = timezone.now()
+    rows = []
+    for therapist, start in booked:
+        service = chance.choice(services[therapist.pk])
+        patient = chance.choice(patients)
+        statuses = PAST_STATUSES if start < now else FUTURE_STATUSES
+        status = chance.choices([s for s, _ in statuses], [w for _, w in statuses])[0]
+        end = start + datetime.timedelta(minutes=service.duration_minutes)
+        rows.append(
+            Appointment(
+                service=service, therapist=therapist, patient=patient, start=start, end=end,
+                hold_until=end + datetime.timedelta(minutes=service.buffer_minutes),
+                status=status, patient_name=patient.name, patient_email=patient.email,
+                is_new_patient=False, consent_at=start - datetime.timedelta(days=7),
+                created_at=start - datetime.timedelta(days=7),
+                requested_at=start - datetime.timedelta(days=7),
+            )
         )  # fmt: skip
-        try:
-            services.request_appointment(
-                service=service, therapist=therapists[slot.therapist_id], start=slot.start,
-                patient=patient,
-            )  # fmt: skip
-        except services.SlotUnavailable:
-            continue  # an earlier request of this run already holds it
-        made += 1
-    return made
+    Appointment.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
