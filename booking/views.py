@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from booking import (
@@ -64,10 +65,15 @@ def _therapist_fits(selection):
     )
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class RequestStartView(View):
     """Steps one to three, chosen by what the URL already holds: service (and new or returning),
     then therapist or "any", then a day and a time. Plain links and forms: no JavaScript. The
-    service form posts, then redirects to the sealed address, so no choice shows in a URL."""
+    service form posts, then redirects to the sealed address, so no choice shows in a URL.
+
+    Exempt from CSRF checks: its post stores, sends and changes nothing (it only turns the
+    choice into a sealed address, as a link would), so a forged one gains nothing; without a
+    token every step can be kept for anonymous visitors (clinic/page_cache.py)."""
 
     def get(self, request):
         selection = read_selection(request.GET)
@@ -102,11 +108,14 @@ class RequestStartView(View):
             form = self.service_form(request, selection, data=data)
             form.is_valid()
         form = form or self.service_form(request, selection)
-        return render(
+        response = render(
             request,
             "booking/request_service.html",
             {"selection": selection, "form": form, "step": 1},
         )
+        if request.method == "GET":
+            page_cache.keep_until(response)  # the services, until a clinic record changes
+        return response
 
     def therapist_step(self, request, selection):
         therapists = [

@@ -14,8 +14,8 @@ every visitor without a session too, but they show live availability. A view mar
 with `keep_until(response, instant)`: the moment its answer would change with the clock alone (the
 first time shown falls inside the booking notice, or the clinic's date turns). Its key also holds
 the calendar version, which any change to an appointment bumps (booking/apps.py), so a booked or
-freed time shows at once. A page with a form (the service step) carries a CSRF token and is never
-stored.
+freed time shows at once. The service step is kept too: its form carries no CSRF token, because
+its post changes nothing (booking/views.py).
 
 The cache is Django's default cache: in memory in development; in production the database
 (config/settings/production.py), which every process and server already shares, so the clinic
@@ -69,9 +69,10 @@ def bump_calendar(**kwargs):
     transaction.on_commit(lambda: _incr(CALENDAR_VERSION_KEY))
 
 
-def keep_until(response, instant):
-    """This booking page may be served to every visitor without a session until `instant`,
-    unless the calendar or the clinic's records change first."""
+def keep_until(response, instant=None):
+    """This booking page may be served to every visitor without a session until `instant` (no
+    sooner than LONGEST when None), unless the calendar or the clinic's records change first."""
+    response.page_cache_keep = True
     response.page_cache_until = instant
 
 
@@ -137,9 +138,9 @@ class AnonymousPageCacheMiddleware:
         if stored is not None:
             return stored
         response = self.get_response(request)
+        if _is_calendar_page(request) and not getattr(response, "page_cache_keep", False):
+            return response  # a booking page its view did not mark
         until = getattr(response, "page_cache_until", None)
-        if _is_calendar_page(request) and until is None:
-            return response  # a booking page its view did not mark (the service step's form)
         if _storable(request, response):
             timeout = _timeout(timezone.now(), until)
             if timeout >= 1:  # whole seconds: a page about to change is not worth keeping

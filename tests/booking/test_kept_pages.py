@@ -17,7 +17,7 @@ from django.urls import reverse
 from booking import availability, services
 from clinic import page_cache
 from tests.booking.conftest import at
-from tests.factories import TimeOffFactory
+from tests.factories import ServiceFactory, TimeOffFactory
 from tests.html import booking_links
 
 pytestmark = pytest.mark.django_db
@@ -102,9 +102,22 @@ def test_the_therapist_steps_soonest_times_are_kept_and_never_stale(
     assert first not in offered_starts(client, url)
 
 
-def test_the_service_step_with_its_form_is_never_kept(client, massage):
-    client.get(reverse("booking:start"))
-    assert queries_for(client, reverse("booking:start")) > 0
+def test_the_service_step_is_kept_and_its_form_needs_no_csrf_token(client, massage):
+    start = reverse("booking:start")
+    page = client.get(start)
+    assert "csrftoken" not in page.cookies
+    assert queries_for(client, start) == 0
+    strict = Client(enforce_csrf_checks=True)  # a post from anywhere only seals the choice
+    response = strict.post(start, {"patient": "new", "service": massage.pk})
+    assert response.status_code == 302
+    assert "Any available therapist" in strict.get(response["Location"]).content.decode()
+
+
+def test_a_new_service_shows_on_the_kept_service_step_at_once(client, massage, dana):
+    start = reverse("booking:start")
+    client.get(start)
+    ServiceFactory(name="Hot stone massage", slug="hot-stone", therapists=[dana])
+    assert "Hot stone massage" in client.get(start).content.decode()
 
 
 def test_a_visitor_with_a_session_is_never_served_a_kept_booking_page(client, url):
