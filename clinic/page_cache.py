@@ -146,5 +146,8 @@ class AnonymousPageCacheMiddleware:
             if timeout >= 1:  # whole seconds: a page about to change is not worth keeping
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
+                # One piece: the feed writes itself in hundreds, and the server would send each
+                # in its own packet to every visitor (a feed hit took 6 ms instead of 1).
+                response.content = response.content
                 cache.set(key, response, timeout=timeout)
         return response

@@ -148,3 +148,11 @@ def test_the_booking_flows_forms_and_errors_are_never_cached(client, site):
     with CaptureQueriesContext(connection) as queries:
         client.get("/no-such-page/")
     assert len(queries) > 0
+
+
+def test_a_kept_page_is_sent_in_one_piece(client, site):
+    # The feed writes itself in many pieces; sent one by one, each went out in its own packet.
+    client.get("/articles/feed/")
+    kept = client.get("/articles/feed/")
+    assert len(list(kept)) == 1
+    assert b"Heat at home" in kept.content
