@@ -69,4 +69,4 @@ bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) bench/.peer-venv staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -113,8 +113,10 @@ def peer_python():
     stamp = PEER_VENV / "installed.txt"
     wanted = (ROOT / "bench" / "peer" / "requirements.txt").read_text()
     if not python.exists() or not stamp.exists() or stamp.read_text() != wanted:
-        uv = Path(sys.executable).parent / "uv"
-        subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, PEER_VENV], check=True)
+        uv = shutil.which("uv", path=Path(sys.executable).parent) or shutil.which("uv")
+        subprocess.run(
+            [uv, "venv", "--quiet", "--clear", "--python", sys.executable, PEER_VENV], check=True
+        )
         subprocess.run(
             [uv, "pip", "install", "--quiet", "--python", python, "-r",
              ROOT / "bench" / "peer" / "requirements.txt"],
@@ -124,7 +126,7 @@ def peer_python():
     return python
 
 
-def availability(env, workdir):
+def availability(env, workdir, peer):
     """Ours and django-appointment's free times for the same schedule, timed in one run."""
     schedule = workdir / "schedule.json"
     ours = json.loads(
@@ -135,7 +137,7 @@ def availability(env, workdir):
     )  # fmt: skip
     theirs = json.loads(
         subprocess.run(
-            [peer_python(), "bench/peer/django_appointment_bench.py", schedule],
+            [peer, "bench/peer/django_appointment_bench.py", schedule],
             cwd=ROOT, check=True, capture_output=True, text=True,
         ).stdout
     )  # fmt: skip
@@ -189,6 +191,7 @@ def main():
     demo_env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.development"}
     server = None
     try:
+        peer = peer_python()  # first: a failed install should not cost the whole run
         manage(demo_env, "migrate", "--noinput")
         manage(demo_env, "load_demo")
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
@@ -213,7 +216,7 @@ def main():
         server.terminate()
         server.wait()
         server = None
-        peer = availability(demo_env, workdir)
+        peer = availability(demo_env, workdir, peer)
     finally:
         if server:
             server.terminate()

@@ -74,7 +74,6 @@ class Busy:
 
 def _busy_by_therapist(therapist_ids, window_start, window_end, ignore_appointment_id):
     """Intervals each therapist is not free: active appointments (with buffers) and time off."""
-    intervals = defaultdict(list)
     appointments = (
         Appointment.objects.active()
         .filter(therapist_id__in=therapist_ids)
@@ -85,7 +84,13 @@ def _busy_by_therapist(therapist_ids, window_start, window_end, ignore_appointme
     time_off = TimeOff.objects.filter(
         therapist_id__in=therapist_ids, start__lt=window_end, end__gt=window_start
     ).values_list("therapist_id", "start", "end")
-    for therapist_id, start, end in [*appointments, *time_off]:
+    return busy_by_therapist([*appointments, *time_off])
+
+
+def busy_by_therapist(rows):
+    """{therapist id: Busy} from (therapist id, start, end) rows; nobody's time is Busy()."""
+    intervals = defaultdict(list)
+    for therapist_id, start, end in rows:
         intervals[therapist_id].append((start, end))
     return defaultdict(Busy, {therapist: Busy(spans) for therapist, spans in intervals.items()})
 

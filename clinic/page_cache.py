@@ -6,8 +6,13 @@ cache until something it shows changes. Any save or delete of a clinic or librar
 version number that is part of every key, so a change shows at once; an article scheduled to go
 live ends the entries before its publish time. Anyone with a session (staff, a patient on a
 booking or signed in by link, anyone with a message waiting) is never served a cached page and
-never fills one; the booking flow, the admin and /healthz are never cached, nor is a response
-that sets a cookie, carries a CSRF token, is not a 200, or says no-cache.
+never fills one; the rest of the booking flow, the admin and /healthz are never cached, nor is a
+response that sets a cookie, carries a CSRF token, is not a 200, or says no-cache.
+
+A version is a random value, never a count: a cache that drops entries when full (both Django's
+database and memory caches do) may drop a version key, and a counter started again would bring
+back old pages stored under its earlier numbers; a new random value cannot. Setting it is also
+one write, so two changes at once cannot both leave the same version.
 
 The booking flow's therapist and time steps (`/book/` itself, reached by links) are the same for
 every visitor without a session too, but they show live availability. A view marks such a page
@@ -24,6 +29,7 @@ runs no extra server for it.
 
 import datetime
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
@@ -40,38 +46,41 @@ CALENDAR_PAGES = ("/book/",)
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
 
-def version():
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+def _versions(*keys):
+    """The current value of each version key, one read when they are all there."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:  # never set, or dropped: a new value (or whoever set it first)
+            found[key] = cache.get_or_set(key, secrets.token_hex(8), timeout=None)
+    return [found[key] for key in keys]
 
 
-def _incr(key):
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 2, timeout=None)
+def _renew(key):
+    cache.set(key, secrets.token_hex(8), timeout=None)
 
 
 def bump(**kwargs):
     """Something a public page shows has changed: every cached page is out of date."""
-    _incr(VERSION_KEY)
+    _renew(VERSION_KEY)
 
 
 def bump_calendar(**kwargs):
     """An appointment changed: every kept booking page is out of date.
 
-    Bumped after the change commits, so no page rendered from the data before it is kept under
-    the new version. A database cache is left alone until then (bumping it inside the booking's
+    Renewed after the change commits, so no page rendered from the data before it is kept under
+    the new version. A database cache is left alone until then (writing it inside the booking's
     transaction would lock the version row until commit, making bookings wait on each other); an
-    in-memory one is also bumped at once, so the changing request itself already misses.
+    in-memory one is also renewed at once, so the changing request itself already misses.
+    `robust`: should the cache write fail, the booking's emails are still sent.
     """
     if not isinstance(caches[DEFAULT_CACHE_ALIAS], DatabaseCache):
-        _incr(CALENDAR_VERSION_KEY)
-    transaction.on_commit(lambda: _incr(CALENDAR_VERSION_KEY))
+        _renew(CALENDAR_VERSION_KEY)
+    transaction.on_commit(lambda: _renew(CALENDAR_VERSION_KEY), robust=True)
 
 
 def keep_until(response, instant=None):
-    """This booking page may be served to every visitor without a session until `instant` (no
-    sooner than LONGEST when None), unless the calendar or the clinic's records change first."""
+    """This booking page may be served to every visitor without a session until `instant` (at
+    most LONGEST; LONGEST when None), unless the calendar or the clinic's records change first."""
     response.page_cache_keep = True
     response.page_cache_until = instant
 
@@ -95,11 +104,8 @@ def _key(request):
         f"{settings.SECRET_KEY}|{request.get_host()}{request.get_full_path()}".encode()
     ).hexdigest()
     if not _is_calendar_page(request):
-        return f"page:{version()}:{address}"
-    versions = cache.get_many([VERSION_KEY, CALENDAR_VERSION_KEY])
-    return (
-        f"calendar:{versions.get(VERSION_KEY, 1)}:{versions.get(CALENDAR_VERSION_KEY, 1)}:{address}"
-    )
+        return f"page:{_versions(VERSION_KEY)[0]}:{address}"
+    return f"calendar:{':'.join(_versions(VERSION_KEY, CALENDAR_VERSION_KEY))}:{address}"
 
 
 def _storable(request, response):

@@ -78,5 +78,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "clinic_cache",
+        # Django's default of 300 is less than a busy clinic's pages (200 articles, the booking
+        # steps' weeks); when full, a third of the entries go. Pages run to about 50 KB, so this
+        # bounds the table near 250 MB whatever addresses visitors make up.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }

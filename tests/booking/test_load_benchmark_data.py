@@ -28,6 +28,8 @@ def test_a_busy_clinic_is_grown_from_the_demo_without_breaking_a_rule(capsys):
     assert newcomer.services.exists()
     oldest = past.order_by("start").first().start
     assert (now - oldest).days > 600
+    call_command("load_benchmark_data", therapists=6, articles=14, appointments=600)
+    assert Appointment.objects.count() == 600  # a second run finds the clinic busy enough
 
 
 def test_benchmark_data_needs_the_demo_first():

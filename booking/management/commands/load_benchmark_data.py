@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
-from booking.availability import Busy, dates, wall_clock_instant
+from booking.availability import busy_by_therapist, dates, wall_clock_instant
 from booking.models import Appointment, Patient
 from clinic.models import Clinic, Service, Therapist, WorkingHours
 
@@ -95,18 +95,18 @@ def add_appointments(total, chance):
     Each working block is cut into back-to-back holds, so no two overlap (PostgreSQL's
     constraint would refuse them); the past takes what the coming month leaves.
     """
+    if total <= 0:
+        return 0  # already that busy (a second run)
     clinic = Clinic.objects.current()
     today = timezone.localdate(timezone=clinic.zone)
     past, future = [], []
     blocks = defaultdict(list)
     for block in WorkingHours.objects.select_related("therapist"):
         blocks[block.weekday].append(block)
-    taken = defaultdict(list)  # the demo's own visits keep their times
-    for therapist_id, start, end in Appointment.objects.active().values_list(
-        "therapist_id", "start", "hold_until"
-    ):
-        taken[therapist_id].append((start, end))
-    taken = defaultdict(Busy, {therapist: Busy(spans) for therapist, spans in taken.items()})
+    # The demo's own visits keep their times.
+    taken = busy_by_therapist(
+        Appointment.objects.active().values_list("therapist_id", "start", "hold_until")
+    )
     first_day = today - datetime.timedelta(days=PAST_DAYS)
     for day in dates(first_day, today + datetime.timedelta(days=FUTURE_DAYS)):
         for block in blocks[day.weekday()]:
@@ -116,7 +116,7 @@ def add_appointments(total, chance):
                 if not taken[block.therapist_id].overlaps(start, start + HOLD):
                     (past if day <= today else future).append((block.therapist, start))
                 start += HOLD
-    booked = chance.sample(future, int(len(future) * FUTURE_FILL))
+    booked = chance.sample(future, min(total, int(len(future) * FUTURE_FILL)))
     if len(past) < total - len(booked):
         raise CommandError(f"The working hours hold only {len(past) + len(booked)} visits.")
     booked += chance.sample(past, total - len(booked))
