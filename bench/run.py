@@ -273,7 +273,8 @@ def report(rows, peer, args):
         RESULTS / f"{name}.png",
         f"Throughput vs the bare 20-row template view ({run['database']}, "
         f"{args.connections} connections)",
-        f"free_slots, 10 therapists x 14 days, 20,000 appointments: {peer['ours_ms']} ms;"
+        f"free_slots, {peer['therapists']} therapists x {peer['days']} days,"
+        f" {peer['appointments_on_record']:,} appointments: {peer['ours_ms']} ms;"
         f" django-appointment {peer['django_appointment_ms']} ms ({peer['times_faster']}x)",
     )  # fmt: skip
     print(f"\nResults: {RESULTS / name}.json and {RESULTS / name}.png")
