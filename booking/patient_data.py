@@ -10,9 +10,10 @@ from booking.models import Patient
 from booking.screening import QUESTIONS_BY_KEY
 
 
-def export(patient):
-    """A plain structure (for JSON) of the record and every visit, in words a patient reads."""
-    visits = patient.appointments.select_related("therapist", "service").prefetch_related("events")
+def export(patient, *, visits):
+    """A plain structure (for JSON) of the record and the given visits (those the staff member
+    asking may see: selectors.appointments_visible_to), in words a patient reads."""
+    visits = visits.select_related("therapist", "service").prefetch_related("events")
     return {
         "exported_at": timezone.now().isoformat(),
         "record": {

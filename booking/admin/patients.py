@@ -17,12 +17,21 @@ from booking.models import Appointment, Patient
 from booking.screening import QUESTIONS_BY_KEY
 
 
+def latest_screening(visits):
+    """The answers of the latest request among `visits` that gave any, with their date."""
+    latest = visits.exclude(screening={}).order_by("-created_at").first()
+    if latest is None:
+        return "Nothing flagged in any request."
+    answers = "; ".join(QUESTIONS_BY_KEY[key].text for key in latest.screening)
+    review = f" — {latest.get_screening_review_display()}" if latest.screening_review else ""
+    return f"{answers} (given {latest.created_at:%B %-d, %Y}){review}"
+
+
 @admin.register(Patient)
 class PatientAdmin(GuardedHistoryAdmin):
     list_display = ["name", "email", "phone", "visit_count", "last_visit"]
     search_fields = ["name", "email", "phone"]
-    fields = ["name", "email", "phone", "date_of_birth", "latest_screening", "staff_notes"]
-    readonly_fields = ["latest_screening"]
+    fields = ["name", "email", "phone", "date_of_birth", "staff_notes"]
     actions = ["merge_selected"]
 
     def get_queryset(self, request):
@@ -42,32 +51,27 @@ class PatientAdmin(GuardedHistoryAdmin):
     def last_visit(self, patient):
         return patient.last
 
+    @staticmethod
+    def visible_visits(request, patient_id):
+        """The patient's visits this account may see (the selectors' rule, as everywhere)."""
+        return selectors.appointments_visible_to(
+            request.user, Appointment.objects.filter(patient_id=patient_id)
+        )
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        """The record, with its visits below it: only those this account may see."""
+        """The record, with its visits below it and the latest screening: only from the
+        visits this account may see."""
         record = unquote(object_id)
         # A malformed id goes on to the admin's own "doesn't exist" answer, not a 500.
-        visits = selectors.appointments_visible_to(
-            request.user,
-            Appointment.objects.filter(patient_id=record)
-            if record.isdigit()
-            else Appointment.objects.none(),
-        ).select_related("therapist", "service")
-        extra_context = {**(extra_context or {}), "visits": visits.order_by("-start")}
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    @admin.display(description="Latest screening")
-    def latest_screening(self, patient):
-        """The answers of the latest request that gave any, with their date."""
-        latest = (
-            patient.appointments.exclude(screening={}).order_by("-created_at").first()
-            if patient.pk
-            else None
+        visits = (
+            self.visible_visits(request, record) if record.isdigit() else Appointment.objects.none()
         )
-        if latest is None:
-            return "Nothing flagged in any request."
-        answers = "; ".join(QUESTIONS_BY_KEY[key].text for key in latest.screening)
-        review = f" — {latest.get_screening_review_display()}" if latest.screening_review else ""
-        return f"{answers} (given {latest.created_at:%B %-d, %Y}){review}"
+        extra_context = {
+            **(extra_context or {}),
+            "visits": visits.select_related("therapist", "service").order_by("-start"),
+            "latest_screening": latest_screening(visits),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         return [
@@ -90,8 +94,9 @@ class PatientAdmin(GuardedHistoryAdmin):
         if not request.user.has_perm("booking.view_health_details"):
             raise PermissionDenied
         self.log_change(request, patient, "Exported everything held, for the patient.")
+        data = patient_data.export(patient, visits=self.visible_visits(request, patient.pk))
         response = HttpResponse(
-            json.dumps(patient_data.export(patient), indent=2, ensure_ascii=False),
+            json.dumps(data, indent=2, ensure_ascii=False),
             content_type="application/json; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="patient-{pk}.json"'
