@@ -28,6 +28,8 @@ migrate: install
 demo: migrate
 	$(MANAGE) load_demo
 
+# Links in the emails it prints lead to where it serves, unless DJANGO_SITE_URL says otherwise.
+run: export DJANGO_SITE_URL ?= http://$(HOST)
 run: demo
 	@echo "Serving http://$(HOST)/ (staff admin at http://$(HOST)/admin/). Ctrl-C stops it."
 	$(MANAGE) runserver $(HOST)
@@ -37,6 +39,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
 	$(BIN)/djlint templates --check
+	$(BIN)/python -m config.template_lint templates
 	$(MANAGE) makemigrations --check --dry-run
 
 fmt: install
