@@ -2,23 +2,22 @@
 
 A log is read by whoever runs the server and kept for weeks, so it gets the method, the path,
 the status, the size and the time, and nothing a patient typed or holds: no query string (search
-terms and booking choices), no Referer (the page before, with its query), and no patient link
-token (the path segment that opens an appointment). Caddy's log (deploy/Caddyfile) drops the
-same things.
+terms and booking choices), no Referer (the page before, with its query), and no token of a
+secret route (config/secret_routes.py: appointment, waitlist and sign-in links). Caddy's log
+(deploy/Caddyfile) drops the same things.
 """
-
-import re
 
 from gunicorn.glogging import Logger
 
-PATIENT_LINK = re.compile(r"^(/book/appointment/)[^/]+")
+from config.secret_routes import redact
+
 WITHHELD = "-"
 FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
 
 
 def private_path(path):
-    """The path without a patient's link token, as Caddy logs it: /book/appointment//cancel/."""
-    return PATIENT_LINK.sub(r"\g<1>", path or "")
+    """The path without a secret route's token, as Caddy logs it: /book/appointment//cancel/."""
+    return redact(path)
 
 
 class PrivateAccessLogger(Logger):

@@ -10,6 +10,7 @@ route and fails on a token captured any other way, so a new token route cannot f
 import re
 from functools import cache
 
+from django.conf import settings
 from django.urls import URLResolver, get_resolver, register_converter
 from django.urls.converters import StringConverter
 from django.urls.resolvers import RoutePattern
@@ -43,24 +44,33 @@ def _literal(route):
     return None
 
 
-def _routes(patterns, prefix=""):
-    for entry in patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            yield from _routes(entry.url_patterns, route)
-        else:
-            yield route, entry
+def every_route(urlconf=None):
+    """Each endpoint of the site as (its whole route as written, its URLPattern)."""
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, route)
+            else:
+                yield route, entry
+
+    return walk(get_resolver(urlconf).url_patterns, "")
 
 
-@cache
 def secret_prefixes(urlconf=None):
     """The paths, as regexps, that a secret segment follows (/book/appointment/ …), longest first.
 
     Longest first, so /book/waitlist/confirm/<secret> is not read as /book/waitlist/<secret>
     followed by the rest.
     """
+    return _secret_prefixes(urlconf or settings.ROOT_URLCONF)
+
+
+@cache
+def _secret_prefixes(urlconf):
     prefixes = set()
-    for route, entry in _routes(get_resolver(urlconf).url_patterns):
+    for route, entry in every_route(urlconf):
         if not isinstance(entry.pattern, RoutePattern):
             continue
         literal = _literal(route)
@@ -83,4 +93,4 @@ def redact(text, urlconf=None):
     """`text` with every secret route's token taken out, whatever else it says."""
     if not text:
         return text or ""
-    return _compiled(urlconf).sub(rf"\g<1>{REDACTED}", text)
+    return _compiled(urlconf or settings.ROOT_URLCONF).sub(rf"\g<1>{REDACTED}", text)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "accounts",
     "clinic",
+    "emails",
     "articles",
     "booking",
     "axes",

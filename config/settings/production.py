@@ -1,8 +1,11 @@
 """Production: every secret and host comes from the environment, and start-up fails without them."""
 
 import os
+from email.utils import formataddr, getaddresses
 
 from django.core.exceptions import ImproperlyConfigured
+
+from config.error_tracker import init_error_tracker
 
 from .base import *  # noqa: F403
 
@@ -12,6 +15,20 @@ def required_env(name):
     if not value:
         raise ImproperlyConfigured(f"{name} must be set in production.")
     return value
+
+
+def admins_from(value):
+    """The addresses in a comma-separated list, names kept; a malformed one stops start-up."""
+    admins = []
+    for name, address in getaddresses([value]):
+        if not (name or address):
+            continue
+        if "@" not in address:
+            raise ImproperlyConfigured(
+                f"DJANGO_ADMINS has an entry that is not an address: {address!r}."
+            )
+        admins.append(formataddr((name, address)))
+    return admins
 
 
 IS_PRODUCTION = True
@@ -84,3 +101,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
+
+# Errors reach a person: server errors are emailed to DJANGO_ADMINS ("Name <a@b>, c@d"; empty
+# means nobody) through LOGGING's mail_admins handler, scrubbed (config/error_reports.py).
+ADMINS = admins_from(os.environ.get("DJANGO_ADMINS", ""))
+# And to Sentry when SENTRY_DSN is set, as scrubbed (config/error_tracker.py).
+init_error_tracker()
