@@ -4,13 +4,12 @@ queries, whatever the size of the calendar."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.tasks import TaskResultStatus
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from booking import selectors
 from booking.models import Appointment
 from clinic.models import Clinic
+from emails.models import Email
 
 # How many of each list to show; the rest is one click away in the appointment list.
 LIMIT = 25
@@ -30,7 +29,9 @@ class Dashboard:
     waiting_count: int = 0
     today_by_therapist: list = field(default_factory=list)  # (therapist, [appointments])
     to_review: list = field(default_factory=list)
-    undelivered: list = field(default_factory=list)  # (appointment, email kind, when)
+    # (appointment or None, email kind, when): None for an email about no visit (a waitlist
+    # offer, a sign-in link), which only staff who see every visit are shown.
+    undelivered: list = field(default_factory=list)
 
 
 def build(user, *, now=None) -> Dashboard:
@@ -66,14 +67,19 @@ def build(user, *, now=None) -> Dashboard:
         .order_by("start")[:LIMIT]
     )
 
-    failed = DBTaskResult.objects.filter(
-        status=TaskResultStatus.FAILED, task_path="booking.tasks.send_notification"
-    ).order_by("-finished_at")[:LIMIT]
-    failed = [(task, task.args_kwargs["kwargs"]) for task in failed]
-    by_id = visible.in_bulk([kwargs["appointment_id"] for _, kwargs in failed])
-    board.undelivered = [
-        (by_id[kwargs["appointment_id"]], kwargs["kind"], task.finished_at)
-        for task, kwargs in failed
-        if kwargs["appointment_id"] in by_id
-    ]
+    board.undelivered = _undelivered(user, visible)
     return board
+
+
+def _undelivered(user, visible):
+    """Emails that failed for good, newest first: those about a visit the user may see, and
+    (for staff who see every visit) those about no visit."""
+    failed = Email.objects.filter(status=Email.Status.FAILED).order_by("-finished_at")[:LIMIT]
+    failed = [(email, *email.about_id) for email in failed]
+    by_id = visible.in_bulk([pk for _, label, pk in failed if label == "appointment"])
+    sees_all = selectors.sees_every_appointment(user)
+    return [
+        (by_id.get(pk), email.kind, email.finished_at)
+        for email, label, pk in failed
+        if (pk in by_id if label == "appointment" else sees_all)
+    ]

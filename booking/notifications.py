@@ -1,23 +1,18 @@
-"""Telling people: emails to the patient and the clinic's inbox, sent by a background task.
+"""Telling people: emails about an appointment to the patient and the clinic's inbox, through
+the outbox (emails/outbox.py), stored with the change and sent once it commits.
 
 Subjects and bodies carry no health details: no reason for the visit, no screening answers and
 no service name (a service such as prenatal massage says too much). The patient's link shows
 the rest behind an unguessable token.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from booking.ics import appointment_ics
 from booking.models import AppointmentEvent
 from clinic.models import Clinic
-
-logger = logging.getLogger(__name__)
+from emails import outbox
 
 # kind: who receives it, and whether a calendar file goes with it.
 EMAILS = {
@@ -44,25 +39,6 @@ NEW_PATIENT_EARLY = 15
 RETURNING_EARLY = 5
 
 
-def compose(kind, context, *, to, clinic):
-    """One email from emails/<kind>_subject.txt, <kind>.txt and <kind>.html, times in clinic
-    time; plain text through the "text" engine (no HTML escaping), replies to the clinic.
-    Every email the site sends is made here: appointment emails, waitlist, sign-in links."""
-    with timezone.override(clinic.zone):
-        subject = render_to_string(f"emails/{kind}_subject.txt", context, using="text")
-        text = render_to_string(f"emails/{kind}.txt", context, using="text")
-        html = render_to_string(f"emails/{kind}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        reply_to=[clinic.email] if clinic.email else None,
-    )
-    message.attach_alternative(html, "text/html")
-    return message
-
-
 def build_email(appointment, kind):
     clinic = Clinic.objects.current()
     spec = EMAILS[kind]
@@ -78,7 +54,7 @@ def build_email(appointment, kind):
     }
     context["allow_minutes"] = appointment.service.duration_minutes + context["arrive_early"]
     recipient = appointment.patient_email if spec["to"] == "patient" else clinic_inbox(clinic)
-    message = compose(kind, context, to=recipient, clinic=clinic)
+    message = outbox.compose(kind, context, to=recipient, clinic=clinic)
     if spec["ics"]:
         message.attach(
             "appointment.ics",
@@ -102,10 +78,13 @@ def clinic_inbox(clinic):
     return settings.CLINIC_INBOX_EMAIL or clinic.email or settings.DEFAULT_FROM_EMAIL
 
 
-def send(appointment, kind):
-    message = build_email(appointment, kind)
-    if not all(message.to):
-        # A caller booked by phone without an email address: the front desk tells them.
-        logger.info("Email %s for appointment %s not sent: no address.", kind, appointment.pk)
-        return
-    message.send()
+def notify(appointment, *kinds):
+    """Put these emails about the appointment in the outbox, within the caller's transaction:
+    they leave once the change commits, and not at all if it rolls back."""
+    for kind in kinds:
+        outbox.send(
+            build_email(appointment, kind),
+            kind=kind,
+            about=f"appointment:{appointment.pk}",
+            to_clinic=EMAILS[kind]["to"] == "clinic",
+        )

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import Appointment, Patient, PatientSignInLink
-from booking.notifications import absolute, compose
+from booking.notifications import absolute
 from booking.screening import QUESTIONS
 from clinic.models import Clinic
+from emails import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +57,8 @@ def send_link(email, *, now=None):
         "link": absolute(reverse("booking:welcome_back", args=[token])),
         "minutes": int(VALID_FOR.total_seconds() // 60),
     }
-    message = compose("sign_in", context, to=patient.email, clinic=clinic)
-    message.send()
-    logger.info("Sign-in link sent to patient %s.", patient.pk)
+    message = outbox.compose("sign_in", context, to=patient.email, clinic=clinic)
+    outbox.send(message, kind="sign_in", about=f"patient:{patient.pk}", now=now)
     return True
 
 

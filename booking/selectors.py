@@ -31,10 +31,15 @@ def therapist_sees(therapist: Therapist, service: Service, *, is_new_patient: bo
     return therapists_for(service, is_new_patient=is_new_patient).filter(pk=therapist.pk).exists()
 
 
+def sees_every_appointment(user):
+    """The front desk and the owner: every therapist's visits, and what concerns no visit."""
+    return user.has_perm("booking.view_all_appointments")
+
+
 def appointments_visible_to(user, appointments):
     """What a staff account may see of `appointments`: everything with view_all_appointments
     (the front desk), a linked therapist's own, and otherwise nothing (fail closed)."""
-    if user.has_perm("booking.view_all_appointments"):
+    if sees_every_appointment(user):
         return appointments
     therapist = getattr(user, "therapist", None)
     if therapist is None:
@@ -44,7 +49,7 @@ def appointments_visible_to(user, appointments):
 
 def patients_visible_to(user, patients):
     """The front desk sees every record; a therapist those she has an appointment with."""
-    if user.has_perm("booking.view_all_appointments"):
+    if sees_every_appointment(user):
         return patients
     therapist = getattr(user, "therapist", None)
     if therapist is None:

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from booking import availability, lifecycle, limits, patients, selectors
 from booking.models import Appointment, AppointmentEvent
+from booking.notifications import notify
 from booking.screening import flagged
-from booking.tasks import booked_after_commit, freed_after_commit, notify_after_commit
+from booking.tasks import booked_after_commit, freed_after_commit
 from clinic.models import Clinic
 
 
@@ -197,9 +198,9 @@ def request_appointment(
         _insert(appointment)
         _record(appointment, AppointmentEvent.Action.REQUESTED, by_patient=True)
         if _confirms_at_once(clinic, appointment):
-            notify_after_commit(appointment, "new_request")
+            notify(appointment, "new_request")
             return change_status(appointment=appointment, transition="confirm", now=now)
-        notify_after_commit(appointment, "request_received", "new_request")
+        notify(appointment, "request_received", "new_request")
     return appointment
 
 
@@ -237,7 +238,7 @@ def book_by_staff(*, appointment: Appointment, by) -> Appointment:
         appointment.status = Appointment.Status.CONFIRMED
         _insert(appointment)
         _record(appointment, AppointmentEvent.Action.BOOKED, actor=by)
-        notify_after_commit(appointment, "confirmed")
+        notify(appointment, "confirmed")
     return appointment
 
 
@@ -264,7 +265,7 @@ def reschedule_appointment(*, appointment: Appointment, by) -> Appointment:
             previous_start=previous_start,
         )
         if appointment.is_active:
-            notify_after_commit(appointment, "moved")
+            notify(appointment, "moved")
             freed_after_commit(previous_therapist_id, previous_start, previous_hold)
     return appointment
 
@@ -328,7 +329,7 @@ def patient_move_appointment(*, appointment: Appointment, start, now=None) -> Ap
             by_patient=True,
             previous_start=previous_start,
         )
-        notify_after_commit(current, "moved", "patient_moved")
+        notify(current, "moved", "patient_moved")
         freed_after_commit(current.therapist_id, previous_start, previous_hold)
     return current
 
@@ -356,7 +357,7 @@ def change_status(
             current.message_to_patient = message
         current.save(update_fields=["status", "message_to_patient", "updated_at"])
         _record(current, step.action, actor=by, by_patient=by_patient, note=message)
-        notify_after_commit(current, *step.emails, *also_tell)
+        notify(current, *step.emails, *also_tell)
     appointment.refresh_from_db()
     return appointment
 
@@ -458,7 +459,7 @@ def send_due_reminders(*, now=None):
                 pk=appointment.pk, reminder_sent_at__isnull=True
             ).update(reminder_sent_at=now)
             if claimed:
-                notify_after_commit(appointment, "reminder")
+                notify(appointment, "reminder")
                 reminded.append(appointment)
     return reminded
 

@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from booking import availability, selectors
 from booking.models import WaitlistEntry, WaitlistOffer
-from booking.notifications import absolute, compose
+from booking.notifications import absolute
 from booking.selection import Selection
 from clinic.models import Clinic, Therapist
+from emails import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +151,5 @@ def _send(entry, kind, clinic, *, offer):
     context = {"clinic": clinic, "entry": entry, "offer": offer}
     if kind == "waitlist_offer":
         context["claim_url"] = claim_url(offer)
-    message = compose(kind, context, to=entry.email, clinic=clinic)
-    message.send()
-    # Ids only: the log carries no address.
-    logger.info("Waitlist email %s sent for entry %s.", kind, entry.pk)
+    message = outbox.compose(kind, context, to=entry.email, clinic=clinic)
+    outbox.send(message, kind=kind, about=f"waitlist:{entry.pk}")

@@ -42,6 +42,16 @@ def pytest_report_header(config):
     return f"suite clock: {moment} (TEST_CLOCK)" if moment else "suite clock: real time"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _mail_only_through_the_outbox(django_test_environment):
+    """Django's test set-up puts its in-memory mail backend in place; ours is that backend
+    refusing any email that did not come through the outbox (emails/testing.py), so a feature
+    that sends mail another way fails its tests."""
+    from django.conf import settings
+
+    settings.MAILERS = {"default": {"BACKEND": "emails.testing.OutboxOnlyBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def _fresh_page_cache():
     """Each test starts with an empty cache: a page cached by another test is not this one's."""

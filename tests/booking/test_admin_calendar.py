@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from booking import services
 from booking.models import Appointment
+from emails.models import Email
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as
 from tests.factories import TherapistFactory, WorkingHoursFactory
@@ -163,9 +163,9 @@ def test_the_dashboard_lists_what_needs_doing_oldest_request_first(
     Appointment.objects.filter(pk=booked[1].pk).update(
         created_at=five_hours_ago, requested_at=five_hours_ago
     )
-    DBTaskResult.objects.create(
-        status="FAILED", task_path="booking.tasks.send_notification", args_kwargs={"args": [], "kwargs": {"appointment_id": booked[0].pk, "kind": "confirmed", "attempt": 8}},
-        run_after=timezone.now(), finished_at=timezone.now(), backend_name="default", exception_class_path="smtplib.SMTPException", traceback="",
+    Email.objects.create(
+        kind="confirmed", status=Email.Status.FAILED, recipient_key="k", about=f"appointment:{booked[0].pk}",
+        attempts=8, finished_at=timezone.now(),
     )  # fmt: skip
     board = desk.get(reverse("admin:index")).context["dashboard"]
     assert [item.appointment for item in board.waiting] == [booked[1], booked[0]]

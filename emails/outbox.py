@@ -1,0 +1,140 @@
+"""The outbox: the one way the site sends email.
+
+`compose` renders an email from its templates; `send` stores it in the outbox, in the same
+transaction as the change that caused it, and the worker delivers it once that commits
+(`emails.tasks.deliver`), retrying with back-off while the mail server is away; an email that
+fails for good is marked failed and listed on the admin's dashboard. Nothing else in the project
+sends mail: tests run with a backend that refuses any message that did not come through here
+(emails/testing.py).
+
+The outbox also keeps anyone from making the clinic send a flood to one address: each patient
+address gets at most DAILY_CAP emails a day, and at most DAILY_CAP_BY_KIND[kind] of a kind.
+What goes over is held back (recorded, never sent). The clinic's own inbox is not capped; the
+public forms that write to it are limited (booking/limits.py).
+"""
+
+import datetime
+import hashlib
+import hmac
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from emails.models import Email
+
+logger = logging.getLogger(__name__)
+
+DAILY_CAP = 12
+DAILY_CAP_BY_KIND = {
+    # Confirming a waitlist address: a second try if the first went astray, no more.
+    "waitlist_confirm": 2,
+    # One offer a day and one "it was taken" a day, however many entries an address has.
+    "waitlist_offer": 1,
+    "waitlist_taken": 1,
+    "sign_in": 3,
+}
+DAY = datetime.timedelta(days=1)
+
+
+def recipient_key(address):
+    """A keyed hash of an address: counts what one address was sent, without keeping it."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), address.strip().lower().encode(), hashlib.sha256
+    )
+    return digest.hexdigest()[:40]
+
+
+def compose(kind, context, *, to, clinic):
+    """One email from emails/<kind>_subject.txt, <kind>.txt and <kind>.html, times in clinic
+    time; plain text through the "text" engine (no HTML escaping), replies to the clinic."""
+    with timezone.override(clinic.zone):
+        subject = render_to_string(f"emails/{kind}_subject.txt", context, using="text")
+        text = render_to_string(f"emails/{kind}.txt", context, using="text")
+        html = render_to_string(f"emails/{kind}.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        reply_to=[clinic.email] if clinic.email else None,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _over_cap(kind, key, now):
+    sent_today = Email.objects.filter(recipient_key=key, created_at__gt=now - DAY).exclude(
+        status=Email.Status.HELD
+    )
+    if sent_today.count() >= DAILY_CAP:
+        return True
+    cap = DAILY_CAP_BY_KIND.get(kind)
+    return cap is not None and sent_today.filter(kind=kind).count() >= cap
+
+
+def send(message, *, kind, about="", to_clinic=False, now=None):
+    """Put a composed email in the outbox; it leaves once the caller's transaction commits.
+
+    Returns the stored email, or None when there is no address or the address had enough
+    emails today (then a held-back row records it, without the address or the message).
+    """
+    now = now or timezone.now()
+    address = message.to[0] if message.to else ""
+    if not address:
+        # A caller booked by phone without an email address: the front desk tells them.
+        logger.info("Email %s about %s not sent: no address.", kind, about or "-")
+        return None
+    key = recipient_key(address)
+    if not to_clinic and _over_cap(kind, key, now):
+        Email.objects.create(
+            kind=kind, status=Email.Status.HELD, recipient_key=key, about=about, created_at=now
+        )
+        logger.warning("Email %s about %s held back: the address had enough today.", kind, about)
+        return None
+    html = next(
+        (content for content, mimetype in message.alternatives if mimetype == "text/html"), ""
+    )
+    email = Email.objects.create(
+        kind=kind,
+        to=address,
+        recipient_key=key,
+        reply_to=(message.reply_to or [""])[0],
+        subject=message.subject,
+        text=message.body,
+        html=html,
+        attachments=[
+            {"name": name, "content": content, "mimetype": mimetype}
+            for name, content, mimetype in message.attachments
+        ],
+        about=about,
+        created_at=now,
+    )
+    from emails.tasks import deliver  # the task module imports this one
+
+    transaction.on_commit(lambda: deliver.enqueue(email_id=email.pk))
+    return email
+
+
+def message_of(email):
+    """The stored email as Django's message, ready to send."""
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
+        headers={OUTBOX_HEADER: str(email.pk)},
+    )
+    if email.html:
+        message.attach_alternative(email.html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["name"], attachment["content"], attachment["mimetype"])
+    return message
+
+
+# Marks a message as the outbox's own (emails/testing.py refuses any other); names only an id.
+OUTBOX_HEADER = "X-Clinic-Outbox"

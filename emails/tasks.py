@@ -1,0 +1,57 @@
+"""Delivering the outbox (emails/outbox.py). In development and tests tasks run at once; in
+production `manage.py worker` runs them from the database, so a slow or down mail server never
+holds up or loses a booking."""
+
+import datetime
+import logging
+import smtplib
+
+from django.tasks import task
+from django.utils import timezone
+
+from emails import outbox
+from emails.models import Email
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+def retry_delay(attempt):
+    """1, 2, 4 … minutes, at most an hour: with MAX_ATTEMPTS 8, about two hours in all
+    (123 minutes from the first try to the last), which the README promises."""
+    return datetime.timedelta(minutes=min(2 ** (attempt - 1), 60))
+
+
+@task
+def deliver(email_id, attempt=1):
+    email = Email.objects.filter(pk=email_id, status=Email.Status.QUEUED).first()
+    if email is None:
+        return  # already sent or given up: every email goes at most once
+    try:
+        outbox.message_of(email).send()
+    except (smtplib.SMTPException, OSError):
+        Email.objects.filter(pk=email_id).update(attempts=attempt)
+        if attempt >= MAX_ATTEMPTS or not deliver.get_backend().supports_defer:
+            # Given up: the dashboard lists it for staff to call the patient. Ids only.
+            Email.objects.filter(pk=email_id).update(
+                status=Email.Status.FAILED, finished_at=timezone.now()
+            )
+            logger.error(
+                "Email %s (%s about %s) failed for good after %s attempts.",
+                email_id, email.kind, email.about or "-", attempt,
+            )  # fmt: skip
+            raise
+        logger.warning(
+            "Email %s (%s about %s) failed (attempt %s); retrying.",
+            email_id, email.kind, email.about or "-", attempt,
+        )  # fmt: skip
+        deliver.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
+            email_id=email_id, attempt=attempt + 1
+        )
+        return
+    # Sent: the address and the message are not kept (the register of personal data).
+    Email.objects.filter(pk=email_id).update(
+        status=Email.Status.SENT, attempts=attempt, finished_at=timezone.now(),
+        to="", subject="", text="", html="", attachments=[],
+    )  # fmt: skip

@@ -1,0 +1,113 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from emails import outbox
+from emails.models import Email
+from emails.testing import SentAroundTheOutbox
+
+pytestmark = pytest.mark.django_db
+
+
+def message(to="avery@example.com", subject="Your visit"):
+    composed = EmailMessage(subject=subject, body="See you soon.", to=[to])
+    composed.alternatives = []
+    return composed
+
+
+def test_an_email_leaves_once_the_change_commits_and_its_contents_are_not_kept(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = outbox.send(message(), kind="confirmed", about="appointment:7")
+        assert mail.outbox == []  # not before the commit
+    assert [sent.to for sent in mail.outbox] == [["avery@example.com"]]
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENT
+    assert (email.to, email.subject, email.text) == ("", "", "")
+    assert email.recipient_key == outbox.recipient_key("Avery@Example.com ")
+
+
+def _send_then_fail():
+    with transaction.atomic():
+        outbox.send(message(), kind="confirmed")
+        raise RuntimeError("the booking failed")
+
+
+def test_a_change_that_rolls_back_sends_nothing(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        _send_then_fail()
+    assert mail.outbox == []
+    assert not Email.objects.exists()
+
+
+def test_one_address_gets_one_waitlist_offer_a_day_and_the_rest_are_held_back(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            outbox.send(message(), kind="waitlist_offer", about="waitlist:1")
+        outbox.send(message("other@example.com"), kind="waitlist_offer")
+    assert sorted(sent.to[0] for sent in mail.outbox) == ["avery@example.com", "other@example.com"]
+    held = Email.objects.filter(status=Email.Status.HELD)
+    assert held.count() == 2
+    assert set(held.values_list("to", "subject")) == {("", "")}  # nothing kept of what was held
+
+
+def test_the_cap_is_a_day_long_then_the_address_may_be_sent_again(
+    django_capture_on_commit_callbacks,
+):
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.send(message(), kind="waitlist_offer", now=now)
+        assert (
+            outbox.send(message(), kind="waitlist_offer", now=now + datetime.timedelta(hours=23))
+            is None
+        )
+        with time_machine.travel(now + datetime.timedelta(hours=25)):
+            assert outbox.send(message(), kind="waitlist_offer") is not None
+    assert len(mail.outbox) == 2
+
+
+def test_no_address_gets_more_than_the_daily_cap_of_any_kinds(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(outbox.DAILY_CAP + 5):
+            outbox.send(message(subject=f"Update {n}"), kind="moved")
+    assert len(mail.outbox) == outbox.DAILY_CAP
+
+
+def test_the_clinics_own_inbox_is_not_capped(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(outbox.DAILY_CAP + 2):
+            outbox.send(message("desk@clinic.example"), kind="new_request", to_clinic=True)
+    assert len(mail.outbox) == outbox.DAILY_CAP + 2
+
+
+def test_an_email_sent_around_the_outbox_fails_the_tests():
+    with pytest.raises(SentAroundTheOutbox):
+        message().send()
+    assert mail.outbox == []
+
+
+def test_a_failed_email_about_no_visit_is_shown_to_the_front_desk_not_to_a_therapist(
+    client, front_desk_user
+):
+    from tests.conftest import sign_in_as
+    from tests.factories import TherapistFactory
+
+    Email.objects.create(
+        kind="waitlist_offer", status=Email.Status.FAILED, recipient_key="k",
+        about="waitlist:3", finished_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(front_desk_user)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Not about a visit:" in page
+    assert "waitlist offer" in page
+    sign_in_as(client, "Therapists", username="dana-user", therapist=TherapistFactory())
+    assert "waitlist offer" not in client.get(reverse("admin:index")).content.decode()
