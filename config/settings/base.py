@@ -229,15 +229,41 @@ PHONE_REGION = os.environ.get("CLINIC_PHONE_REGION", "CA")
 # Background tasks (emails) run at once here; production queues them for `manage.py worker`.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
+# Who is told of a server error by email: nobody here; production reads DJANGO_ADMINS.
+ADMINS = []
+# Error emails show which page broke and the code's traceback, never what a patient typed or
+# holds (config/error_reports.py); the page's address loses its token first (log_filters.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.PrivateExceptionReporterFilter"
+
+# Every handler carries the secret-route filter: a token in a path (a patient's link) never
+# reaches the journal or an inbox, whatever logged it (config/log_filters.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "secret_paths": {"()": "config.log_filters.RedactSecretPaths"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["secret_paths"]},
+        # Sends nothing while ADMINS is empty. Plain text only: the HTML report would add every
+        # frame's local variables.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "include_html": False,
+            "filters": ["secret_paths", "require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         # One handler for Django's own messages (its default one would print them twice).
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        # Request lines carry only paths, and no path of ours carries health details.
-        "django.request": {"level": "WARNING"},
+        # Server errors (500s) also go to the admins by email; 4xx warnings only to the journal.
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "WARNING",
+            "propagate": False,
+        },
     },
 }
