@@ -31,6 +31,16 @@ def normalize_phone(value, region):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def honeypot():
+    """A field hidden from people and screen readers (templates/booking/_honeypot.html), which
+    form-filling scripts fill in: a public form with it filled in stores and sends nothing."""
+    return forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
 class PatientDetailsForm(forms.Form):
     """The patient's details and health screening. Carries the chosen time in hidden fields so
     every step can be re-checked on the server."""
@@ -81,12 +91,7 @@ class PatientDetailsForm(forms.Form):
         label="I have checked my health answers above: they are true today.", required=False
     )
 
-    # A honeypot: hidden from people (and screen readers), filled in by form-filling scripts.
-    website = forms.CharField(
-        label="Leave this empty",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = honeypot()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,6 +160,8 @@ class PatientDetailsForm(forms.Form):
 class WaitlistForm(forms.Form):
     """Which days and part of the day suit the patient, and where to tell them."""
 
+    website = honeypot()
+
     email = forms.EmailField(
         label="Your email",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
@@ -197,6 +204,7 @@ class WaitlistForm(forms.Form):
 
 
 class SignInLinkForm(forms.Form):
+    website = honeypot()
     email = forms.EmailField(
         label="The email address you gave us",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),

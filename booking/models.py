@@ -237,6 +237,9 @@ class WaitlistEntry(models.Model):
     last_day = models.DateField()
     part_of_day = models.CharField(max_length=10, choices=PartOfDay, default=PartOfDay.ANY)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set when the address's owner follows the link emailed to it: only then are offers sent,
+    # so nobody can sign a stranger up for the clinic's emails.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     # Set when the patient books one of the offered times (or leaves the list).
     closed_at = models.DateTimeField(null=True, blank=True)
 

@@ -17,13 +17,13 @@ from django.utils import timezone
 from booking.models import Appointment, Patient, PatientSignInLink
 from booking.notifications import absolute
 from booking.screening import QUESTIONS
+from clinic import limiter
 from clinic.models import Clinic
 from emails import outbox
 
 logger = logging.getLogger(__name__)
 
 VALID_FOR = datetime.timedelta(minutes=30)
-LINKS_PER_HOUR = 3
 SESSION_KEY = "returning_patient"
 # A sign-in lasts for one request: long enough to choose a time and fill in the form.
 SIGNED_IN_FOR = datetime.timedelta(hours=2)
@@ -34,20 +34,21 @@ def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def send_link(email, *, now=None):
-    """Email a sign-in link if the address belongs to a patient who has been booked here;
-    quietly nothing otherwise (or past the hourly limit). Returns whether one was sent."""
+def send_link(email, *, client_key="", now=None):
+    """Queue a sign-in link in the outbox if the address belongs to a patient who has been
+    booked here; quietly nothing otherwise. Returns whether one was queued.
+
+    The limiter counts every address alike, known or not, before anything is looked up (it
+    raises limiter.LimitReached); the outbox caps the links one address gets in a day."""
     now = now or timezone.now()
     email = email.strip().lower()
+    limiter.spend("sign_in", address=client_key, contact=email, now=now)
     patient = (
         Patient.objects.filter(email=email, appointments__status__in=SEEN)
         .order_by("created_at", "pk")
         .first()
     )
     if patient is None:
-        return False
-    recent = patient.sign_in_links.filter(created_at__gte=now - datetime.timedelta(hours=1))
-    if recent.count() >= LINKS_PER_HOUR:
         return False
     token = secrets.token_urlsafe(32)
     PatientSignInLink.objects.create(patient=patient, token_hash=_hash(token), created_at=now)
@@ -58,20 +59,24 @@ def send_link(email, *, now=None):
         "minutes": int(VALID_FOR.total_seconds() // 60),
     }
     message = outbox.compose("sign_in", context, to=patient.email, clinic=clinic)
-    outbox.send(message, kind="sign_in", about=f"patient:{patient.pk}", now=now)
-    return True
+    return outbox.send(message, kind="sign_in", about=f"patient:{patient.pk}", now=now) is not None
+
+
+def _usable(token, now):
+    return PatientSignInLink.objects.filter(
+        token_hash=_hash(token), used_at=None, created_at__gt=now - VALID_FOR
+    )
+
+
+def link_is_usable(token, *, now=None):
+    """Whether the link would still sign in (a GET asks this; only the POST uses it)."""
+    return _usable(token, now or timezone.now()).exists()
 
 
 def use_link(request, token, *, now=None):
     """Sign the browser in for one request, once per link. Returns the patient or None."""
     now = now or timezone.now()
-    link = (
-        PatientSignInLink.objects.filter(
-            token_hash=_hash(token), used_at=None, created_at__gt=now - VALID_FOR
-        )
-        .select_related("patient")
-        .first()
-    )
+    link = _usable(token, now).select_related("patient").first()
     if link is None:
         return None
     # Used once: a forwarded email or a browser history cannot sign anyone in again.

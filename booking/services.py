@@ -16,6 +16,7 @@ from booking.models import Appointment, AppointmentEvent
 from booking.notifications import notify
 from booking.screening import flagged
 from booking.tasks import booked_after_commit, freed_after_commit
+from clinic import limiter
 from clinic.models import Clinic
 
 
@@ -33,7 +34,7 @@ class _Contended(SlotUnavailable):
 
 
 class RequestLimitReached(BookingError):
-    """An online request over the clinic's limits (booking/limits.py)."""
+    """An online request or move over the limits (clinic/limiter.py, booking/limits.py)."""
 
 
 class InvalidTransition(BookingError):
@@ -158,10 +159,12 @@ def request_appointment(
         # Inside the transaction: on SQLite the write lock is held from here, so two requests
         # from one person cannot both pass the count.
         try:
-            limits.check(
-                clinic=clinic, email=patient.email, phone=patient.phone, key=client_key, now=now
-            )
-        except limits.LimitReached as error:
+            limits.check_holds(clinic=clinic, email=patient.email, phone=patient.phone, now=now)
+            limiter.spend(
+                "request", address=client_key, contact=patient.email or patient.phone,
+                clinic=clinic, now=now,
+            )  # fmt: skip
+        except limiter.LimitReached as error:
             raise RequestLimitReached(str(error)) from error
         day = start.astimezone(clinic.zone).date()
         slots = availability.free_slots(
@@ -286,7 +289,9 @@ class MoveTooLate(BookingError):
 
 
 @retry_when_contended
-def patient_move_appointment(*, appointment: Appointment, start, now=None) -> Appointment:
+def patient_move_appointment(
+    *, appointment: Appointment, start, now=None, client_key=""
+) -> Appointment:
     """The patient moves their visit to another free time, same service and therapist, from
     their link; only while they could still cancel online. A confirmed visit goes back to
     "requested" for staff to look at again, unless the clinic's policy keeps it confirmed.
@@ -311,6 +316,10 @@ def patient_move_appointment(*, appointment: Appointment, start, now=None) -> Ap
         )
         if start not in {slot.start for slot in slots}:
             raise SlotUnavailable()
+        try:
+            limiter.spend("move", address=client_key, contact=f"visit:{current.pk}", now=now)
+        except limiter.LimitReached as error:
+            raise RequestLimitReached(str(error)) from error
         previous_start, previous_hold = current.start, current.hold_until
         current.start = start
         current.end, current.hold_until = _hold_times(current.service, start)

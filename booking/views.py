@@ -1,7 +1,6 @@
 import datetime
 from dataclasses import replace
 
-from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,6 @@ from django.views.decorators.http import require_http_methods
 from booking import (
     availability,
     drafts,
-    limits,
     returning,
     screening,
     selectors,
@@ -30,7 +28,7 @@ from booking.models import Appointment, WaitlistEntry
 from booking.notifications import absolute
 from booking.screening import needs_doctor
 from booking.selection import Selection, read_flow, read_selection
-from clinic import page_cache
+from clinic import limiter, page_cache
 from clinic.models import Service
 
 HONEYPOT_MESSAGE = "We could not send this request. Please call us and we will book it with you."
@@ -171,6 +169,7 @@ def _fresh_times(clinic, selection):
 
 
 @method_decorator(never_cache, name="dispatch")
+@method_decorator(limiter.limited("request"), name="dispatch")
 class RequestDetailsView(View):
     """Steps four to six: details and health screening, review, submit. What the patient typed
     travels in the form itself, so nothing is lost to an error or a taken time."""
@@ -256,7 +255,7 @@ class RequestDetailsView(View):
                 therapist=self.selection.therapist,
                 start=self.selection.start,
                 patient=form.patient_details(is_new_patient=self.selection.is_new_patient),
-                client_key=limits.client_key(get_client_ip_address(request)),
+                client_key=request.limit_address,
             )
         except services.SlotUnavailable:
             return self.render_details(form, taken=True)
@@ -348,6 +347,7 @@ def _move_selection(appointment, data):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@limiter.limited("move")
 def move_appointment(request, token):
     """The patient moves their visit from their link: choose a day and time (same service and
     therapist), see the change once more, then POST. Only while they could cancel online."""
@@ -363,7 +363,7 @@ def move_appointment(request, token):
     if request.method == "POST" and selection.start:
         try:
             moved = services.patient_move_appointment(
-                appointment=appointment, start=selection.start
+                appointment=appointment, start=selection.start, client_key=request.limit_address
             )
         except services.MoveTooLate as error:
             messages.error(request, str(error))
@@ -398,6 +398,7 @@ def move_appointment(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@limiter.limited("waitlist")
 def join_waitlist(request):
     """ "Tell me when a time frees up", for the service and therapist (or any) chosen so far."""
     data = request.POST if request.method == "POST" else request.GET
@@ -414,18 +415,33 @@ def join_waitlist(request):
         initial={"first_day": first, "last_day": min(first + datetime.timedelta(days=6), horizon)},
     )
     if request.method == "POST" and form.is_valid():
+        wanted = {name: value for name, value in form.cleaned_data.items() if name != "website"}
         try:
+            if form.cleaned_data["website"]:
+                raise limiter.LimitReached(HONEYPOT_MESSAGE)
             entry = waitlist.join(
                 service=selection.service,
                 therapist=selection.therapist,
                 is_new_patient=selection.is_new_patient,
-                **form.cleaned_data,
+                client_key=request.limit_address,
+                **wanted,
             )
-        except waitlist.WaitlistFull as error:
+        except (waitlist.WaitlistFull, limiter.LimitReached) as error:
             form.add_error("email", str(error))
         else:
             return render(request, "booking/waitlist_joined.html", {"entry": entry})
     return render(request, "booking/waitlist_join.html", {"selection": selection, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_waitlist(request, token):
+    """The link in the confirmation email: a page with a button (a mail scanner following the
+    link confirms nothing); the POST confirms the address for offers."""
+    entry = get_object_or_404(WaitlistEntry, token=token, closed_at=None)
+    if request.method == "POST":
+        waitlist.confirm(entry)
+    return render(request, "booking/waitlist_confirm.html", {"entry": entry})
 
 
 @never_cache
@@ -453,19 +469,35 @@ def claim_waitlist_time(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@limiter.limited("sign_in")
 def returning_sign_in(request):
     """A returning patient asks for a one-time link that fills in their details. The answer is
-    the same whether or not the address is known."""
+    the same whether or not the address is known: the email is queued in the outbox, never
+    sent while the patient waits, and the limit counts every address alike."""
     form = SignInLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        returning.send_link(form.cleaned_data["email"])
-        return render(request, "booking/sign_in_sent.html", {"email": form.cleaned_data["email"]})
+        email = form.cleaned_data["email"]
+        try:
+            if form.cleaned_data["website"]:
+                raise limiter.LimitReached(HONEYPOT_MESSAGE)
+            returning.send_link(email, client_key=request.limit_address)
+        except limiter.LimitReached as error:
+            form.add_error("email", str(error))
+        else:
+            return render(request, "booking/sign_in_sent.html", {"email": email})
     return render(request, "booking/sign_in.html", {"form": form})
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def welcome_back(request, token):
-    patient = returning.use_link(request, token) if "\x00" not in token else None
+    """The link in the sign-in email. GET shows a button and spends nothing (mail scanners
+    open links); only the POST uses the link."""
+    if request.method == "GET":
+        if not returning.link_is_usable(token):
+            return render(request, "booking/sign_in_expired.html", status=410)
+        return render(request, "booking/sign_in_continue.html")
+    patient = returning.use_link(request, token)
     if patient is None:
         return render(request, "booking/sign_in_expired.html", status=410)
     first_name = patient.name.split()[0] if patient.name else ""

@@ -10,6 +10,7 @@ taken and stay on the list. Entries end on their last day; retention removes the
 import datetime
 import logging
 
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,12 +19,18 @@ from booking import availability, selectors
 from booking.models import WaitlistEntry, WaitlistOffer
 from booking.notifications import absolute
 from booking.selection import Selection
+from clinic import limiter
 from clinic.models import Clinic, Therapist
 from emails import outbox
 
 logger = logging.getLogger(__name__)
 
 NOON = datetime.time(12)
+# A freed time is offered to this many waiting patients at most, first come first offered: the
+# first to book it wins anyway, and one cancellation must not become hundreds of emails.
+OFFERS_PER_RELEASE = 5
+# An address not confirmed within this time is forgotten (the register of personal data).
+UNCONFIRMED_KEPT = datetime.timedelta(days=2)
 # One address may wait for this many things at once: enough for a patient, little for a prank.
 OPEN_ENTRIES_PER_EMAIL = 3
 LONGEST_RANGE = datetime.timedelta(days=60)
@@ -37,21 +44,44 @@ def open_entries(today):
     return WaitlistEntry.objects.filter(closed_at=None, last_day__gte=today)
 
 
-def join(*, service, therapist, is_new_patient, email, first_day, last_day, part_of_day):
+def join(
+    *, service, therapist, is_new_patient, email, first_day, last_day, part_of_day, client_key=""
+):
+    """Put the address on the list, unconfirmed, and email it a link to confirm: an email that
+    carries nothing the signer typed. Raises WaitlistFull or limiter.LimitReached."""
     today = timezone.localdate()
     if open_entries(today).filter(email__iexact=email).count() >= OPEN_ENTRIES_PER_EMAIL:
         raise WaitlistFull(
             "This email address is already waiting for three times. Please call us instead."
         )
-    return WaitlistEntry.objects.create(
-        service=service,
-        therapist=therapist,
-        is_new_patient=is_new_patient,
-        email=email,
-        first_day=first_day,
-        last_day=last_day,
-        part_of_day=part_of_day,
-    )
+    with transaction.atomic():
+        limiter.spend("waitlist", address=client_key, contact=email)
+        entry = WaitlistEntry.objects.create(
+            service=service,
+            therapist=therapist,
+            is_new_patient=is_new_patient,
+            email=email,
+            first_day=first_day,
+            last_day=last_day,
+            part_of_day=part_of_day,
+        )
+        clinic = Clinic.objects.current()
+        context = {
+            "clinic": clinic,
+            "link": absolute(reverse("booking:waitlist_confirm", args=[entry.token])),
+            "days": UNCONFIRMED_KEPT.days,
+        }
+        message = outbox.compose("waitlist_confirm", context, to=email, clinic=clinic)
+        outbox.send(message, kind="waitlist_confirm", about=f"waitlist:{entry.pk}")
+    return entry
+
+
+def confirm(entry, *, now=None):
+    """The address's owner followed the link: offers may now be sent to it."""
+    if entry.confirmed_at is None:
+        entry.confirmed_at = now or timezone.now()
+        entry.save(update_fields=["confirmed_at"])
+    return entry
 
 
 def _suits(entry, start, zone):
@@ -74,6 +104,7 @@ def offer_freed_time(*, therapist_id, start, end, now=None):
     day = start.astimezone(clinic.zone).date()
     entries = (
         open_entries(timezone.localdate(now, timezone=clinic.zone))
+        .exclude(confirmed_at=None)
         .filter(first_day__lte=day, last_day__gte=day)
         .filter(Q(therapist=None) | Q(therapist=therapist))
         .select_related("service")
@@ -81,6 +112,8 @@ def offer_freed_time(*, therapist_id, start, end, now=None):
     free_by_service = {}
     sent = []
     for entry in entries:
+        if len(sent) >= OFFERS_PER_RELEASE:
+            break
         if not selectors.therapist_sees(
             therapist, entry.service, is_new_patient=entry.is_new_patient
         ):

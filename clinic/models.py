@@ -478,3 +478,23 @@ class Closure(models.Model):
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "A closure cannot end before it starts."})
+
+
+class LimitedAction(models.Model):
+    """One public post that stored a row or sent an email, counted by the limiter
+    (clinic/limiter.py). Keyed hashes only: no address, email or phone is kept, and rows go
+    after two days (the register of personal data)."""
+
+    action = models.CharField(max_length=20)
+    address_key = models.CharField(max_length=40, blank=True)
+    contact_key = models.CharField(max_length=40, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["action", "address_key", "at"]),
+            models.Index(fields=["action", "contact_key", "at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"

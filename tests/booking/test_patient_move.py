@@ -138,3 +138,27 @@ def test_a_taken_time_sends_the_patient_back_to_choose_with_a_message(
     assert "That time was just taken" in done.content.decode()
     assert "Move your appointment" in done.content.decode()
     assert Appointment.objects.get(pk=visit.pk).start == utc(monday, "10:00", booking_clinic)
+
+
+def test_one_link_moves_its_visit_a_few_times_a_day_then_is_told_to_call(
+    booking_clinic, massage, dana, monday, patient
+):
+    from django.core import mail
+
+    from clinic import limiter
+
+    visit = services.request_appointment(
+        service=massage, therapist=dana, start=at(monday, "09:00", booking_clinic.zone), patient=patient
+    )  # fmt: skip
+    mail.outbox.clear()
+    moves = limiter.RULES["move"].per_contact_day
+    clocks = ["10:30", "13:00", "14:30", "16:00"]
+    for clock in clocks[:moves]:
+        services.patient_move_appointment(
+            appointment=visit, start=at(monday, clock, booking_clinic.zone)
+        )
+    with pytest.raises(services.RequestLimitReached, match="Please call us"):
+        services.patient_move_appointment(
+            appointment=visit, start=at(monday, clocks[moves], booking_clinic.zone)
+        )
+    assert len(mail.outbox) == 2 * moves  # "moved" to the patient and a notice to the desk

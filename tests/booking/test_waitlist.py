@@ -37,11 +37,13 @@ def full_monday(massage, dana, monday, booking_clinic, patient):
     return visits
 
 
-def wait(massage, dana, monday, email, part="any"):
-    return waitlist.join(
+def wait(massage, dana, monday, email, part="any", confirmed=True):
+    """A waitlist entry, its address confirmed from the email unless `confirmed` is False."""
+    entry = waitlist.join(
         service=massage, therapist=dana, is_new_patient=True, email=email,
         first_day=monday, last_day=monday, part_of_day=part,
     )  # fmt: skip
+    return waitlist.confirm(entry) if confirmed else entry
 
 
 def offers_to(email):
@@ -132,7 +134,7 @@ def test_the_waitlist_form_keeps_what_was_typed_and_explains_bad_dates(
         {"s": sealed, "email": "me@example.com", "first_day": monday.isoformat(),
          "last_day": (monday + datetime.timedelta(days=3)).isoformat(), "part_of_day": "morning"},
     ).content.decode()  # fmt: skip
-    assert "You are on the waitlist" in good
+    assert "Please check your email" in good
     entry = WaitlistEntry.objects.get()
     assert (entry.service, entry.therapist, entry.part_of_day) == (massage, dana, "morning")
 
@@ -169,3 +171,59 @@ def test_the_front_desk_sees_who_is_waiting(client, massage, dana, monday, booki
     sign_in_as(client, FRONT_DESK, username="desk")
     page = client.get("/admin/booking/waitlistentry/").content.decode()
     assert "waiting@example.com" in page
+
+
+def join_by_form(client, massage, dana, monday, email, address="203.0.113.5", **extra):
+    url = start_url(patient="new", service=massage.pk, therapist=dana.slug, date=monday.isoformat())
+    times = client.get(url).content.decode()
+    join = next(href for href, flow in booking_links(times) if href.startswith("/book/waitlist/"))
+    sealed = re.search(r'name="s" value="([^"]+)"', client.get(join).content.decode()).group(1)
+    data = {"s": sealed, "email": email, "first_day": monday.isoformat(),
+            "last_day": monday.isoformat(), "part_of_day": "any", **extra}  # fmt: skip
+    return client.post(reverse("booking:waitlist"), data, REMOTE_ADDR=address)
+
+
+def test_an_address_offered_nothing_until_its_owner_confirms_from_an_email_with_nothing_typed(
+    client, full_monday, massage, dana, monday, booking_clinic
+):
+    join_by_form(client, massage, dana, monday, "stranger@example.com")
+    [confirm] = [m for m in mail.outbox if m.to == ["stranger@example.com"]]
+    for text in (confirm.subject, confirm.body, confirm.alternatives[0][0]):
+        assert massage.name not in text
+        assert f"{monday:%B} {monday.day}" not in text  # nor the days the signer typed
+    services.cancel_appointment(appointment=full_monday[0], by=None)
+    assert offers_to("stranger@example.com") == []
+    link = re.search(r"https?://testserver(/book/waitlist/\S+/confirm/)", confirm.body).group(1)
+    assert "Yes, tell me" in client.get(link).content.decode()  # opening it confirms nothing
+    assert WaitlistEntry.objects.get().confirmed_at is None
+    client.post(link)
+    assert WaitlistEntry.objects.get().confirmed_at is not None
+    services.cancel_appointment(appointment=full_monday[1], by=None)
+    assert len(offers_to("stranger@example.com")) == 1
+
+
+def test_one_address_cannot_sign_up_strangers_by_the_hundred(
+    client, massage, dana, monday, booking_clinic
+):
+    for n in range(40):
+        join_by_form(client, massage, dana, monday, f"stranger{n}@example.com")
+    assert WaitlistEntry.objects.count() == 5  # the limiter's hour for one internet address
+    assert len(mail.outbox) == 5
+
+
+def test_the_honeypot_stops_a_waitlist_script(client, massage, dana, monday, booking_clinic):
+    page = join_by_form(client, massage, dana, monday, "bot@example.com", website="x")
+    assert "Please call us" in page.content.decode()
+    assert not WaitlistEntry.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_freed_time_is_offered_to_a_bounded_few_and_taken_tells_only_them(
+    full_monday, massage, dana, monday, booking_clinic
+):
+    for n in range(waitlist.OFFERS_PER_RELEASE + 10):
+        wait(massage, dana, monday, f"w{n}@example.com")
+    mail.outbox.clear()
+    services.cancel_appointment(appointment=full_monday[0], by=None)
+    offered = [m.to[0] for m in mail.outbox if "has come free" in m.subject]
+    assert offered == [f"w{n}@example.com" for n in range(waitlist.OFFERS_PER_RELEASE)]

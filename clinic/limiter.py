@@ -1,0 +1,148 @@
+"""The one limiter: every public post that stores a row or sends an email (a booking request,
+a waitlist sign-up, a patient's move, a sign-in link; later ones too) goes through it, so nobody
+can use the clinic to hold its calendar or send mail.
+
+Each kind of post has a rule: so many per internet address per hour and so many per contact
+(an email address, a phone, a visit) per day. Counts are rows in the database, so they hold
+across processes and servers; only keyed hashes are stored. A view is marked with
+`@limited(action)`, which also turns away an address already over its hour before any work;
+the service then `spend`s, in the transaction that stores, so a post that fails stores nothing
+and counts nothing. tests/clinic/test_limiter.py fails for a public view that takes a POST and
+is neither limited nor in NOT_COUNTED with its reason.
+"""
+
+import datetime
+import functools
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.shortcuts import render
+from django.utils import timezone
+
+from clinic.models import LimitedAction
+
+HOUR = datetime.timedelta(hours=1)
+DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Rule:
+    per_address_hour: int
+    per_contact_day: int
+    # What the person is told, fit to show next to the form.
+    message: str
+
+
+TRY_LATER = (
+    "We have had several of these from your connection or for this address recently. Please "
+    "try again later, or call us and we will help."
+)
+RULES = {
+    # The clinic's own policy sets the hourly figure for requests (Clinic admin).
+    "request": Rule(per_address_hour=5, per_contact_day=6, message=TRY_LATER),
+    "waitlist": Rule(per_address_hour=5, per_contact_day=3, message=TRY_LATER),
+    # Per visit: a patient may change their mind; 131 moves in 40 s is not a patient.
+    "move": Rule(
+        per_address_hour=10,
+        per_contact_day=3,
+        message="This visit has been moved several times today. Please call us to change it.",
+    ),
+    "sign_in": Rule(per_address_hour=5, per_contact_day=5, message=TRY_LATER),
+}
+# Public posts the limiter does not count, each with why it cannot be used to hold the calendar
+# or send a flood (tests/clinic/test_limiter.py fails for any other public post not limited).
+NOT_COUNTED = {
+    "booking:start": "turns the chosen service into a sealed address, as a link would",
+    "booking:welcome_back": "spends a link the clinic emailed, once; stores and sends nothing",
+    "booking:waitlist_confirm": "confirms an entry once, from its emailed link; sends nothing",
+    "booking:cancel": "cancels one visit once, from its emailed link: its emails go once",
+}
+
+
+class LimitReached(Exception):
+    """Raised with a message fit to show the person; nothing they typed is lost."""
+
+
+def key(value):
+    """A keyed hash: counts one address or contact without keeping it (the key is the site's
+    secret, so the hash cannot be looked up)."""
+    if not value:
+        return ""
+    digest = hmac.new(settings.SECRET_KEY.encode(), value.strip().lower().encode(), hashlib.sha256)
+    return digest.hexdigest()[:40]
+
+
+def address_key(request):
+    # Imported here: django-axes reads the proxy settings (DJANGO_PROXY_COUNT) to find the
+    # visitor's own address behind Caddy.
+    from axes.helpers import get_client_ip_address
+
+    return key(get_client_ip_address(request) or "")
+
+
+def rule_for(action, clinic=None):
+    rule = RULES[action]
+    if action == "request" and clinic is not None:
+        return Rule(clinic.max_requests_per_address_hour, rule.per_contact_day, rule.message)
+    return rule
+
+
+def _lock(action, address, contact):
+    """On PostgreSQL, two posts counted at once wait for each other (SQLite's IMMEDIATE
+    transactions already do), so the count and the row agree."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for value in (address, contact):
+                if value:
+                    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [action + value])
+
+
+def over_the_hour(action, address, *, now, clinic=None):
+    rule = rule_for(action, clinic)
+    recent = LimitedAction.objects.filter(action=action, address_key=address, at__gt=now - HOUR)
+    return bool(address) and recent.count() >= rule.per_address_hour
+
+
+def spend(action, *, address, contact, clinic=None, now=None):
+    """Count one post of `action` from `address` (a key) for `contact` (plain; hashed here), or
+    raise LimitReached and count nothing. Call it inside the transaction that stores."""
+    now = now or timezone.now()
+    rule = rule_for(action, clinic)
+    contact = key(contact)
+    with transaction.atomic():
+        _lock(action, address, contact)
+        if over_the_hour(action, address, now=now, clinic=clinic):
+            raise LimitReached(rule.message)
+        today = LimitedAction.objects.filter(action=action, contact_key=contact, at__gt=now - DAY)
+        if contact and today.count() >= rule.per_contact_day:
+            raise LimitReached(rule.message)
+        LimitedAction.objects.create(
+            action=action, address_key=address, contact_key=contact, at=now
+        )
+
+
+def limited(action):
+    """Mark a public view whose POST stores or sends (`action` of RULES), and turn away an
+    address already over its hour with a 429 before any work is done."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            request.limit_address = address_key(request)
+            if request.method == "POST" and over_the_hour(
+                action,
+                request.limit_address,
+                now=timezone.now(),
+                clinic=getattr(request, "clinic", None),
+            ):
+                context = {"message": rule_for(action).message}
+                return render(request, "too_many_requests.html", context, status=429)
+            return view(request, *args, **kwargs)
+
+        wrapper.limited_as = action
+        return wrapper
+
+    return decorate
