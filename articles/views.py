@@ -29,6 +29,8 @@ class ArticleListView(ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = 10
+    # What the page reads from its address; any other parameter shares its kept page.
+    page_cache_query = ("q", "page")
 
     def get(self, request, *args, **kwargs):
         slug = kwargs.get("topic_slug")

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from booking import sealing, selectors
-from clinic.models import Service, Therapist
+from clinic import page_cache
+from clinic.models import Clinic, Service, Therapist
 
 ANY = "any"
 STATE = "s"
@@ -105,33 +106,80 @@ def _within_reach(moment, now):
     return now - FARTHEST < moment < now + FARTHEST
 
 
-def read_selection(data):
-    """What the patient picked, from a QueryDict; anything unknown, inactive or out of reach is not chosen."""
+def _plain_choice(data, now):
+    """The flow's values, each of a usable form (not yet checked against the catalogue)."""
     data = read_flow(data)
-    now = timezone.now()
     patient = _value(data, "patient")
-    selection = Selection(patient=patient if patient in ("new", "returning") else "")
     service = _value(data, "service")
-    # ASCII digits only: str.isdigit() also accepts "²", which is no number to a database.
-    selection.service = (
-        Service.objects.active().filter(pk=service).first()
-        if re.fullmatch(r"[0-9]{1,9}", service)
-        else None
-    )
-    therapist = _value(data, "therapist")
-    if therapist == ANY:
-        selection.any_therapist = True
-    elif therapist:
-        selection.therapist = Therapist.objects.active().filter(slug=therapist).first()
     try:
         day = parse_date(_value(data, "date"))
     except ValueError:
         day = None
-    selection.day = day if day and abs(day - now.date()) < FARTHEST else None
     try:
         start = parse_datetime(_value(data, "start"))
     except ValueError:
         start = None
-    if start and start.tzinfo and _within_reach(start, now):
-        selection.start = start.astimezone(datetime.UTC)
+    return {
+        "patient": patient if patient in ("new", "returning") else "",
+        # ASCII digits only: str.isdigit() also accepts "²", which is no number to a database.
+        "service": service if re.fullmatch(r"[0-9]{1,9}", service) else "",
+        "therapist": _value(data, "therapist"),
+        "day": day if day and abs(day - now.date()) < FARTHEST else None,
+        "start": (
+            start.astimezone(datetime.UTC)
+            if start and start.tzinfo and _within_reach(start, now)
+            else None
+        ),
+        "from": _value(data, "from"),
+    }
+
+
+def read_selection(data):
+    """What the patient picked, from a QueryDict; anything unknown, inactive or out of reach is not chosen."""
+    plain = _plain_choice(data, timezone.now())
+    selection = Selection(patient=plain["patient"], day=plain["day"], start=plain["start"])
+    if plain["service"]:
+        selection.service = Service.objects.active().filter(pk=plain["service"]).first()
+    if plain["therapist"] == ANY:
+        selection.any_therapist = True
+    elif plain["therapist"]:
+        selection.therapist = Therapist.objects.active().filter(slug=plain["therapist"]).first()
     return selection
+
+
+@page_cache.per_version
+def _catalogue():
+    """What an address may name: active services and therapists, and the clinic's calendar."""
+    clinic = Clinic.objects.current()
+    return {
+        "services": {str(pk) for pk in Service.objects.active().values_list("pk", flat=True)},
+        "therapists": set(Therapist.objects.active().values_list("slug", flat=True)),
+        "zone": clinic.zone,
+        "horizon": datetime.timedelta(days=clinic.booking_horizon_days),
+    }
+
+
+def canonical_query(data):
+    """The request flow's choice in one spelling, for the page cache's key: what read_selection
+    and the time step's week (time_choices.first_day_of_window) make of an address, so junk
+    parameters, unknown services and other spellings of one choice share one kept page."""
+    now = timezone.now()
+    plain = _plain_choice(data, now)
+    catalogue = _catalogue()
+    therapist = plain["therapist"]
+    try:
+        asked = datetime.date.fromisoformat(plain["from"])
+    except ValueError:
+        week = ""
+    else:
+        today = timezone.localdate(now, timezone=catalogue["zone"])
+        week = min(max(asked, today), today + catalogue["horizon"]).isoformat()
+    values = {
+        "patient": plain["patient"],
+        "service": plain["service"] if plain["service"] in catalogue["services"] else "",
+        "therapist": therapist if therapist == ANY or therapist in catalogue["therapists"] else "",
+        "date": plain["day"].isoformat() if plain["day"] else "",
+        "start": plain["start"].isoformat() if plain["start"] else "",
+        "from": week,
+    }
+    return urlencode({key: value for key, value in values.items() if value})

@@ -27,7 +27,7 @@ from booking.ics import appointment_ics
 from booking.models import Appointment, WaitlistEntry
 from booking.notifications import absolute
 from booking.screening import needs_doctor
-from booking.selection import Selection, read_flow, read_selection
+from booking.selection import Selection, canonical_query, read_flow, read_selection
 from clinic import limiter, page_cache
 from clinic.models import Service
 
@@ -72,6 +72,8 @@ class RequestStartView(View):
     Exempt from CSRF checks: its post stores, sends and changes nothing (it only turns the
     choice into a sealed address, as a link would), so a forged one gains nothing; without a
     token every step can be kept for anonymous visitors (clinic/page_cache.py)."""
+
+    page_cache_query = staticmethod(canonical_query)
 
     def get(self, request):
         selection = read_selection(request.GET)

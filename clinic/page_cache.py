@@ -24,18 +24,37 @@ its post changes nothing (booking/views.py).
 
 The cache is Django's default cache: in memory in development; in production the database
 (config/settings/production.py), which every process and server already shares, so the clinic
-runs no extra server for it.
+runs no extra server for it. A cache that fails (its table missing, its server down) means
+uncached pages, never error pages: every read and write here logs a warning and carries on.
+
+A key holds only what the page reads from its address, so made-up parameters (`?x=1`, `?utm=…`)
+share the plain page's entry instead of each rendering and filling a new one. A view declares
+what it reads as `page_cache_query`: the names of the parameters (the library's `q` and
+`page`), or a function from the query to one canonical text (the booking flow's parsed
+selection); a page that declares nothing reads nothing. A session cookie that names no live
+session is no session: only a real one (one query, and only when the cookie is sent) bypasses.
 """
 
+import contextlib
+import contextvars
 import datetime
+import functools
 import hashlib
+import logging
+import re
 import secrets
+from importlib import import_module
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.db import DatabaseCache
+from django.core.management import call_command
 from django.db import transaction
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "page-cache-version"
 CALENDAR_VERSION_KEY = "calendar-version"
@@ -43,20 +62,61 @@ LONGEST = datetime.timedelta(minutes=10)
 NEVER = ("/book/", "/admin/", "/healthz", "/static/", "/media/", "/articles/preview/")
 # Booking pages that may be kept, when their view says until when (keep_until).
 CALENDAR_PAGES = ("/book/",)
-PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+# A session key as Django makes them (its database column holds 40): anything else names none,
+# and is not worth a query (PostgreSQL refuses some characters a cookie may carry).
+SESSION_KEY = re.compile(r"[a-z0-9]{8,40}")
+# The version of the public pages' records this request's key was built with (per_version).
+_version_in_use = contextvars.ContextVar("page_cache_version", default=None)
+
+
+def _is_database_cache():
+    return isinstance(caches[DEFAULT_CACHE_ALIAS], DatabaseCache)
+
+
+class Unavailable(Exception):
+    """The cache failed; the page is served without it."""
+
+
+def _safely(operation, *args, **kwargs):
+    """Run one cache operation, or raise Unavailable, with the reason logged.
+
+    Any exception: each backend fails its own way (a database error, a refused connection, a
+    timeout). Only the exception's class is logged, never a key or a value. Inside a
+    transaction a database cache works in a savepoint, so its failure cannot abort the
+    transaction around it (an admin save, a booking).
+    """
+    try:
+        if _is_database_cache() and transaction.get_connection().in_atomic_block:
+            with transaction.atomic():
+                return operation(*args, **kwargs)
+        return operation(*args, **kwargs)
+    except Exception as error:
+        logger.warning(
+            "Page cache unavailable (%s in %s): serving without it.",
+            type(error).__name__,
+            operation.__name__,
+        )
+        raise Unavailable from error
 
 
 def _versions(*keys):
     """The current value of each version key, one read when they are all there."""
-    found = cache.get_many(keys)
+    found = _safely(cache.get_many, keys)
     for key in keys:
         if key not in found:  # never set, or dropped: a new value (or whoever set it first)
-            found[key] = cache.get_or_set(key, secrets.token_hex(8), timeout=None)
+            found[key] = _safely(cache.get_or_set, key, secrets.token_hex(8), timeout=None)
     return [found[key] for key in keys]
 
 
+def _store(key, value, timeout):
+    """Write, or not (logged): the page or the change goes on without it."""
+    with contextlib.suppress(Unavailable):
+        _safely(cache.set, key, value, timeout=timeout)
+
+
 def _renew(key):
-    cache.set(key, secrets.token_hex(8), timeout=None)
+    # Should the write fail, a page kept before it lasts at most LONGEST.
+    _store(key, secrets.token_hex(8), None)
 
 
 def bump(**kwargs):
@@ -73,9 +133,17 @@ def bump_calendar(**kwargs):
     in-memory one is also renewed at once, so the changing request itself already misses.
     `robust`: should the cache write fail, the booking's emails are still sent.
     """
-    if not isinstance(caches[DEFAULT_CACHE_ALIAS], DatabaseCache):
+    if not _is_database_cache():
         _renew(CALENDAR_VERSION_KEY)
     transaction.on_commit(lambda: _renew(CALENDAR_VERSION_KEY), robust=True)
+
+
+def create_cache_table(using, **kwargs):
+    """After every migrate: the database cache's table, if the settings use one and it is
+    missing. The migration that also makes it runs only once, under whatever settings first
+    migrated the database (development's memory cache makes none); createcachetable leaves an
+    existing table alone and does nothing for other caches."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 def keep_until(response, instant=None):
@@ -85,27 +153,79 @@ def keep_until(response, instant=None):
     response.page_cache_until = instant
 
 
+def per_version(compute):
+    """`compute()` once per version of the public pages' records, in this process: what a key
+    function checks a query against (the active services, say) costs no query per request.
+    Any change to those records gives a new version, so the answer is never out of date."""
+    remembered = {}
+
+    @functools.wraps(compute)
+    def current():
+        version = _version_in_use.get() or _versions(VERSION_KEY)[0]
+        if version not in remembered:
+            remembered.clear()
+            remembered[version] = compute()
+        return remembered[version]
+
+    return current
+
+
 def _is_calendar_page(request):
     return request.path in CALENDAR_PAGES
+
+
+def _has_session(request):
+    """Whether the visitor has a live session. A cookie naming none is dropped from this
+    request, so the page is the one for no session (kept, or kept from now on)."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if key is None:
+        return False
+    engine = import_module(settings.SESSION_ENGINE)
+    if SESSION_KEY.fullmatch(key) and engine.SessionStore().exists(key):
+        return True
+    del request.COOKIES[settings.SESSION_COOKIE_NAME]
+    return False
 
 
 def _wanted(request):
     return (
         request.method in ("GET", "HEAD")
         and (_is_calendar_page(request) or not request.path.startswith(NEVER))
-        and not any(name in request.COOKIES for name in PRIVATE_COOKIES)
+        and "messages" not in request.COOKIES
+        and not _has_session(request)
     )
 
 
+def _query(request):
+    """The page's address as the page reads it: only the parameters its view declares."""
+    if not request.GET:
+        return ""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return ""  # a "not found" page, which is never kept
+    reads = getattr(getattr(view, "view_class", view), "page_cache_query", ())
+    if callable(reads):
+        return reads(request.GET)
+    return urlencode([(name, value) for name in reads for value in request.GET.getlist(name)])
+
+
 def _key(request):
+    """The entry's key, under the current versions."""
+    keys = (VERSION_KEY, CALENDAR_VERSION_KEY) if _is_calendar_page(request) else (VERSION_KEY,)
+    versions = _versions(*keys)
+    in_use = _version_in_use.set(versions[0])
+    try:
+        query = _query(request)
+    finally:
+        _version_in_use.reset(in_use)
     # Hashed: an address can be longer than a cache key may be (250 characters). The secret key
     # is in it because pages carry booking links sealed with it: after a new key, no old links.
     address = hashlib.sha256(
-        f"{settings.SECRET_KEY}|{request.get_host()}{request.get_full_path()}".encode()
+        f"{settings.SECRET_KEY}|{request.get_host()}{request.path}?{query}".encode()
     ).hexdigest()
-    if not _is_calendar_page(request):
-        return f"page:{_versions(VERSION_KEY)[0]}:{address}"
-    return f"calendar:{':'.join(_versions(VERSION_KEY, CALENDAR_VERSION_KEY))}:{address}"
+    prefix = "calendar" if _is_calendar_page(request) else "page"
+    return f"{prefix}:{':'.join(versions)}:{address}"
 
 
 def _storable(request, response):
@@ -139,8 +259,11 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not _wanted(request):
             return self.get_response(request)
-        key = _key(request)
-        stored = cache.get(key)
+        try:
+            key = _key(request)
+            stored = _safely(cache.get, key)
+        except Unavailable:
+            return self.get_response(request)
         if stored is not None:
             return stored
         response = self.get_response(request)
@@ -155,5 +278,5 @@ class AnonymousPageCacheMiddleware:
                 # One piece: the feed writes itself in hundreds, and the server would send each
                 # in its own packet to every visitor (a feed hit took 6 ms instead of 1).
                 response.content = response.content
-                cache.set(key, response, timeout=timeout)
+                _store(key, response, timeout)
         return response

@@ -129,8 +129,11 @@ def test_topic_pages_list_only_that_topic(client, library):
 
 def test_a_topic_query_parameter_is_no_filter_of_its_own(client, library):
     """Topics have their own pages (which paginate within the topic); ?topic= is ignored."""
-    everything = titles(client.get(reverse("articles:list")))
-    assert titles(client.get(reverse("articles:list"), {"topic": "back-pain"})) == everything
+    everything = client.get(reverse("articles:list")).content.decode()
+    assert "Heat at home" in everything
+    assert (
+        client.get(reverse("articles:list"), {"topic": "back-pain"}).content.decode() == everything
+    )
 
 
 def test_search_finds_words_in_the_body_and_keeps_what_was_typed(client, library):

@@ -123,8 +123,10 @@ def test_a_new_service_shows_on_the_kept_service_step_at_once(client, massage, d
 def test_a_visitor_with_a_session_is_never_served_a_kept_booking_page(client, url):
     client.get(url)  # kept for anonymous visitors
     signed_in = Client()
-    signed_in.cookies["sessionid"] = "a-patients-session"
-    assert queries_for(signed_in, url) > 0
+    session = signed_in.session  # a live session, as a draft or a sign-in link makes
+    session["draft"] = "typed"
+    session.save()
+    assert queries_for(signed_in, url) > 1  # more than the one looking the session up
 
 
 def test_the_kept_page_ends_when_the_clinics_date_turns(booking_clinic):
@@ -171,3 +173,57 @@ def test_a_version_dropped_by_a_full_cache_never_brings_back_an_old_page(
     services.request_appointment(service=massage, therapist=dana, start=first_time, patient=patient)
     cache.delete(page_cache.CALENDAR_VERSION_KEY)  # as a full cache culls its oldest keys
     assert first_time not in offered_starts(client, url)
+
+
+def test_made_up_parameters_share_the_kept_booking_page(client, url):
+    kept = client.get(url).content
+    for junk in ("&utm_source=news", "&x=1&y=2", "&s=not-sealed", "&from=someday"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url + junk).content == kept
+        assert len(queries) == 0, junk
+
+
+def test_an_unknown_service_or_therapist_shares_the_plain_service_step(client, massage):
+    start = reverse("booking:start")
+    kept = client.get(start).content
+    # The first address with a query reads the catalogue, once per change of the clinic's records.
+    assert client.get(f"{start}?utm_source=news").content == kept
+    for unknown in ("?service=999999", "?therapist=nobody", "?date=1999-01-01", "?patient=maybe"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(start + unknown).content == kept
+        assert len(queries) == 0, unknown
+
+
+def test_each_real_choice_still_has_its_own_kept_page(client, url, monday):
+    client.get(url)
+    next_day = url.replace(f"date={monday}", f"date={monday + datetime.timedelta(days=1)}")
+    assert queries_for(client, next_day) > 0
+    assert queries_for(client, url.replace("patient=new", "patient=returning")) > 0
+    assert queries_for(client, url.replace("&therapist=dana-whitfield", "&therapist=any")) > 0
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "no_such_cache_table",
+        }
+    }
+)
+def test_a_failing_cache_neither_stops_a_booking_nor_its_pages(
+    client, url, first_time, massage, dana, patient, django_capture_on_commit_callbacks
+):
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_appointment(
+            service=massage, therapist=dana, start=first_time, patient=patient
+        )
+    assert first_time not in offered_starts(client, url)
+
+
+def test_a_booking_leaves_the_kept_public_pages_kept(client, first_time, massage, dana, patient):
+    client.get("/")
+    services.request_appointment(
+        service=massage, therapist=dana, start=first_time, patient=patient, client_key="a1b2"
+    )
+    assert queries_for(client, "/") == 0

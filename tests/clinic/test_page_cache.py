@@ -4,13 +4,16 @@ import datetime
 
 import pytest
 import time_machine
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import EDITORS
 from articles.models import Article
+from clinic.models import Service
 from tests.conftest import sign_in_as
 from tests.factories import (
     ArticleFactory,
@@ -156,3 +159,91 @@ def test_a_kept_page_is_sent_in_one_piece(client, site):
     kept = client.get("/articles/feed/")
     assert len(list(kept)) == 1
     assert b"Heat at home" in kept.content
+
+
+def queries_for(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        page(client, path)
+    return len(queries)
+
+
+def test_a_session_cookie_naming_no_session_gets_the_kept_page(client, site):
+    kept = page(client, "/")
+    client.cookies["sessionid"] = "k" * 32  # the form of a session key, but no such session
+    with CaptureQueriesContext(connection) as queries:
+        assert page(client, "/") == kept
+    assert len(queries) == 1  # only the look-up of the session
+    client.cookies["sessionid"] = "not a key; at all"
+    assert queries_for(client, "/") == 0
+
+
+def test_a_made_up_session_cookie_fills_the_kept_page_for_everyone(client, site):
+    client.cookies["sessionid"] = "k" * 32
+    page(client, "/therapists/")
+    assert queries_for(Client(), "/therapists/") == 0
+
+
+def test_a_live_session_still_gets_a_fresh_page(client, site):
+    page(client, "/")
+    session = client.session
+    session["draft"] = "typed"
+    session.save()
+    assert queries_for(client, "/") > 1
+
+
+@pytest.mark.parametrize("junk", ["utm_source=news", "x=1&y=2", "page=2", "q=heat"])
+def test_made_up_parameters_share_the_plain_pages_entry(client, site, junk):
+    path = site["article"].get_absolute_url()
+    for plain in ("/", "/therapists/", path):
+        kept = page(client, plain)
+        with CaptureQueriesContext(connection) as queries:
+            assert page(client, f"{plain}?{junk}") == kept
+        assert len(queries) == 0, plain
+
+
+def test_the_library_keeps_apart_what_it_reads_and_nothing_else(client, site):
+    plain = page(client, "/articles/")
+    search = page(client, "/articles/?q=heat")
+    assert search != plain
+    assert "found for" in search
+    assert queries_for(client, "/articles/?q=heat&utm_source=news") == 0
+    assert queries_for(client, "/articles/?utm_source=news") == 0
+    assert page(client, "/articles/?utm_source=news") == plain
+
+
+MISSING_TABLE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "no_such_cache_table",
+    }
+}
+
+
+@override_settings(CACHES=MISSING_TABLE)
+def test_a_failing_cache_means_uncached_pages_not_errors(client, site, caplog):
+    paths = ["/", "/articles/", "/therapists/", "/services/", site["article"].get_absolute_url()]
+    for path in [*paths, "/book/"]:
+        assert client.get(path).status_code == 200, path
+    assert "Page cache unavailable" in caplog.text
+    assert "no_such_cache_table" not in caplog.text
+
+
+@override_settings(CACHES=MISSING_TABLE)
+def test_a_change_saved_while_the_cache_fails_is_saved(site):
+    with transaction.atomic():  # as the admin saves: the cache's failure must not abort it
+        rename(site["service"], "name", "Deep tissue work")
+        assert Service.objects.filter(name="Deep tissue work").exists()
+    assert Service.objects.get(pk=site["service"].pk).name == "Deep tissue work"
+
+
+@override_settings(CACHES=MISSING_TABLE)
+def test_migrate_creates_the_database_caches_table(client, site):
+    assert client.get("/").status_code == 200
+    call_command("migrate", verbosity=0)
+    assert "no_such_cache_table" in connection.introspection.table_names()
+    page(client, "/")
+    with CaptureQueriesContext(connection) as queries:
+        page(client, "/")  # kept now: read from the cache's table alone
+    reads = [query["sql"] for query in queries if "SAVEPOINT" not in query["sql"]]
+    assert reads
+    assert all("no_such_cache_table" in sql for sql in reads)
