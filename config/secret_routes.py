@@ -58,6 +58,19 @@ def every_route(urlconf=None):
     return walk(get_resolver(urlconf).url_patterns, "")
 
 
+def example_paths(token, urlconf=None):
+    """A path of each secret route with `token` as its secret (any other capture is 1)."""
+
+    def fill(capture):
+        return token if capture["kind"] == "secret" else "1"
+
+    return sorted(
+        "/" + _CONVERTER.sub(fill, route)
+        for route, _ in every_route(urlconf)
+        if _literal(route) is not None
+    )
+
+
 def secret_prefixes(urlconf=None):
     """The paths, as regexps, that a secret segment follows (/book/appointment/ …), longest first.
 

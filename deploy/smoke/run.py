@@ -36,12 +36,26 @@ PORTS = {"https": 8443, "http": 8080, "app1": 8101, "app2": 8102, "smtp": 8025}
 SITE = f"https://localhost:{PORTS['https']}"
 
 
-def restart_postgres_command():
-    """How to restart PostgreSQL here: SMOKE_RESTART_POSTGRES, or Debian's first cluster."""
+def cluster_on_port(clusters, port):
+    """The (version, name) of the cluster `pg_lsclusters --no-header` lists on `port`."""
+    for line in clusters.splitlines():
+        version, cluster, cluster_port, *_ = line.split()
+        if int(cluster_port) == port:
+            return version, cluster
+    raise SmokeFailure(f"no PostgreSQL cluster listens on port {port} (pg_lsclusters)")
+
+
+def restart_postgres_command(database_url):
+    """How to restart the PostgreSQL that `database_url` reaches: SMOKE_RESTART_POSTGRES, or the
+    Debian cluster on the port the connection actually uses (not merely the first one listed)."""
     if os.environ.get("SMOKE_RESTART_POSTGRES"):
         return os.environ["SMOKE_RESTART_POSTGRES"].split()
-    clusters = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True)
-    version, cluster = clusters.stdout.split()[:2]
+    with psycopg.connect(database_url) as db:
+        port = db.info.port
+    clusters = subprocess.run(
+        ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True
+    )
+    version, cluster = cluster_on_port(clusters.stdout, port)
     return ["pg_ctlcluster", version, cluster, "restart"]
 
 
@@ -370,7 +384,7 @@ def postgres_restart(stack, cafile):
     before = reference_on(book(patient, "before@example.com", "416 555 0150", nth=1))
     confirmed.append(before)
     restarted_at = time.monotonic()
-    command = restart_postgres_command()
+    command = restart_postgres_command(stack.env["DATABASE_URL"])
     subprocess.run(command, check=True, capture_output=True)
     print(f"  restarted PostgreSQL ({' '.join(command)}) while 3 visitors browse")
     attempts = 0
@@ -414,18 +428,40 @@ def postgres_restart(stack, cafile):
     check(worker.poll() is None, "the worker process kept running through the restart")
 
 
-def access_logs(stack, manage_link):
-    """Caddy's and gunicorn's access logs name pages, never queries, Referers or link tokens."""
-    print("== access logs")
-    token = urllib.parse.urlsplit(manage_link).path.split("/")[3]
-    caddy = [
-        json.loads(line)
-        for line in (stack.workdir / "caddy.log").read_text().splitlines()
-        if '"http.log.access' in line
-    ]
+def secret_example_paths(stack, token):
+    """A path of every route declared secret (config/secret_routes.py), holding `token`."""
+    os.environ.update(stack.env)
+    sys.path.insert(0, str(ROOT))
+    # Django only here: the rest of the check drives the stack from outside, as a visitor would.
+    import django
+
+    django.setup()
+    from config.secret_routes import example_paths
+
+    return example_paths(token)
+
+
+def access_logs(stack, cafile, manage_link):
+    """No log of the stack (Caddy's, gunicorn's access and application logs, the worker's) holds
+    a query, a Referer or the token of any secret route: the patient's real link from the
+    journey, and a made-up token asked for on every declared route, by GET and by a POST that
+    Django refuses and logs (no CSRF cookie)."""
+    print("== logs")
+    made_up = "smoke-secret-" + secrets.token_hex(8)
+    paths = secret_example_paths(stack, made_up)
+    for path in paths:
+        # A fresh visitor each time: without a CSRF cookie, Django refuses the POST and logs it.
+        Browser(cafile).open(path, {"start": "2030-01-07T10:00"})
+        Browser(cafile).open(path)
+    tokens = [urllib.parse.urlsplit(manage_link).path.split("/")[3], made_up]
+    logs = {name: (stack.workdir / f"{name}.log").read_text() for name in ("caddy", "app1", "app2", "worker")}  # fmt: skip
+    caddy = [json.loads(line) for line in logs["caddy"].splitlines() if '"http.log.access' in line]
     uris = [entry["request"]["uri"] for entry in caddy]
-    check(any(uri.startswith("/book/") for uri in uris), f"Caddy logged {len(uris)} requests")
-    check(not any("?" in uri or token in uri for uri in uris), "Caddy logs no query or token")
+    check(
+        sum(uri.startswith("/book/") for uri in uris) > len(paths),
+        f"Caddy logged {len(uris)} requests, the {len(paths)} secret routes among them",
+    )
+    check(not any("?" in uri for uri in uris), "Caddy logs no query")
     check(
         not any("Referer" in entry["request"].get("headers", {}) for entry in caddy),
         "Caddy logs no Referer",
@@ -433,14 +469,23 @@ def access_logs(stack, manage_link):
     gunicorn = [
         line
         for name in ("app1", "app2")
-        for line in (stack.workdir / f"{name}.log").read_text().splitlines()
+        for line in logs[name].splitlines()
         if '"GET ' in line or '"POST ' in line
     ]
     check(any("/book/" in line for line in gunicorn), f"gunicorn logged {len(gunicorn)} requests")
+    check(not any("?" in line for line in gunicorn), "gunicorn logs no query")
+    refused = "Forbidden (CSRF cookie not set.): /book/appointment//move/"
     check(
-        not any("?" in line or token in line for line in gunicorn),
-        "gunicorn logs no query or token",
+        any(refused in logs[name] for name in ("app1", "app2")),
+        f"Django's own log names the refused page without its token ({refused})",
     )
+    for name, text in logs.items():
+        leaks = [line for line in text.splitlines() if any(token in line for token in tokens)]
+        check(
+            not leaks,
+            f"{name}.log holds no token of the {len(paths)} secret routes"
+            + (f" (first found in: {leaks[0][:400]})" if leaks else ""),
+        )
 
 
 TABLES = ["booking_appointment", "booking_patient", "booking_appointmentevent", "clinic_therapist",
@@ -492,7 +537,7 @@ def main():
         stack.up()
         cafile, manage_link = journey(stack)
         postgres_restart(stack, cafile)
-        access_logs(stack, manage_link)
+        access_logs(stack, cafile, manage_link)
         backup_and_restore(stack)
     except (SmokeFailure, subprocess.CalledProcessError, OSError, AttributeError) as error:
         print(f"SMOKE FAILED: {error!r}")

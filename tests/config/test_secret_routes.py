@@ -10,7 +10,13 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from config.secret_routes import every_route, redact, secret_paths_regexp, secret_prefixes
+from config.secret_routes import (
+    every_route,
+    example_paths,
+    redact,
+    secret_paths_regexp,
+    secret_prefixes,
+)
 from tests.clinic.test_access_log import gunicorn_logger
 
 CAPTURE = re.compile(r"<(?:(?P<kind>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<group>\w+)>")
@@ -40,21 +46,6 @@ def undeclared_token_captures(urlconf=None):
             )
             if looks_secret and kind != "secret":
                 yield f"/{route} captures {name!r} as {kind}"
-
-
-def sample_path(route, token):
-    """A path the route answers, with `token` in its secret segment."""
-
-    def fill(found):
-        if found["group"]:
-            return "x"
-        return {"secret": token, "int": "1"}.get(found["kind"], "x")
-
-    return "/" + CAPTURE.sub(fill, route)
-
-
-def declared_routes(urlconf=None):
-    return sorted({route for route, _ in every_route(urlconf) if "<secret:" in route})
 
 
 def test_every_route_that_captures_a_token_declares_it_secret():
@@ -90,9 +81,9 @@ def test_pages_without_a_secret_keep_their_paths():
 
 
 # Every declared route, at collection time: a route added later is covered without editing here.
-@pytest.fixture(params=declared_routes(), ids=str)
+@pytest.fixture(params=example_paths(TOKEN), ids=str)
 def secret_path(request):
-    return sample_path(request.param, TOKEN)
+    return request.param
 
 
 def test_gunicorns_access_log_leaves_out_the_token(capsys, secret_path):
