@@ -213,6 +213,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LOGIN_URL = "admin:login"
+# Where a sign-in lands when its next= is refused (Django's default, /accounts/profile/, is a 404).
+LOGIN_REDIRECT_URL = "admin:index"
 # A staff sign-in lasts a working day of inactivity: every request pushes the end further.
 SESSION_COOKIE_AGE = 10 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
