@@ -41,7 +41,7 @@ TRY_LATER = (
     "try again later, or call us and we will help."
 )
 RULES = {
-    # The clinic's own policy sets the hourly figure for requests (Clinic admin).
+    # The clinic's own policy sets the figures for requests (rule_for).
     "request": Rule(per_address_hour=5, per_contact_day=6, message=TRY_LATER),
     "waitlist": Rule(per_address_hour=5, per_contact_day=3, message=TRY_LATER),
     # Per visit: a patient may change their mind; 131 moves in 40 s is not a patient.
@@ -84,9 +84,14 @@ def address_key(request):
 
 
 def rule_for(action, clinic=None):
+    """The rule of `action`; for requests, the clinic's own policy (Clinic admin): its hourly
+    figure per address, and a day's requests per contact three times the visits one contact may
+    hold (room to cancel and book again, none to cycle holds all day)."""
     rule = RULES[action]
     if action == "request" and clinic is not None:
-        return Rule(clinic.max_requests_per_address_hour, rule.per_contact_day, rule.message)
+        return Rule(
+            clinic.max_requests_per_address_hour, 3 * clinic.max_holds_per_contact, rule.message
+        )
     return rule
 
 
