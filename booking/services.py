@@ -383,11 +383,11 @@ def decline_appointment(*, appointment, by, message="", now=None):
 
 
 def patient_can_cancel(appointment, now=None):
-    """A request may be withdrawn until the visit; a confirmed visit until the clinic's notice."""
+    """Whether the patient may still move or cancel online: until the clinic's notice before the
+    visit, requested or confirmed alike, as their page and emails say. A request withdrawable
+    until the visit let a moved visit (back to "requested") be moved again hours before it."""
     now = now or timezone.now()
-    if appointment.status == Appointment.Status.REQUESTED:
-        return now < appointment.start
-    if appointment.status != Appointment.Status.CONFIRMED:
+    if appointment.status not in (Appointment.Status.REQUESTED, Appointment.Status.CONFIRMED):
         return False
     clinic = Clinic.objects.current()
     return now < appointment.start - datetime.timedelta(hours=clinic.cancellation_notice_hours)

@@ -132,9 +132,8 @@ def test_patients_may_cancel_until_the_notice_period_and_staff_at_any_time(
 ):
     appointment = request(massage, dana, ten, patient)
     late = ten - datetime.timedelta(hours=23)
-    # A request not yet confirmed can be withdrawn until the visit...
-    assert services.patient_can_cancel(appointment, now=late)
-    # ...but once confirmed, the clinic's cancellation notice applies.
+    # The clinic's cancellation notice applies to a request and a confirmed visit alike.
+    assert services.patient_can_cancel(appointment, now=late) is False
     services.confirm_appointment(appointment=appointment, by=staff)
     appointment.refresh_from_db()
     assert services.patient_can_cancel(appointment, now=late) is False

@@ -1,7 +1,14 @@
 """What the booking pages (templates/booking/) show a visitor."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
+
+from booking import services
+from booking.models import Appointment
+from tests.booking.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -12,3 +19,34 @@ def test_the_service_step_shows_no_template_comment_to_a_visitor(client, massage
     assert "{#" not in page
     assert "#}" not in page
     assert "CSRF token" not in page
+
+
+@pytest.fixture
+def requested_visit(massage, dana, monday, booking_clinic, patient):
+    """A visit waiting for the clinic, as a patient's move leaves one."""
+    return services.request_appointment(
+        service=massage,
+        therapist=dana,
+        start=at(monday, "10:00", booking_clinic.zone),
+        patient=patient,
+    )
+
+
+@pytest.mark.parametrize("status", ["requested", "confirmed"])
+def test_the_visit_page_offers_moving_exactly_as_long_as_it_says(
+    client, requested_visit, booking_clinic, status
+):
+    Appointment.objects.filter(pk=requested_visit.pk).update(status=status)
+    notice = datetime.timedelta(hours=booking_clinic.cancellation_notice_hours)
+    last_moment = requested_visit.start - notice
+    move = reverse("booking:move", args=[requested_visit.access_token])
+    promise = f"until {booking_clinic.cancellation_notice_hours} hours before the visit"
+    with time_machine.travel(last_moment - datetime.timedelta(minutes=1), tick=False):
+        page = client.get(requested_visit.patient_url()).content.decode()
+    assert f'href="{move}"' in page
+    assert promise in page
+    with time_machine.travel(last_moment + datetime.timedelta(minutes=1), tick=False):
+        page = client.get(requested_visit.patient_url()).content.decode()
+        assert client.get(move).status_code == 302  # back to the page, which says to call
+    assert f'href="{move}"' not in page
+    assert "too late to cancel online" in page
