@@ -49,11 +49,16 @@ class AppointmentAdminForm(forms.ModelForm):
             "is then made from the details below.",
             "patient_name": "Filled in from the record when you choose one.",
             "patient_email": "Optional for a caller; without it no email is sent.",
+            "is_new_patient": "For a record chosen above, set from its visits: new until one "
+            "has taken place.",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._relax_patient_fields()
+        record = self.initial.get("patient")
+        if record and "is_new_patient" in self.fields and not self.is_bound:
+            self.initial["is_new_patient"] = not _has_visited(record)
         therapist = self.initial.get("therapist")
         if therapist and "service" in self.fields:
             # Booking from a free time in the calendar: only what this therapist offers.
@@ -73,6 +78,10 @@ class AppointmentAdminForm(forms.ModelForm):
 
     def _fill_from_record(self, data):
         record = data.get("patient")
+        if record and "is_new_patient" in self.fields:
+            # The record knows, not the box (ticked by default): a returning patient is not
+            # told to come early, and the export does not count them as new.
+            data["is_new_patient"] = not _has_visited(record)
         for field, attribute in (
             ("patient_name", "name"),
             ("patient_email", "email"),
@@ -131,6 +140,13 @@ class AppointmentAdminForm(forms.ModelForm):
                 "anyway, tick “Book outside the usual rules” and save again.",
             )
         return data
+
+
+def _has_visited(record):
+    """Whether a visit of this patient record (an instance or its id) has taken place."""
+    return Appointment.objects.filter(
+        patient=record, status__in=[Appointment.Status.ARRIVED, Appointment.Status.COMPLETED]
+    ).exists()
 
 
 def initial_from_calendar(params):

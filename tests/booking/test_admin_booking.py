@@ -173,3 +173,50 @@ def test_a_date_centuries_ahead_is_refused_with_a_message_not_an_error(desk, mas
     assert start_errors(response) == [
         "That is too far ahead. Please choose a date within ten years."
     ]
+
+
+def book_for_record(desk, record, service, therapist, day, **changes):
+    data = caller(
+        service, therapist, day, "10:00",
+        patient=record.pk, patient_name="", patient_phone="", **changes,
+    )  # fmt: skip
+    assert desk.post(ADD, data).status_code == 302
+    return Appointment.objects.get(patient=record, start__date=day)
+
+
+def earlier_visit(massage, dana, monday, booking_clinic, patient, status):
+    from booking import services
+
+    visit = services.request_appointment(
+        service=massage, therapist=dana, start=at(monday, "09:00", booking_clinic.zone), patient=patient
+    )  # fmt: skip
+    Appointment.objects.filter(pk=visit.pk).update(status=status)
+    return visit.patient
+
+
+@pytest.mark.parametrize("status", ["arrived", "completed"])
+def test_a_caller_picked_from_the_records_after_a_visit_is_booked_as_returning(
+    desk, massage, dana, monday, booking_clinic, patient, status
+):
+    record = earlier_visit(massage, dana, monday, booking_clinic, patient, status)
+    later = monday + datetime.timedelta(days=7)
+    booked = book_for_record(desk, record, massage, dana, later, is_new_patient="on")
+    assert booked.is_new_patient is False
+
+
+def test_a_record_whose_visits_never_took_place_is_still_a_new_patient(
+    desk, massage, dana, monday, booking_clinic, patient
+):
+    record = earlier_visit(massage, dana, monday, booking_clinic, patient, "cancelled")
+    later = monday + datetime.timedelta(days=7)
+    booked = book_for_record(desk, record, massage, dana, later, is_new_patient="")
+    assert booked.is_new_patient is True
+
+
+def test_booking_for_a_returning_record_does_not_start_ticked_as_new(
+    desk, massage, dana, monday, booking_clinic, patient
+):
+    record = earlier_visit(massage, dana, monday, booking_clinic, patient, "completed")
+    form = desk.get(ADD, {"patient": record.pk}).context["adminform"].form
+    assert form["is_new_patient"].value() is False
+    assert desk.get(ADD).context["adminform"].form["is_new_patient"].value() is True
