@@ -28,10 +28,16 @@ def keep(request, data):
     request.session[SESSION_KEY] = {"saved_at": time.time(), "fields": kept}
 
 
+def is_current(draft, now):
+    """Whether a draft may still be used at `now` (a timestamp); an older one is removed from
+    its session by purge_personal_data (booking/personal_data.py)."""
+    return now - draft["saved_at"] <= KEPT_FOR_SECONDS
+
+
 def initial(request):
     """The remembered fields, as a form's initial data; empty when none or too old."""
     draft = request.session.get(SESSION_KEY)
-    if not draft or time.time() - draft["saved_at"] > KEPT_FOR_SECONDS:
+    if not draft or not is_current(draft, time.time()):
         return {}
     return draft["fields"]
 

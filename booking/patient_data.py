@@ -1,19 +1,24 @@
-"""Everything the clinic holds about one patient: a file they can read, and erasure."""
+"""Everything the clinic holds about one patient: a file they can read, and erasure. Both walk
+the register of personal data (clinic/personal_data.py), so whatever is declared there is in
+the file and goes with the erasure."""
 
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from booking import retention
 from booking.models import Patient
+from booking.personal_data import person
 from booking.screening import QUESTIONS_BY_KEY
+from clinic import personal_data
 
 
 def export(patient, *, visits):
     """A plain structure (for JSON) of the record and the given visits (those the staff member
     asking may see: selectors.appointments_visible_to), in words a patient reads."""
     visits = visits.select_related("therapist", "service").prefetch_related("events")
+    # Found by the record and the addresses on these visits only, so the access rule holds.
+    held_elsewhere = personal_data.export(person(patient, visits=visits))
     return {
         "exported_at": timezone.now().isoformat(),
         "record": {
@@ -45,22 +50,24 @@ def export(patient, *, visits):
             }
             for visit in visits
         ],
+        **held_elsewhere,
     }
 
 
 def erase(*, patient: Patient, by):
-    """Remove everything held about the patient (as retention would, now) and record that it
-    was done, by whom, without any of what was removed."""
+    """Remove everything every holding of the register keeps about the patient (found by their
+    record, addresses and phones) and record that it was done, by whom, without any of what was
+    removed."""
     with transaction.atomic():
         record_id = patient.pk
-        retention.purge(patient.appointments.all())
-        Patient.objects.filter(pk=record_id).delete()
-        Patient.history.filter(id=record_id).delete()
+        personal_data.erase(person(patient))
         LogEntry.objects.create(
             user=by,
             content_type=ContentType.objects.get_for_model(Patient),
             object_id=str(record_id),
             object_repr=f"Patient record #{record_id} (erased on request)",
             action_flag=DELETION,
-            change_message="Erased on the patient's request: record, visits' details, history.",
+            change_message=(
+                "Erased on the patient's request: everything the register of personal data lists."
+            ),
         )

@@ -1,4 +1,5 @@
-"""Keeping personal details no longer than needed: what purge_personal_data removes."""
+"""How long visits and waitlist entries are kept, and anonymising a visit: the rules behind the
+register of personal data's visits, patient records and waitlist (booking/personal_data.py)."""
 
 import datetime
 

@@ -39,10 +39,8 @@ def history(massage, dana, marcus, monday, booking_clinic, patient, front_desk_u
 def test_a_dry_run_says_what_would_go_and_changes_nothing(history):
     output = io.StringIO()
     call_command("purge_personal_data", dry_run=True, stdout=output)
-    assert (
-        "Would anonymise 2 appointment(s) and remove 0 waitlist entry(ies). Nothing changed."
-        in output.getvalue()
-    )
+    assert "would anonymise 2 visits and remove 0 patient records" in output.getvalue()
+    assert "Nothing changed." in output.getvalue()
     assert Appointment.objects.filter(patient_name="Avery Chen").count() == 3
 
 
@@ -50,7 +48,7 @@ def test_old_visits_and_unbooked_requests_lose_every_personal_detail(history):
     old, dropped, coming = history
     output = io.StringIO()
     call_command("purge_personal_data", stdout=output)
-    assert "Anonymised 2 appointment(s)" in output.getvalue()
+    assert "done: anonymise 2 visits and remove 0 patient records" in output.getvalue()
     for gone in (old, dropped):
         gone.refresh_from_db()
         assert (gone.patient_name, gone.patient_email, gone.patient_phone) == ("(removed)", "", "")

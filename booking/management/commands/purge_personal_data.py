@@ -1,14 +1,15 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
-from booking import retention
+from clinic import personal_data
 from clinic.models import Clinic
 
 
 class Command(BaseCommand):
     help = (
-        "Anonymise appointments kept longer than the clinic's retention policy (visits after "
-        "'keep visit records', requests that never happened and ended waitlist entries after 'keep requests'). Daily."
+        "Remove personal data kept longer than promised, in every place the register of "
+        "personal data lists (clinic/personal_data.py), and say what each keeps. Daily."
     )
 
     def add_arguments(self, parser):
@@ -18,18 +19,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run, **options):
         clinic = Clinic.objects.current()
-        now = timezone.now()
-        due = retention.due_for_purge(clinic=clinic, now=now)
-        waiting = retention.waitlist_due_for_removal(clinic=clinic, now=now)
+        with transaction.atomic():
+            went = {
+                holding.key: what for holding, what in personal_data.purge(clinic, timezone.now())
+            }
+            # The dry run does the very same work and takes it back, so it cannot say otherwise.
+            transaction.set_rollback(dry_run)
+        for holding in personal_data.holdings():
+            self.stdout.write(f"{holding.title}: {holding.kept}")
+            if holding.key in went:
+                self.stdout.write(f"  {'would' if dry_run else 'done:'} {went[holding.key]}")
+            elif holding.purged_by:
+                self.stdout.write(f"  removed by {holding.purged_by}")
         if dry_run:
-            self.stdout.write(
-                f"Would anonymise {due.count()} appointment(s) and remove {waiting.count()} "
-                "waitlist entry(ies). Nothing changed."
-            )
-            return
-        appointments, patients = retention.purge(due)
-        removed, _ = waiting.delete()
-        self.stdout.write(
-            f"Anonymised {appointments} appointment(s); removed {patients} patient record(s) "
-            f"and {removed} waitlist entry(ies)."
-        )
+            self.stdout.write("Nothing changed.")

@@ -1,0 +1,228 @@
+"""What booking keeps about patients, declared in the register of personal data
+(clinic/personal_data.py): visits, patient records, sign-in links, the waitlist, and the
+sessions that carry a booking in progress or a returning patient's sign-in."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.db.models import Q
+
+from booking import drafts, retention, returning
+from booking.models import Patient, PatientSignInLink, WaitlistEntry
+from clinic.personal_data import Holding, Person, plural
+
+SIGN_IN_LINKS_KEPT = datetime.timedelta(days=1)
+
+
+def person(patient, *, visits=None):
+    """The patient as the register knows them: their record, and every address and phone on it
+    and on the given visits (all of theirs unless told)."""
+    visits = patient.appointments.all() if visits is None else visits
+    given = list(visits.values_list("pk", "patient_email", "patient_phone"))
+    emails = {patient.email, *(email for _, email, _ in given)}
+    emails = frozenset(email.strip().lower() for email in emails if email.strip())
+    phones = {patient.phone, *(phone for *_, phone in given)}
+    waiting = _waitlist_of(emails).values_list("pk", flat=True)
+    return Person(
+        record=patient,
+        emails=emails,
+        phones=frozenset(phone.strip() for phone in phones if _digits(phone)),
+        about=frozenset(
+            [f"patient:{patient.pk}"]
+            + [f"appointment:{pk}" for pk, *_ in given]
+            + [f"waitlist:{pk}" for pk in waiting]
+        ),
+    )
+
+
+def _digits(phone):
+    # "(555) 010-2030" and "555 010 2030" are one number.
+    return "".join(character for character in phone if character.isdigit())
+
+
+def _purge_visits(clinic, now):
+    visits, records = retention.purge(retention.due_for_purge(clinic=clinic, now=now))
+    return f"anonymise {plural(visits, 'visit')} and remove {plural(records, 'patient record')}"
+
+
+def _erase_visits(person):
+    if person.record is not None:
+        retention.purge(person.record.appointments.all())
+
+
+def _erase_record(person):
+    if person.record is None:
+        return
+    record_id = person.record.pk
+    Patient.objects.filter(pk=record_id).delete()
+    # After the delete: simple-history records the deletion itself, with the name.
+    Patient.history.filter(id=record_id).delete()
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Patient), object_id=str(record_id)
+    ).delete()
+
+
+def _purge_sign_in_links(clinic, now):
+    removed, _ = PatientSignInLink.objects.filter(created_at__lt=now - SIGN_IN_LINKS_KEPT).delete()
+    return f"remove {plural(removed, 'sign-in link')}"
+
+
+def _erase_sign_in_links(person):
+    if person.record is not None:
+        PatientSignInLink.objects.filter(patient_id=person.record.pk).delete()
+
+
+def _waitlist_of(emails):
+    by_address = Q(pk__in=[])
+    for email in emails:
+        by_address |= Q(email__iexact=email)
+    return WaitlistEntry.objects.filter(by_address)
+
+
+def _purge_waitlist(clinic, now):
+    removed = retention.waitlist_due_for_removal(clinic=clinic, now=now)
+    # Counted before the delete: the count it returns includes the entries' offers.
+    count = removed.count()
+    removed.delete()
+    return f"remove {count} waitlist entry(ies)"
+
+
+def _erase_waitlist(person):
+    _waitlist_of(person.emails).delete()
+
+
+def _export_waitlist(person):
+    entries = _waitlist_of(person.emails).select_related("service", "therapist")
+    return [
+        {
+            "service": entry.service.name,
+            "therapist": entry.therapist.name if entry.therapist else "Any therapist",
+            "first_day": entry.first_day.isoformat(),
+            "last_day": entry.last_day.isoformat(),
+            "part_of_day": entry.get_part_of_day_display(),
+            "email": entry.email,
+            "joined_at": entry.created_at.isoformat(),
+            "offers": [
+                {"start": offer.start.isoformat(), "outcome": offer.get_outcome_display()}
+                for offer in entry.offers.all()
+            ],
+        }
+        for entry in entries.prefetch_related("offers")
+    ]
+
+
+def _purge_sessions(clinic, now):
+    """Delete expired sessions; take out of the others a booking draft or a sign-in past its
+    time (a session left with nothing else goes)."""
+    expired, _ = Session.objects.filter(expire_date__lt=now).delete()
+    trimmed = 0
+    for session in Session.objects.iterator():
+        data = dict(before := session.get_decoded())
+        draft = data.get(drafts.SESSION_KEY)
+        if draft and not drafts.is_current(draft, now.timestamp()):
+            del data[drafts.SESSION_KEY]
+        signed_in = data.get(returning.SESSION_KEY)
+        # The rule returning.signed_in_patient applies when it reads the session.
+        if signed_in and now.timestamp() > signed_in["until"]:
+            del data[returning.SESSION_KEY]
+        if data == before:
+            continue
+        trimmed += 1
+        # Only as read: a visitor's request that saved the session meanwhile is not undone.
+        unchanged = Session.objects.filter(pk=session.pk, session_data=session.session_data)
+        if data:
+            unchanged.update(session_data=Session.objects.encode(data))
+        else:
+            unchanged.delete()
+    return (
+        f"remove {plural(expired, 'expired session')} and take old details out of "
+        f"{plural(trimmed, 'session')}"
+    )
+
+
+def _names(data, person):
+    draft = (data.get(drafts.SESSION_KEY) or {}).get("fields", {})
+    signed_in = data.get(returning.SESSION_KEY) or {}
+    return (
+        draft.get("email", "").strip().lower() in person.emails
+        or _digits(draft.get("phone", "")) in {_digits(phone) for phone in person.phones}
+        or (person.record is not None and signed_in.get("patient") == person.record.pk)
+    )
+
+
+def _erase_sessions(person):
+    # Email and phone are never empty in a Person, so a draft without them names nobody.
+    naming = [s.pk for s in Session.objects.iterator() if _names(s.get_decoded(), person)]
+    Session.objects.filter(pk__in=naming).delete()
+
+
+HOLDINGS = [
+    Holding(
+        key="visits",
+        title="Visits and requests",
+        kept=(
+            "A visit's contact details, reason, health answers, messages and notes, with its "
+            "change history and admin log entries, are removed a set time after the visit "
+            "(keep visit records, 24 months by default) and sooner for a request that never "
+            "happened (keep requests that never happened, 30 days by default); both are set "
+            "under Clinic details. What stays (time, therapist, service, status) names nobody."
+        ),
+        models=("booking.Appointment", "booking.HistoricalAppointment", "booking.AppointmentEvent"),
+        purge=_purge_visits,
+        erase=_erase_visits,
+    ),
+    Holding(
+        key="patients",
+        title="Patient records",
+        kept=(
+            "A patient's record (name, email, phone, date of birth, staff notes) and its history "
+            "are deleted when the details of their last visit are removed, or at once when "
+            "staff erase it at the patient's request."
+        ),
+        models=("booking.Patient", "booking.HistoricalPatient"),
+        erase=_erase_record,
+    ),
+    Holding(
+        key="sign_in_links",
+        title="Sign-in links",
+        kept=(
+            "A returning patient's emailed sign-in link is kept only as a hash, works once for "
+            f"{int(returning.VALID_FOR.total_seconds() // 60)} minutes, and is deleted "
+            f"{plural(SIGN_IN_LINKS_KEPT.days, 'day')} after it was sent."
+        ),
+        models=("booking.PatientSignInLink",),
+        purge=_purge_sign_in_links,
+        erase=_erase_sign_in_links,
+    ),
+    Holding(
+        key="waitlist",
+        title="Waitlist",
+        kept=(
+            "A waitlist entry (an email address and the times wanted) and the offers sent to it "
+            "are deleted after keep requests that never happened (30 days by default) once its "
+            "last day has passed or it was closed."
+        ),
+        models=("booking.WaitlistEntry", "booking.WaitlistOffer"),
+        purge=_purge_waitlist,
+        erase=_erase_waitlist,
+        export=_export_waitlist,
+    ),
+    Holding(
+        key="sessions",
+        title="Sessions",
+        kept=(
+            "A session (a staff sign-in, or a booking in progress with what the patient typed) "
+            f"is deleted {settings.SESSION_COOKIE_AGE // 3600} hours after it was last used; "
+            "what a patient typed is taken out of it "
+            f"{drafts.KEPT_FOR_SECONDS // 3600} hours after they typed it, and a returning "
+            f"patient's sign-in {int(returning.SIGNED_IN_FOR.total_seconds() // 3600)} hours "
+            "after they signed in."
+        ),
+        models=("sessions.Session",),
+        purge=_purge_sessions,
+        erase=_erase_sessions,
+    ),
+]
