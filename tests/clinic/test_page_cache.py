@@ -21,6 +21,7 @@ from tests.factories import (
     TherapistFactory,
     TopicFactory,
     WorkingHoursFactory,
+    image_upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +248,14 @@ def test_migrate_creates_the_database_caches_table(client, site):
     reads = [query["sql"] for query in queries if "SAVEPOINT" not in query["sql"]]
     assert reads
     assert all("no_such_cache_table" in sql for sql in reads)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="imagekit keeps its renditions' state in the default cache and lets its errors "
+    "through: needs IMAGEKIT_CACHE_BACKEND on a cache of its own (settings, not yet changed)",
+)
+@override_settings(CACHES=MISSING_TABLE)
+def test_a_failing_cache_does_not_take_down_a_page_with_a_photo(client, clinic):
+    therapist = TherapistFactory(photo=image_upload(size=(800, 1000)), photo_alt="Dana smiling")
+    assert client.get(therapist.get_absolute_url()).status_code == 200
