@@ -37,7 +37,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from booking import availability, services  # noqa: E402
-from booking.models import Appointment, WaitlistEntry  # noqa: E402
+from booking.models import Appointment, SignInRequest, WaitlistEntry  # noqa: E402
 from booking.selection import Selection  # noqa: E402
 from clinic.models import Clinic, Service  # noqa: E402
 from emails.models import Email  # noqa: E402
@@ -155,8 +155,8 @@ def main():
     for label, (codes, median) in sign_in_while_mail_is_down("mover@example.com").items():
         print(f"Sign-in link with the mail server down, {label} address: status {codes}, "
               f"median {median:.1f} ms")  # fmt: skip
-    print(f"Emails waiting in the outbox for the mail server: "
-          f"{Email.objects.filter(status=Email.Status.QUEUED).count()}")  # fmt: skip
+    print(f"Sign-in asks waiting for the worker: {SignInRequest.objects.count()}; emails "
+          f"waiting in the outbox: {Email.objects.filter(status=Email.Status.QUEUED).count()}")  # fmt: skip
 
 
 if __name__ == "__main__":

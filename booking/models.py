@@ -278,6 +278,18 @@ class WaitlistOffer(models.Model):
         return f"{self.entry.email} · {self.start:%Y-%m-%d %H:%M} UTC · {self.outcome}"
 
 
+class SignInRequest(models.Model):
+    """An address asking for a sign-in link, kept only until the worker answers it (seconds):
+    the web request stores this one row whether or not the address is a patient's, so neither
+    its answer nor its timing tells anyone who is a patient here (booking/returning.py)."""
+
+    email = models.EmailField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Sign-in request {self.pk}"
+
+
 class PatientSignInLink(models.Model):
     """A one-time link emailed to a returning patient (booking/returning.py): it fills in their
     details for the next request. Kept as a hash, used once, short-lived."""

@@ -10,8 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db.models import Q
 
-from booking import drafts, retention, returning
-from booking.models import Patient, PatientSignInLink, WaitlistEntry
+from booking import drafts, retention, returning, waitlist
+from booking.models import Patient, PatientSignInLink, SignInRequest, WaitlistEntry
 from clinic.personal_data import Holding, Person, plural
 
 SIGN_IN_LINKS_KEPT = datetime.timedelta(days=1)
@@ -73,6 +73,16 @@ def _purge_sign_in_links(clinic, now):
 def _erase_sign_in_links(person):
     if person.record is not None:
         PatientSignInLink.objects.filter(patient_id=person.record.pk).delete()
+
+
+def _purge_sign_in_requests(clinic, now):
+    # The worker answers within seconds; only a worker that was down leaves one behind.
+    removed, _ = SignInRequest.objects.filter(created_at__lt=now - SIGN_IN_LINKS_KEPT).delete()
+    return f"remove {plural(removed, 'unanswered sign-in request')}"
+
+
+def _erase_sign_in_requests(person):
+    SignInRequest.objects.filter(email__in=person.emails).delete()
 
 
 def _waitlist_of(emails):
@@ -198,12 +208,25 @@ HOLDINGS = [
         erase=_erase_sign_in_links,
     ),
     Holding(
+        key="sign_in_requests",
+        title="Requests for a sign-in link",
+        kept=(
+            "An address asking for a sign-in link is kept only until the background worker "
+            "has answered it, usually seconds, and deleted after "
+            f"{plural(SIGN_IN_LINKS_KEPT.days, 'day')} if the worker was down."
+        ),
+        models=("booking.SignInRequest",),
+        purge=_purge_sign_in_requests,
+        erase=_erase_sign_in_requests,
+    ),
+    Holding(
         key="waitlist",
         title="Waitlist",
         kept=(
             "A waitlist entry (an email address and the times wanted) and the offers sent to it "
             "are deleted after keep requests that never happened (30 days by default) once its "
-            "last day has passed or it was closed."
+            "last day has passed or it was closed; an address nobody confirmed from its email "
+            f"goes after {plural(waitlist.UNCONFIRMED_KEPT.days, 'day')}."
         ),
         models=("booking.WaitlistEntry", "booking.WaitlistOffer"),
         purge=_purge_waitlist,

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 
+from booking import waitlist
 from booking.models import Appointment, AppointmentEvent, Patient, WaitlistEntry
 
 REMOVED = "(removed)"
@@ -64,6 +65,10 @@ def purge(appointments):
 
 def waitlist_due_for_removal(*, clinic, now):
     """Waitlist entries over (their last day passed, or closed) for longer than requests that
-    never happened are kept: they hold an email address and nothing else worth keeping."""
+    never happened are kept: they hold an email address and nothing else worth keeping. An
+    address nobody confirmed goes sooner, as its confirmation email promises."""
     cutoff = now - datetime.timedelta(days=clinic.keep_unbooked_days)
-    return WaitlistEntry.objects.filter(Q(last_day__lt=cutoff.date()) | Q(closed_at__lt=cutoff))
+    unconfirmed = Q(confirmed_at=None, created_at__lt=now - waitlist.UNCONFIRMED_KEPT)
+    return WaitlistEntry.objects.filter(
+        Q(last_day__lt=cutoff.date()) | Q(closed_at__lt=cutoff) | unconfirmed
+    )

@@ -11,10 +11,12 @@ import hashlib
 import logging
 import secrets
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Appointment, Patient, PatientSignInLink
+from booking import tasks
+from booking.models import Appointment, Patient, PatientSignInLink, SignInRequest
 from booking.notifications import absolute
 from booking.screening import QUESTIONS
 from clinic import limiter
@@ -34,15 +36,22 @@ def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def send_link(email, *, client_key="", now=None):
-    """Queue a sign-in link in the outbox if the address belongs to a patient who has been
-    booked here; quietly nothing otherwise. Returns whether one was queued.
+def ask_for_link(email, *, client_key="", now=None):
+    """A visitor asks for a sign-in link. Counted by the limiter and stored for the worker, the
+    same for every address, known or not; the worker looks the address up (send_link)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        limiter.spend("sign_in", address=client_key, contact=email, now=now)
+        asked = SignInRequest.objects.create(email=email.strip().lower(), created_at=now)
+        transaction.on_commit(lambda: tasks.answer_sign_in_request.enqueue(request_id=asked.pk))
 
-    The limiter counts every address alike, known or not, before anything is looked up (it
-    raises limiter.LimitReached); the outbox caps the links one address gets in a day."""
+
+def send_link(email, *, now=None):
+    """Queue a sign-in link in the outbox if the address belongs to a patient who has been
+    booked here; quietly nothing otherwise. Returns whether one was queued (the outbox caps
+    the links one address gets in a day)."""
     now = now or timezone.now()
     email = email.strip().lower()
-    limiter.spend("sign_in", address=client_key, contact=email, now=now)
     patient = (
         Patient.objects.filter(email=email, appointments__status__in=SEEN)
         .order_by("created_at", "pk")

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.tasks import task
 
 from booking import waitlist
-from booking.models import Appointment
+from booking.models import Appointment, SignInRequest
 
 
 @task
@@ -38,3 +38,14 @@ def freed_after_commit(therapist_id, start, end):
 
 def booked_after_commit(appointment):
     transaction.on_commit(lambda: settle_waitlist.enqueue(appointment_id=appointment.pk))
+
+
+@task
+def answer_sign_in_request(request_id):
+    """Send the link, if the address is a patient's, and forget the request."""
+    from booking import returning  # returning queues this task
+
+    asked = SignInRequest.objects.filter(pk=request_id).first()
+    if asked is not None:
+        returning.send_link(asked.email)
+        asked.delete()

@@ -482,7 +482,7 @@ def returning_sign_in(request):
         try:
             if form.cleaned_data["website"]:
                 raise limiter.LimitReached(HONEYPOT_MESSAGE)
-            returning.send_link(email, client_key=request.limit_address)
+            returning.ask_for_link(email, client_key=request.limit_address)
         except limiter.LimitReached as error:
             form.add_error("email", str(error))
         else:

@@ -37,8 +37,8 @@ class Rule:
 
 
 TRY_LATER = (
-    "We have had several of these from your connection or for this address recently. Please "
-    "try again later, or call us and we will help."
+    "We have had many of these from your internet connection or for this email address "
+    "recently. Please try again in an hour, or call us and we will help."
 )
 RULES = {
     # The clinic's own policy sets the figures for requests (rule_for).

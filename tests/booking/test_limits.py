@@ -83,7 +83,7 @@ def test_one_address_sends_at_most_the_hourly_limit_even_with_new_emails(
         client, massage, dana, times[3], email="rotating-9@example.com", phone="416 555 0188"
     )
     assert refused.status_code == 429
-    assert "several of these from your connection" in refused.content.decode()
+    assert "many of these from your internet connection" in refused.content.decode()
     assert Appointment.objects.count() == 3
     # Another address is not held back by this one.
     assert (

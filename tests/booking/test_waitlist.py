@@ -227,3 +227,16 @@ def test_a_freed_time_is_offered_to_a_bounded_few_and_taken_tells_only_them(
     services.cancel_appointment(appointment=full_monday[0], by=None)
     offered = [m.to[0] for m in mail.outbox if "has come free" in m.subject]
     assert offered == [f"w{n}@example.com" for n in range(waitlist.OFFERS_PER_RELEASE)]
+
+
+def test_an_address_nobody_confirmed_is_forgotten_as_its_email_promises(
+    massage, dana, monday, booking_clinic
+):
+    confirmed = wait(massage, dana, monday, "me@example.com")
+    unconfirmed = wait(massage, dana, monday, "stranger@example.com", confirmed=False)
+    past_promise = timezone.now() - waitlist.UNCONFIRMED_KEPT - datetime.timedelta(minutes=1)
+    WaitlistEntry.objects.filter(pk__in=[confirmed.pk, unconfirmed.pk]).update(
+        created_at=past_promise
+    )
+    call_command("purge_personal_data", stdout=io.StringIO())
+    assert list(WaitlistEntry.objects.all()) == [confirmed]
