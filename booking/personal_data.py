@@ -135,8 +135,7 @@ def _purge_sessions(clinic, now):
         if draft and not drafts.is_current(draft, now.timestamp()):
             del data[drafts.SESSION_KEY]
         signed_in = data.get(returning.SESSION_KEY)
-        # The rule returning.signed_in_patient applies when it reads the session.
-        if signed_in and now.timestamp() > signed_in["until"]:
+        if signed_in and not returning.is_current(signed_in, now.timestamp()):
             del data[returning.SESSION_KEY]
         if data == before:
             continue

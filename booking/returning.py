@@ -99,9 +99,15 @@ def use_link(request, token, *, now=None):
     return link.patient
 
 
+def is_current(signed_in, timestamp):
+    """Whether a sign-in kept in a session still holds at `timestamp` (the page and the purge
+    both ask here)."""
+    return timestamp <= signed_in["until"]
+
+
 def signed_in_patient(request):
     data = request.session.get(SESSION_KEY)
-    if not data or timezone.now().timestamp() > data["until"]:
+    if not data or not is_current(data, timezone.now().timestamp()):
         return None
     return Patient.objects.filter(pk=data["patient"]).first()
 
