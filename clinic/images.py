@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from imagekit import ImageSpec
-from imagekit.cachefiles.backends import CacheFileState
+from django.core.cache.backends.locmem import LocMemCache
+from imagekit.cachefiles.backends import CacheFileState, Simple
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
 from PIL import Image, UnidentifiedImageError
@@ -18,6 +19,24 @@ ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 logger = logging.getLogger(__name__)
 # Sources already reported as unusable, so a lost file is logged once, not on every page view.
 _reported_sources = set()
+
+
+class ProcessMemoryStateBackend(Simple):
+    """imagekit's record of which renditions exist, kept in this process's memory instead of
+    the default cache (IMAGEKIT_DEFAULT_CACHEFILE_BACKEND). The default cache is the database
+    in production and may fail (a missing table): the page cache then serves pages uncached,
+    and a page with a photo must not fail either. A process that does not know a rendition
+    looks for its file once; the files themselves are shared."""
+
+    _memory = LocMemCache(
+        "imagekit-renditions", {"TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 20000}}
+    )
+
+    @property
+    def cache(self):
+        return self._memory
+
+
 # (prefix, width, source name) -> rendition URL, per process (Renditions.url).
 _known_urls = {}
 

@@ -179,6 +179,9 @@ IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
 # Renditions are written the first time a page asks for them, so a new photo needs no worker.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.JustInTime"
+# Which renditions exist is remembered in each process's memory, never in the default cache,
+# which may fail (clinic/images.py).
+IMAGEKIT_DEFAULT_CACHEFILE_BACKEND = "clinic.images.ProcessMemoryStateBackend"
 
 # Each level keeps Django's own tag, which the admin styles by, and adds Bootstrap's alert class
 # for the site's pages, so templates print message.tags as they are.

@@ -88,9 +88,9 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", f"https://{ALLOWED_HOSTS[0].lstrip(
 # Emails are sent by `manage.py worker` (db_worker that survives database restarts), from tasks stored in the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# The anonymous page cache (clinic/page_cache.py) and imagekit's state, shared by every gunicorn
-# process and instance through the database they already use: no cache server to run. Its
-# table is created by `migrate` (clinic migration "cache_table").
+# The anonymous page cache (clinic/page_cache.py), shared by every gunicorn process and instance
+# through the database they already use: no cache server to run. Its table is created by
+# `migrate` (a post_migrate handler, clinic/apps.py).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
