@@ -4,11 +4,11 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from imagekit import ImageSpec
-from django.core.cache.backends.locmem import LocMemCache
 from imagekit.cachefiles.backends import CacheFileState, Simple
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
