@@ -300,7 +300,7 @@ def patient_move_appointment(
     clinic = Clinic.objects.current()
     with transaction.atomic():
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if not patient_can_cancel(current, now):
+        if not patient_can_move(current, now):
             raise MoveTooLate(
                 "It is too late to move this visit online. Please call the clinic to change it."
             )
@@ -382,15 +382,24 @@ def decline_appointment(*, appointment, by, message="", now=None):
     )
 
 
-def patient_can_cancel(appointment, now=None):
-    """Whether the patient may still move or cancel online: until the clinic's notice before the
-    visit, requested or confirmed alike, as their page and emails say. A request withdrawable
-    until the visit let a moved visit (back to "requested") be moved again hours before it."""
+def patient_can_move(appointment, now=None):
+    """Whether the patient may still move the visit online: until the clinic's notice before
+    it, requested or confirmed alike, as their page and emails say (a move reopens a confirmed
+    visit as a request, which must not make it movable again hours before)."""
     now = now or timezone.now()
     if appointment.status not in (Appointment.Status.REQUESTED, Appointment.Status.CONFIRMED):
         return False
     clinic = Clinic.objects.current()
     return now < appointment.start - datetime.timedelta(hours=clinic.cancellation_notice_hours)
+
+
+def patient_can_cancel(appointment, now=None):
+    """A request may be withdrawn until the visit (it frees the time, and nothing was promised
+    yet); a confirmed visit only as long as it could be moved."""
+    now = now or timezone.now()
+    if appointment.status == Appointment.Status.REQUESTED:
+        return now < appointment.start
+    return patient_can_move(appointment, now)
 
 
 def cancel_appointment(*, appointment, by=None, message="", now=None):

@@ -297,6 +297,7 @@ def manage_appointment(request, token):
         {
             "appointment": appointment,
             "can_cancel": services.patient_can_cancel(appointment),
+            "can_move": services.patient_can_move(appointment),
         },
     )
 
@@ -356,7 +357,7 @@ def move_appointment(request, token):
     appointment = _appointment_for(token)
     if _link_expired(appointment):
         return render(request, "booking/appointment_link_expired.html", status=410)
-    if not services.patient_can_cancel(appointment):
+    if not services.patient_can_move(appointment):
         messages.info(request, "This visit can no longer be moved online. Please call us.")
         return redirect(appointment.patient_url())
     data = request.POST if request.method == "POST" else request.GET

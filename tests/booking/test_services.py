@@ -132,8 +132,10 @@ def test_patients_may_cancel_until_the_notice_period_and_staff_at_any_time(
 ):
     appointment = request(massage, dana, ten, patient)
     late = ten - datetime.timedelta(hours=23)
-    # The clinic's cancellation notice applies to a request and a confirmed visit alike.
-    assert services.patient_can_cancel(appointment, now=late) is False
+    # A request not yet confirmed can be withdrawn until the visit, but not moved...
+    assert services.patient_can_cancel(appointment, now=late)
+    assert services.patient_can_move(appointment, now=late) is False
+    # ...and once confirmed, the clinic's cancellation notice applies to both.
     services.confirm_appointment(appointment=appointment, by=staff)
     appointment.refresh_from_db()
     assert services.patient_can_cancel(appointment, now=late) is False
