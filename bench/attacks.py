@@ -10,29 +10,18 @@ is counted; with --seconds the waitlist and move floods each run that long.
 """
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-workdir = Path(tempfile.mkdtemp(prefix="clinic-attacks-"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.development"
-os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/attacks.sqlite3"
-os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.throwaway import set_up
 
-import django  # noqa: E402
+set_up("attacks")
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
 from django.core import mail  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -111,10 +100,6 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=60)
     args = parser.parse_args()
-    setup_test_environment()  # Django's in-memory mail backend: what would be sent is counted
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0)
     service = Service.objects.get(slug="initial-assessment-and-treatment")
     therapist = service.therapists.active().first()
     starts = first_free(service, therapist)

@@ -10,28 +10,17 @@ counts what it got: holds in the calendar and emails the clinic would have sent.
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-workdir = Path(tempfile.mkdtemp(prefix="clinic-flood-"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.development"
-os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/flood.sqlite3"
-os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.throwaway import set_up
 
-import django  # noqa: E402
+set_up("flood")
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
 from django.core import mail  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -82,10 +71,6 @@ def main():
         "--without-limits", action="store_true", help="lift the policy, for a figure to compare"
     )
     args = parser.parse_args()
-    setup_test_environment()  # the locmem mail outbox: emails are counted, not sent
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0)
     clinic = Clinic.objects.current()
     if args.without_limits:
         clinic.max_holds_per_contact = clinic.max_requests_per_address_hour = 30000

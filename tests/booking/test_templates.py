@@ -6,9 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from booking import services
 from booking.models import Appointment
-from tests.booking.conftest import at
+from tests.booking.test_views import booked as booked  # a fixture, shared
 
 pytestmark = pytest.mark.django_db
 
@@ -21,36 +20,25 @@ def test_the_service_step_shows_no_template_comment_to_a_visitor(client, massage
     assert "CSRF token" not in page
 
 
-@pytest.fixture
-def requested_visit(massage, dana, monday, booking_clinic, patient):
-    """A visit waiting for the clinic, as a patient's move leaves one."""
-    return services.request_appointment(
-        service=massage,
-        therapist=dana,
-        start=at(monday, "10:00", booking_clinic.zone),
-        patient=patient,
-    )
-
-
 @pytest.mark.parametrize("status", ["requested", "confirmed"])
 def test_the_visit_page_offers_moving_exactly_as_long_as_it_says(
-    client, requested_visit, booking_clinic, status
+    client, booked, booking_clinic, status
 ):
-    Appointment.objects.filter(pk=requested_visit.pk).update(status=status)
+    Appointment.objects.filter(pk=booked.pk).update(status=status)
     notice = datetime.timedelta(hours=booking_clinic.cancellation_notice_hours)
-    last_moment = requested_visit.start - notice
-    move = reverse("booking:move", args=[requested_visit.access_token])
+    last_moment = booked.start - notice
+    move = reverse("booking:move", args=[booked.access_token])
     promise = f"until {booking_clinic.cancellation_notice_hours} hours before the visit"
     with time_machine.travel(last_moment - datetime.timedelta(minutes=1), tick=False):
-        page = client.get(requested_visit.patient_url()).content.decode()
+        page = client.get(booked.patient_url()).content.decode()
     assert f'href="{move}"' in page
     assert promise in page
     with time_machine.travel(last_moment + datetime.timedelta(minutes=1), tick=False):
-        page = client.get(requested_visit.patient_url()).content.decode()
+        page = client.get(booked.patient_url()).content.decode()
         assert client.get(move).status_code == 302  # back to the page, which says to call
     assert f'href="{move}"' not in page
     if status == "confirmed":
         assert "too late to cancel online" in page
     else:  # a request can still be withdrawn (it frees the time), but not moved
         assert "too late to move this visit online" in page
-        assert reverse("booking:cancel", args=[requested_visit.access_token]) in page
+        assert reverse("booking:cancel", args=[booked.access_token]) in page
