@@ -78,8 +78,10 @@ def _undelivered(user, visible):
     failed = [(email, *email.about_id) for email in failed]
     by_id = visible.in_bulk([pk for _, label, pk in failed if label == "appointment"])
     sees_all = selectors.sees_every_appointment(user)
-    return [
-        (by_id.get(pk), email.kind, email.finished_at)
-        for email, label, pk in failed
-        if (pk in by_id if label == "appointment" else sees_all)
-    ]
+    undelivered = []
+    for email, label, pk in failed:
+        if label == "appointment" and pk in by_id:
+            undelivered.append((by_id[pk], email.kind, email.finished_at))
+        elif label != "appointment" and sees_all:
+            undelivered.append((None, email.kind, email.finished_at))
+    return undelivered

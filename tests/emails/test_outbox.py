@@ -98,16 +98,29 @@ def test_an_email_sent_around_the_outbox_fails_the_tests():
 def test_a_failed_email_about_no_visit_is_shown_to_the_front_desk_not_to_a_therapist(
     client, front_desk_user
 ):
+    from booking.models import Appointment
     from tests.conftest import sign_in_as
-    from tests.factories import TherapistFactory
+    from tests.factories import ServiceFactory, TherapistFactory
 
-    Email.objects.create(
-        kind="waitlist_offer", status=Email.Status.FAILED, recipient_key="k",
-        about="waitlist:3", finished_at=timezone.now(),
+    start = timezone.now() + datetime.timedelta(days=2)
+    visit = Appointment.objects.create(
+        service=ServiceFactory(), therapist=TherapistFactory(), start=start,
+        end=start + datetime.timedelta(hours=1), hold_until=start + datetime.timedelta(hours=1),
+        patient_name="Someone Else", patient_phone="+14165550111", status="cancelled",
     )  # fmt: skip
+    # A waitlist entry's id that is also a visit's: its failure must not be shown as the visit's.
+    for about, kind in (
+        (f"appointment:{visit.pk}", "confirmed"),
+        (f"waitlist:{visit.pk}", "waitlist_offer"),
+    ):
+        Email.objects.create(
+            kind=kind, status=Email.Status.FAILED, recipient_key="k", about=about,
+            finished_at=timezone.now(),
+        )  # fmt: skip
     client.force_login(front_desk_user)
     page = client.get(reverse("admin:index")).content.decode()
     assert "Not about a visit:" in page
     assert "waitlist offer" in page
+    assert page.count("Someone Else") == 1  # the visit's own failed email, once
     sign_in_as(client, "Therapists", username="dana-user", therapist=TherapistFactory())
     assert "waitlist offer" not in client.get(reverse("admin:index")).content.decode()
