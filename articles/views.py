@@ -1,5 +1,6 @@
 import json
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -7,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.views.decorators.csp import csp_override
@@ -29,8 +31,17 @@ class ArticleListView(ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = 10
-    # What the page reads from its address; any other parameter shares its kept page.
-    page_cache_query = ("q", "page")
+
+    @staticmethod
+    def page_cache_query(query):
+        """What the page reads from its address, in one spelling: the page as a number
+        (?page=01 is ?page=1 is no page), so made-up spellings share one kept page; any other
+        parameter is ignored. A search must miss the kept list, and is never kept itself (get)."""
+        page = query.get("page", "")
+        if page.isdigit():
+            page = "" if int(page) == 1 else str(int(page))
+        read = {"page": page, "q": query.get("q", "")}
+        return urlencode({name: value for name, value in read.items() if value})
 
     def get(self, request, *args, **kwargs):
         slug = kwargs.get("topic_slug")
@@ -38,7 +49,12 @@ class ArticleListView(ListView):
             raise Http404
         self.topic = get_object_or_404(Topic, slug=slug) if slug else None
         self.query = clean_query(request.GET.get("q"))
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        if self.query:
+            # Any words make a new page: keeping them would let made-up searches fill the
+            # cache (clinic/page_cache.py keeps nothing marked private).
+            patch_cache_control(response, private=True)
+        return response
 
     def get_queryset(self):
         articles = Article.objects.published().with_people().prefetch_related("topics")

@@ -4,12 +4,15 @@ queries, whatever the size of the calendar."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from booking import selectors
 from booking.models import Appointment
 from clinic.models import Clinic
 from emails.models import Email
+from emails.tasks import STUCK_AFTER
 
 # How many of each list to show; the rest is one click away in the appointment list.
 LIMIT = 25
@@ -67,21 +70,23 @@ def build(user, *, now=None) -> Dashboard:
         .order_by("start")[:LIMIT]
     )
 
-    board.undelivered = _undelivered(user, visible)
+    board.undelivered = _undelivered(user, visible, now)
     return board
 
 
-def _undelivered(user, visible):
-    """Emails that failed for good, newest first: those about a visit the user may see, and
-    (for staff who see every visit) those about no visit."""
-    failed = Email.objects.filter(status=Email.Status.FAILED).order_by("-finished_at")[:LIMIT]
-    failed = [(email, *email.about_id) for email in failed]
+def _undelivered(user, visible, now):
+    """Emails that failed for good or are stuck in the queue, newest first: those about a visit
+    the user may see, and (for staff who see every visit) those about no visit."""
+    stuck = Q(status=Email.Status.QUEUED, created_at__lt=now - STUCK_AFTER)
+    failed = Email.objects.filter(Q(status=Email.Status.FAILED) | stuck)
+    failed = failed.annotate(given_up=Coalesce("finished_at", "created_at"))
+    failed = [(email, *email.about_id) for email in failed.order_by("-given_up")[:LIMIT]]
     by_id = visible.in_bulk([pk for _, label, pk in failed if label == "appointment"])
     sees_all = selectors.sees_every_appointment(user)
     undelivered = []
     for email, label, pk in failed:
         if label == "appointment" and pk in by_id:
-            undelivered.append((by_id[pk], email.kind, email.finished_at))
+            undelivered.append((by_id[pk], email.kind, email.given_up))
         elif label != "appointment" and sees_all:
-            undelivered.append((None, email.kind, email.finished_at))
+            undelivered.append((None, email.kind, email.given_up))
     return undelivered

@@ -83,8 +83,5 @@ def notify(appointment, *kinds):
     they leave once the change commits, and not at all if it rolls back."""
     for kind in kinds:
         outbox.send(
-            build_email(appointment, kind),
-            kind=kind,
-            about=f"appointment:{appointment.pk}",
-            to_clinic=EMAILS[kind]["to"] == "clinic",
+            build_email(appointment, kind), kind=kind, about=f"appointment:{appointment.pk}"
         )

@@ -159,11 +159,14 @@ def request_appointment(
         # Inside the transaction: on SQLite the write lock is held from here, so two requests
         # from one person cannot both pass the count.
         try:
-            limits.check_holds(clinic=clinic, email=patient.email, phone=patient.phone, now=now)
             limiter.spend(
                 "request", address=client_key, contact=patient.email or patient.phone,
                 clinic=clinic, now=now,
             )  # fmt: skip
+            # After the limiter's lock, and the phone's too: two requests for one person
+            # cannot both pass the count (PostgreSQL; SQLite's write lock already serializes).
+            limiter.lock("holds", limiter.key(patient.email), limiter.key(patient.phone))
+            limits.check_holds(clinic=clinic, email=patient.email, phone=patient.phone, now=now)
         except limiter.LimitReached as error:
             raise RequestLimitReached(str(error)) from error
         day = start.astimezone(clinic.zone).date()
@@ -395,11 +398,17 @@ def patient_can_move(appointment, now=None):
 
 def patient_can_cancel(appointment, now=None):
     """A request may be withdrawn until the visit (it frees the time, and nothing was promised
-    yet); a confirmed visit only as long as it could be moved."""
+    yet); a visit the clinic confirmed only as long as it could be moved, even when a move by
+    the patient has made it a request again (else moving would get round the notice)."""
     now = now or timezone.now()
-    if appointment.status == Appointment.Status.REQUESTED:
+    if appointment.status == Appointment.Status.REQUESTED and not _was_confirmed(appointment):
         return now < appointment.start
     return patient_can_move(appointment, now)
+
+
+def _was_confirmed(appointment):
+    promised = [AppointmentEvent.Action.CONFIRMED, AppointmentEvent.Action.BOOKED]
+    return appointment.events.filter(action__in=promised).exists()
 
 
 def cancel_appointment(*, appointment, by=None, message="", now=None):

@@ -441,7 +441,9 @@ def join_waitlist(request):
 def confirm_waitlist(request, token):
     """The link in the confirmation email: a page with a button (a mail scanner following the
     link confirms nothing); the POST confirms the address for offers."""
-    entry = get_object_or_404(WaitlistEntry, token=token, closed_at=None)
+    entry = WaitlistEntry.objects.filter(token=token, closed_at=None).first()
+    if entry is None:  # never confirmed in time (forgotten), or already over
+        return render(request, "booking/waitlist_link_expired.html", status=410)
     if request.method == "POST":
         waitlist.confirm(entry)
     return render(request, "booking/waitlist_confirm.html", {"entry": entry})

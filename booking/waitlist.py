@@ -50,7 +50,10 @@ def join(
     """Put the address on the list, unconfirmed, and email it a link to confirm: an email that
     carries nothing the signer typed. Raises WaitlistFull or limiter.LimitReached."""
     today = timezone.localdate()
-    if open_entries(today).filter(email__iexact=email).count() >= OPEN_ENTRIES_PER_EMAIL:
+    # Only confirmed entries count: a stranger's unconfirmed sign-ups must not lock the
+    # address's owner out (the limiter bounds those: three a day per address).
+    waiting = open_entries(today).filter(email__iexact=email).exclude(confirmed_at=None)
+    if waiting.count() >= OPEN_ENTRIES_PER_EMAIL:
         raise WaitlistFull(
             "This email address is already waiting for three times. Please call us instead."
         )
@@ -77,10 +80,13 @@ def join(
 
 
 def confirm(entry, *, now=None):
-    """The address's owner followed the link: offers may now be sent to it."""
-    if entry.confirmed_at is None:
-        entry.confirmed_at = now or timezone.now()
-        entry.save(update_fields=["confirmed_at"])
+    """The address's owner followed the link: offers may now be sent to it, for this entry and
+    every other open one of the address (one confirmation email may have been held back)."""
+    now = now or timezone.now()
+    open_entries(timezone.localdate(now)).filter(
+        email__iexact=entry.email, confirmed_at=None
+    ).update(confirmed_at=now)
+    entry.refresh_from_db()
     return entry
 
 
@@ -133,9 +139,14 @@ def offer_freed_time(*, therapist_id, start, end, now=None):
         offer, created = WaitlistOffer.objects.get_or_create(
             entry=entry, therapist=therapist, start=starts[0]
         )
-        if created:
-            _send(entry, "waitlist_offer", clinic, offer=offer)
-            sent.append(offer)
+        if not created:
+            continue
+        if _send(entry, "waitlist_offer", clinic, offer=offer) is None:
+            # Held back (this address had its offer today): not an offer, and not one of
+            # the few this time is offered to, so the next in line gets it.
+            offer.delete()
+            continue
+        sent.append(offer)
     return sent
 
 
@@ -185,4 +196,4 @@ def _send(entry, kind, clinic, *, offer):
     if kind == "waitlist_offer":
         context["claim_url"] = claim_url(offer)
     message = outbox.compose(kind, context, to=entry.email, clinic=clinic)
-    outbox.send(message, kind=kind, about=f"waitlist:{entry.pk}")
+    return outbox.send(message, kind=kind, about=f"waitlist:{entry.pk}")

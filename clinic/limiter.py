@@ -5,10 +5,9 @@ can use the clinic to hold its calendar or send mail.
 Each kind of post has a rule: so many per internet address per hour and so many per contact
 (an email address, a phone, a visit) per day. Counts are rows in the database, so they hold
 across processes and servers; only keyed hashes are stored. A view is marked with
-`@limited(action)`, which also turns away an address already over its hour before any work;
-the service then `spend`s, in the transaction that stores, so a post that fails stores nothing
-and counts nothing. tests/clinic/test_limiter.py fails for a public view that takes a POST and
-is neither limited nor in NOT_COUNTED with its reason.
+`@limited(action)`; the service then `spend`s, in the transaction that stores, so a post that
+fails stores nothing and counts nothing. tests/clinic/test_limiter.py fails for a public view
+that takes a POST and is neither limited nor in NOT_COUNTED with its reason.
 """
 
 import datetime
@@ -19,7 +18,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.shortcuts import render
 from django.utils import timezone
 
 from clinic.models import LimitedAction
@@ -32,25 +30,33 @@ DAY = datetime.timedelta(days=1)
 class Rule:
     per_address_hour: int
     per_contact_day: int
-    # What the person is told, fit to show next to the form.
-    message: str
+    # What the person is told when the contact (an email, a phone, a visit) had its day's
+    # worth; fit to show next to the form, which keeps what they typed.
+    contact_message: str = (
+        "We have had several of these for this email address or phone today. Please try "
+        "again tomorrow, or call us and we will help."
+    )
 
 
-TRY_LATER = (
-    "We have had many of these from your internet connection or for this email address "
-    "recently. Please try again in an hour, or call us and we will help."
+# When one internet address had its hour's worth (a family's or an office's shared connection
+# may: they are told when to try again).
+ADDRESS_MESSAGE = (
+    "We have had many of these from your internet connection in the last hour. Please try "
+    "again in an hour, or call us and we will help."
 )
 RULES = {
     # The clinic's own policy sets the figures for requests (rule_for).
-    "request": Rule(per_address_hour=5, per_contact_day=6, message=TRY_LATER),
-    "waitlist": Rule(per_address_hour=5, per_contact_day=3, message=TRY_LATER),
+    "request": Rule(per_address_hour=5, per_contact_day=6),
+    "waitlist": Rule(per_address_hour=5, per_contact_day=3),
     # Per visit: a patient may change their mind; 131 moves in 40 s is not a patient.
     "move": Rule(
         per_address_hour=10,
         per_contact_day=3,
-        message="This visit has been moved several times today. Please call us to change it.",
+        contact_message=(
+            "This visit has been moved several times today. Please call us to change it."
+        ),
     ),
-    "sign_in": Rule(per_address_hour=5, per_contact_day=5, message=TRY_LATER),
+    "sign_in": Rule(per_address_hour=5, per_contact_day=5),
 }
 # Public posts the limiter does not count, each with why it cannot be used to hold the calendar
 # or send a flood (tests/clinic/test_limiter.py fails for any other public post not limited).
@@ -90,17 +96,20 @@ def rule_for(action, clinic=None):
     rule = RULES[action]
     if action == "request" and clinic is not None:
         return Rule(
-            clinic.max_requests_per_address_hour, 3 * clinic.max_holds_per_contact, rule.message
+            clinic.max_requests_per_address_hour,
+            3 * clinic.max_holds_per_contact,
+            rule.contact_message,
         )
     return rule
 
 
-def _lock(action, address, contact):
-    """On PostgreSQL, two posts counted at once wait for each other (SQLite's IMMEDIATE
-    transactions already do), so the count and the row agree."""
+def lock(action, *values):
+    """Inside a transaction, make two counts of `action` for one of `values` wait for each
+    other until commit, so a count and the row it allows agree. PostgreSQL takes an advisory
+    lock per value; SQLite's IMMEDIATE transactions already hold the one write lock."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for value in (address, contact):
+            for value in values:
                 if value:
                     cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [action + value])
 
@@ -118,33 +127,26 @@ def spend(action, *, address, contact, clinic=None, now=None):
     rule = rule_for(action, clinic)
     contact = key(contact)
     with transaction.atomic():
-        _lock(action, address, contact)
+        lock(action, address, contact)
         if over_the_hour(action, address, now=now, clinic=clinic):
-            raise LimitReached(rule.message)
+            raise LimitReached(ADDRESS_MESSAGE)
         today = LimitedAction.objects.filter(action=action, contact_key=contact, at__gt=now - DAY)
         if contact and today.count() >= rule.per_contact_day:
-            raise LimitReached(rule.message)
+            raise LimitReached(rule.contact_message)
         LimitedAction.objects.create(
             action=action, address_key=address, contact_key=contact, at=now
         )
 
 
 def limited(action):
-    """Mark a public view whose POST stores or sends (`action` of RULES), and turn away an
-    address already over its hour with a 429 before any work is done."""
+    """Mark a public view whose POST stores or sends (`action` of RULES) and give it the
+    visitor's address key (`request.limit_address`). The view's service spends; its refusal
+    is shown next to the form, which keeps what was typed (no bare error page)."""
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             request.limit_address = address_key(request)
-            if request.method == "POST" and over_the_hour(
-                action,
-                request.limit_address,
-                now=timezone.now(),
-                clinic=getattr(request, "clinic", None),
-            ):
-                context = {"message": rule_for(action).message}
-                return render(request, "too_many_requests.html", context, status=429)
             return view(request, *args, **kwargs)
 
         wrapper.limited_as = action

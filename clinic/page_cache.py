@@ -175,13 +175,15 @@ def _is_calendar_page(request):
 
 
 def _has_session(request):
-    """Whether the visitor has a live session. A cookie naming none is dropped from this
-    request, so the page is the one for no session (kept, or kept from now on)."""
+    """Whether the visitor has a live session: one that exists, has not expired and holds
+    something. A cookie naming none is dropped from this request, so the page is the one for
+    no session (kept, or kept from now on). One query, only when the cookie is sent."""
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if key is None:
         return False
     engine = import_module(settings.SESSION_ENGINE)
-    if SESSION_KEY.fullmatch(key) and engine.SessionStore().exists(key):
+    # load() reads only an unexpired session (exists() would take an expired one as live).
+    if SESSION_KEY.fullmatch(key) and engine.SessionStore(key).load():
         return True
     del request.COOKIES[settings.SESSION_COOKIE_NAME]
     return False

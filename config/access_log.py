@@ -9,6 +9,7 @@ secret route (config/secret_routes.py: appointment, waitlist and sign-in links).
 
 from gunicorn.glogging import Logger
 
+from config.log_filters import RedactSecretPaths
 from config.secret_routes import redact
 
 WITHHELD = "-"
@@ -21,6 +22,12 @@ def private_path(path):
 
 
 class PrivateAccessLogger(Logger):
+    def setup(self, cfg):
+        super().setup(cfg)
+        # gunicorn's error log names the request when handling it fails ("Error handling
+        # request /book/appointment/<token>/"): the same redaction as every other log.
+        self.error_log.addFilter(RedactSecretPaths())
+
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         path = private_path(atoms["U"])

@@ -7,10 +7,12 @@ fails for good is marked failed and listed on the admin's dashboard. Nothing els
 sends mail: tests run with a backend that refuses any message that did not come through here
 (emails/testing.py).
 
-The outbox also keeps anyone from making the clinic send a flood to one address: each patient
-address gets at most DAILY_CAP emails a day, and at most DAILY_CAP_BY_KIND[kind] of a kind.
-What goes over is held back (recorded, never sent). The clinic's own inbox is not capped; the
-public forms that write to it are limited (booking/limits.py).
+The outbox also keeps anyone from making the clinic send a flood to one address: the kinds of
+email a stranger could set off for someone else's address (waitlist, sign-in links) go to one
+address at most DAILY_CAP_BY_KIND[kind] times a day. What goes over is held back (recorded,
+never sent): the page already told the visitor to check their email, and the address's owner
+asked for none of them. Emails about an appointment are never held back: they must arrive, and
+the public posts that cause them are limited (clinic/limiter.py).
 """
 
 import datetime
@@ -24,14 +26,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from clinic import limiter
 from emails.models import Email
 
 logger = logging.getLogger(__name__)
 
-DAILY_CAP = 12
 DAILY_CAP_BY_KIND = {
-    # Confirming a waitlist address: a second try if the first went astray, no more.
-    "waitlist_confirm": 2,
+    # Confirming a waitlist address: one for each of the three entries an address may hold.
+    "waitlist_confirm": 3,
     # One offer a day and one "it was taken" a day, however many entries an address has.
     "waitlist_offer": 1,
     "waitlist_taken": 1,
@@ -67,20 +69,20 @@ def compose(kind, context, *, to, clinic):
 
 
 def _over_cap(kind, key, now):
-    sent_today = Email.objects.filter(recipient_key=key, created_at__gt=now - DAY).exclude(
-        status=Email.Status.HELD
-    )
-    if sent_today.count() >= DAILY_CAP:
-        return True
     cap = DAILY_CAP_BY_KIND.get(kind)
-    return cap is not None and sent_today.filter(kind=kind).count() >= cap
+    if cap is None:
+        return False
+    # Two sends at once to one address wait for each other, so the count and the row agree.
+    limiter.lock(f"outbox-{kind}", key)
+    sent_today = Email.objects.filter(recipient_key=key, kind=kind, created_at__gt=now - DAY)
+    return sent_today.exclude(status=Email.Status.HELD).count() >= cap
 
 
-def send(message, *, kind, about="", to_clinic=False, now=None):
+def send(message, *, kind, about="", now=None):
     """Put a composed email in the outbox; it leaves once the caller's transaction commits.
 
     Returns the stored email, or None when there is no address or the address had enough
-    emails today (then a held-back row records it, without the address or the message).
+    emails of this kind today (then a held-back row records it, without address or message).
     """
     now = now or timezone.now()
     address = message.to[0] if message.to else ""
@@ -89,7 +91,7 @@ def send(message, *, kind, about="", to_clinic=False, now=None):
         logger.info("Email %s about %s not sent: no address.", kind, about or "-")
         return None
     key = recipient_key(address)
-    if not to_clinic and _over_cap(kind, key, now):
+    if _over_cap(kind, key, now):
         Email.objects.create(
             kind=kind, status=Email.Status.HELD, recipient_key=key, about=about, created_at=now
         )

@@ -16,7 +16,10 @@ def _purge(clinic, now):
     # The worker empties a sent email's address and message (emails/tasks.py); the rest stays
     # a while so the outbox can count what one address was sent.
     done = Q(status__in=[Email.Status.SENT, Email.Status.HELD], created_at__lt=now - SENT_KEPT)
-    failed = Q(status=Email.Status.FAILED, created_at__lt=now - FAILED_KEPT)
+    # Queued that long means stuck (the dashboard showed it): it goes with the failed ones.
+    failed = Q(
+        status__in=[Email.Status.FAILED, Email.Status.QUEUED], created_at__lt=now - FAILED_KEPT
+    )
     removed, _ = Email.objects.filter(done | failed).delete()
     return f"remove {plural(removed, 'email')}"
 

@@ -23,6 +23,22 @@ def retry_delay(attempt):
     return datetime.timedelta(minutes=min(2 ** (attempt - 1), 60))
 
 
+# An email still queued this long after it was stored has outlived every retry (about two
+# hours): its worker died mid-send, or its task was lost. The dashboard lists it as undelivered.
+STUCK_AFTER = datetime.timedelta(hours=3)
+
+
+def _give_up(email, attempt, reason):
+    Email.objects.filter(pk=email.pk).update(
+        status=Email.Status.FAILED, attempts=attempt, finished_at=timezone.now()
+    )
+    # Ids only: the log carries no address. The dashboard lists it for staff to call.
+    logger.error(
+        "Email %s (%s about %s) failed for good after %s attempts (%s).",
+        email.pk, email.kind, email.about or "-", attempt, reason,
+    )  # fmt: skip
+
+
 @task
 def deliver(email_id, attempt=1):
     email = Email.objects.filter(pk=email_id, status=Email.Status.QUEUED).first()
@@ -30,18 +46,15 @@ def deliver(email_id, attempt=1):
         return  # already sent or given up: every email goes at most once
     try:
         outbox.message_of(email).send()
+    except smtplib.SMTPRecipientsRefused:
+        # The server will never take this address: no use retrying for two hours.
+        _give_up(email, attempt, "address refused")
+        raise
     except (smtplib.SMTPException, OSError):
-        Email.objects.filter(pk=email_id).update(attempts=attempt)
         if attempt >= MAX_ATTEMPTS or not deliver.get_backend().supports_defer:
-            # Given up: the dashboard lists it for staff to call the patient. Ids only.
-            Email.objects.filter(pk=email_id).update(
-                status=Email.Status.FAILED, finished_at=timezone.now()
-            )
-            logger.error(
-                "Email %s (%s about %s) failed for good after %s attempts.",
-                email_id, email.kind, email.about or "-", attempt,
-            )  # fmt: skip
+            _give_up(email, attempt, "mail server unavailable")
             raise
+        Email.objects.filter(pk=email_id).update(attempts=attempt)
         logger.warning(
             "Email %s (%s about %s) failed (attempt %s); retrying.",
             email_id, email.kind, email.about or "-", attempt,
@@ -50,6 +63,10 @@ def deliver(email_id, attempt=1):
             email_id=email_id, attempt=attempt + 1
         )
         return
+    except Exception as error:
+        # Anything else will not mend by waiting: staff must hear of it, not a silent queue.
+        _give_up(email, attempt, type(error).__name__)
+        raise
     # Sent: the address and the message are not kept (the register of personal data).
     Email.objects.filter(pk=email_id).update(
         status=Email.Status.SENT, attempts=attempt, finished_at=timezone.now(),

@@ -263,7 +263,7 @@ def test_an_email_that_fails_for_good_is_logged_and_shown_to_staff(
     assert DBTaskResult.objects.filter(status="FAILED").count() == 2
     given_up = [r.getMessage() for r in caplog.records if "failed for good" in r.getMessage()]
     assert any(
-        f"(request_received about appointment:{appointment.pk}) failed for good after {MAX_ATTEMPTS} attempts."
+        f"(request_received about appointment:{appointment.pk}) failed for good after {MAX_ATTEMPTS} attempts"
         in message
         for message in given_up
     )

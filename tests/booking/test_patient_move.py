@@ -162,3 +162,20 @@ def test_one_link_moves_its_visit_a_few_times_a_day_then_is_told_to_call(
             appointment=visit, start=at(monday, clocks[moves], booking_clinic.zone)
         )
     assert len(mail.outbox) == 2 * moves  # "moved" to the patient and a notice to the desk
+
+
+def test_a_confirmed_visit_moved_by_the_patient_keeps_the_cancellation_notice(
+    booking_clinic, massage, dana, monday, patient
+):
+    visit = services.request_appointment(
+        service=massage, therapist=dana, start=at(monday, "09:00", booking_clinic.zone), patient=patient
+    )  # fmt: skip
+    services.confirm_appointment(appointment=visit, by=None)
+    moved = services.patient_move_appointment(
+        appointment=visit, start=at(monday, "13:00", booking_clinic.zone)
+    )
+    assert moved.status == "requested"  # for the clinic to look at again
+    inside_notice = moved.start - datetime.timedelta(
+        hours=booking_clinic.cancellation_notice_hours - 1
+    )
+    assert services.patient_can_cancel(moved, now=inside_notice) is False

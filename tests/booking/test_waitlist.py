@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -240,3 +241,45 @@ def test_an_address_nobody_confirmed_is_forgotten_as_its_email_promises(
     )
     call_command("purge_personal_data", stdout=io.StringIO())
     assert list(WaitlistEntry.objects.all()) == [confirmed]
+
+
+def test_one_confirmation_confirms_every_open_entry_of_the_address(
+    full_monday, massage, dana, monday, booking_clinic
+):
+    first = wait(massage, dana, monday, "me@example.com", confirmed=False)
+    second = wait(massage, dana, monday, "me@example.com", part="morning", confirmed=False)
+    waitlist.confirm(first)
+    second.refresh_from_db()
+    assert second.confirmed_at is not None
+
+
+def test_a_strangers_unconfirmed_sign_ups_do_not_lock_the_owner_out(
+    massage, dana, monday, booking_clinic
+):
+    for _ in range(waitlist.OPEN_ENTRIES_PER_EMAIL):
+        wait(massage, dana, monday, "owner@example.com", confirmed=False)
+    # The next day (the limiter counts an address's sign-ups per day), before they are forgotten.
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=25)):
+        assert wait(massage, dana, monday, "owner@example.com").confirmed_at is not None
+
+
+def test_an_offer_held_back_by_the_outbox_goes_to_the_next_in_line(
+    full_monday, massage, dana, monday, booking_clinic
+):
+    for n in range(waitlist.OFFERS_PER_RELEASE + 3):
+        wait(massage, dana, monday, f"w{n}@example.com")
+    services.cancel_appointment(appointment=full_monday[0], by=None)  # 9:00: the first five
+    mail.outbox.clear()
+    services.cancel_appointment(appointment=full_monday[4], by=None)  # 15:30, the same day
+    offered = sorted(m.to[0] for m in mail.outbox if "has come free" in m.subject)
+    first_five = {f"w{n}@example.com" for n in range(waitlist.OFFERS_PER_RELEASE)}
+    assert offered == [f"w{n}@example.com" for n in range(5, 8)]  # one offer a day each
+    assert not WaitlistOffer.objects.filter(
+        entry__email__in=first_five, start=full_monday[4].start
+    ).exists()
+
+
+def test_a_confirmation_link_of_a_forgotten_address_says_so(client, booking_clinic):
+    response = client.get(reverse("booking:waitlist_confirm", args=["x" * 43]))
+    assert response.status_code == 410
+    assert "This link no longer works" in response.content.decode()

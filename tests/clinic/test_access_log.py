@@ -56,3 +56,14 @@ def test_a_patient_link_keeps_its_shape_without_its_token():
         private_path("/book/appointment/abc123/calendar.ics") == "/book/appointment//calendar.ics"
     )
     assert private_path("/articles/back-pain/") == "/articles/back-pain/"
+
+
+def test_gunicorns_error_log_names_a_failed_request_without_its_token(capsys):
+    logger = gunicorn_logger()
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        logger.exception("Error handling request %s", "/book/appointment/Tok3n-abc_123/move/")
+    logged = capsys.readouterr().err
+    assert "/book/appointment//move/" in logged
+    assert "Tok3n-abc_123" not in logged

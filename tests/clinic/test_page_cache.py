@@ -207,9 +207,17 @@ def test_the_library_keeps_apart_what_it_reads_and_nothing_else(client, site):
     search = page(client, "/articles/?q=heat")
     assert search != plain
     assert "found for" in search
-    assert queries_for(client, "/articles/?q=heat&utm_source=news") == 0
     assert queries_for(client, "/articles/?utm_source=news") == 0
     assert page(client, "/articles/?utm_source=news") == plain
+    # One page, however its number is spelled: made-up spellings make no new entries.
+    for spelling in ("page=1", "page=01", "page=0001"):
+        assert queries_for(client, f"/articles/?{spelling}") == 0, spelling
+
+
+def test_searches_are_never_kept_so_made_up_words_cannot_fill_the_cache(client, site):
+    page(client, "/articles/?q=heat")
+    assert queries_for(client, "/articles/?q=heat") > 0
+    assert "found for" in page(client, "/articles/?q=heat")
 
 
 MISSING_TABLE = {
@@ -258,3 +266,16 @@ def test_a_failing_cache_does_not_take_down_a_page_with_a_photo(client, clinic, 
     photo = image_upload(name="failing-cache.jpg", size=(800, 1000))
     therapist = TherapistFactory(photo=photo, photo_alt="Dana smiling")
     assert client.get(therapist.get_absolute_url()).status_code == 200
+
+
+def test_an_expired_session_is_no_session(client, site):
+    from django.contrib.sessions.models import Session
+
+    session = client.session
+    session["draft"] = "typed"
+    session.save()
+    Session.objects.filter(pk=session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    page(Client(), "/therapists/")
+    assert queries_for(client, "/therapists/") == 1  # the session looked up, then the kept page

@@ -75,18 +75,16 @@ def test_the_cap_is_a_day_long_then_the_address_may_be_sent_again(
     assert len(mail.outbox) == 2
 
 
-def test_no_address_gets_more_than_the_daily_cap_of_any_kinds(django_capture_on_commit_callbacks):
+def test_emails_about_an_appointment_are_never_held_back(django_capture_on_commit_callbacks):
+    """They must arrive: a confirmation or a reminder is never dropped for a busy address (the
+    posts that cause them are limited instead)."""
     with django_capture_on_commit_callbacks(execute=True):
-        for n in range(outbox.DAILY_CAP + 5):
-            outbox.send(message(subject=f"Update {n}"), kind="moved")
-    assert len(mail.outbox) == outbox.DAILY_CAP
-
-
-def test_the_clinics_own_inbox_is_not_capped(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(outbox.DAILY_CAP + 2):
-            outbox.send(message("desk@clinic.example"), kind="new_request", to_clinic=True)
-    assert len(mail.outbox) == outbox.DAILY_CAP + 2
+        for _ in range(3):
+            outbox.send(message(), kind="sign_in")  # the address's day of sign-in links
+        for kind in ["request_received", "confirmed", "moved", "reminder"] * 5:
+            outbox.send(message(subject=kind), kind=kind, about="appointment:1")
+    assert len(mail.outbox) == 3 + 20
+    assert not Email.objects.filter(status=Email.Status.HELD).exists()
 
 
 def test_an_email_sent_around_the_outbox_fails_the_tests():
@@ -124,3 +122,34 @@ def test_a_failed_email_about_no_visit_is_shown_to_the_front_desk_not_to_a_thera
     assert page.count("Someone Else") == 1  # the visit's own failed email, once
     sign_in_as(client, "Therapists", username="dana-user", therapist=TherapistFactory())
     assert "waitlist offer" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_an_email_stuck_in_the_queue_past_every_retry_is_shown_to_staff(client, front_desk_user):
+    from emails.tasks import STUCK_AFTER
+
+    long_ago = timezone.now() - STUCK_AFTER - datetime.timedelta(minutes=1)
+    Email.objects.create(kind="sign_in", recipient_key="k", about="patient:9", created_at=long_ago)
+    Email.objects.create(kind="waitlist_offer", recipient_key="k", about="waitlist:9")  # just now
+    client.force_login(front_desk_user)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "sign in" in page
+    assert "waitlist offer" not in page  # still within its retries
+
+
+def test_an_address_the_mail_server_refuses_fails_at_once_not_after_two_hours(settings):
+    import smtplib
+    from unittest import mock
+
+    from emails.tasks import deliver
+
+    refused = smtplib.SMTPRecipientsRefused({"avery@example.com": (550, b"no such user")})
+    # As production runs it: a failure could be retried later, but this one will never mend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    email = outbox.send(message(), kind="confirmed", about="appointment:1")
+    with (
+        mock.patch("django.core.mail.EmailMessage.send", side_effect=refused),
+        pytest.raises(smtplib.SMTPRecipientsRefused),
+    ):
+        deliver.call(email_id=email.pk)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (Email.Status.FAILED, 1)
