@@ -72,6 +72,9 @@ def _totp_issuer(device):
 
 
 OTP_TOTP_ISSUER = _totp_issuer
+# Nobody reads another staff member's authenticator key or QR code in the admin (each sets up
+# their own on the two-factor page); django-otp's key pages then refuse before any lookup.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -146,3 +146,14 @@ def test_the_owner_can_remove_a_lost_phone_so_its_owner_sets_up_again(client, de
     assert "Authenticator app" in listing
     client.post(f"/admin/otp_totp/totpdevice/{desk_app.pk}/delete/", {"post": "yes"})
     assert not TOTPDevice.objects.filter(user=desk).exists()
+
+
+def test_nobody_reads_another_staff_members_authenticator_key_in_the_admin(client, desk):
+    device = TOTPDevice.objects.create(user=desk, name="phone", confirmed=True)
+    owner = sign_in_as(client, OWNER, username="owner-reads")
+    owner.is_superuser = True
+    owner.save()
+    for name in ("otp_totp_totpdevice_config", "otp_totp_totpdevice_qrcode"):
+        assert client.get(reverse(f"admin:{name}", args=[device.pk])).status_code == 403
+        # A made-up device is refused the same way, never a server error.
+        assert client.get(reverse(f"admin:{name}", args=[device.pk + 100])).status_code == 403
