@@ -20,7 +20,7 @@ with `keep_until(response, instant)`: the moment its answer would change with th
 first time shown falls inside the booking notice, or the clinic's date turns). Its key also holds
 the calendar version, which any change to an appointment bumps (booking/apps.py), so a booked or
 freed time shows at once. The service step is kept too: its form carries no CSRF token, because
-its post changes nothing (booking/views.py).
+its post changes nothing (booking/views/request.py).
 
 The cache is Django's default cache: in memory in development; in production the database
 (config/settings/production.py), which every process and server already shares, so the clinic

@@ -414,7 +414,7 @@ def test_a_link_for_another_appointment_shows_only_that_one(
 
 def test_old_links_expire_and_say_to_call(client, booked):
     later = booked.end + datetime.timedelta(days=61)
-    with mock.patch("booking.views.timezone.now", return_value=later):
+    with mock.patch("booking.views.appointment.timezone.now", return_value=later):
         response = client.get(booked.patient_url())
     assert response.status_code == 410
     assert "This link has expired" in response.content.decode()
