@@ -30,6 +30,15 @@ class Topic(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
+    def next_publication(self, now):
+        """When the next scheduled article goes live (it changes lists and pages), or None."""
+        return (
+            self.filter(status=Article.Status.SCHEDULED, published_at__gt=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def published(self, now=None):
         """Live on the site: published, or scheduled and its time has come. No worker needed."""
         return self.filter(

@@ -15,3 +15,5 @@ class BookingConfig(AppConfig):
         # show (clinic/page_cache.py keeps them under the calendar version).
         for signal in (post_save, post_delete):
             signal.connect(page_cache.bump_calendar, sender=Appointment, dispatch_uid="calendar")
+        # The request flow's steps are kept with the calendar; its other pages never.
+        page_cache.keep_with_calendar("booking:start")

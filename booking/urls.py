@@ -1,7 +1,7 @@
 from django.urls import path
 
 from booking.views import appointment, request, sign_in, waitlist
-from config import secret_routes  # noqa: F401 (registers the `secret` converter)
+from clinic import secret_routes  # noqa: F401 (registers the `secret` converter)
 
 app_name = "booking"
 

@@ -51,7 +51,8 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.management import call_command
 from django.db import transaction
-from django.urls import Resolver404, resolve
+from django.db.models.signals import post_delete, post_save
+from django.urls import Resolver404, resolve, reverse_lazy
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -59,9 +60,34 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "page-cache-version"
 CALENDAR_VERSION_KEY = "calendar-version"
 LONGEST = datetime.timedelta(minutes=10)
-NEVER = ("/book/", "/admin/", "/healthz", "/static/", "/media/", "/articles/preview/")
-# Booking pages that may be kept, when their view says until when (keep_until).
-CALENDAR_PAGES = ("/book/",)
+# The site's own pages that are never kept; apps add theirs (never_keep), so this module names
+# no app's paths and imports no app (the dependency rule: clinic imports none of the others).
+NEVER = ["/admin/", "/healthz", "/static/", "/media/"]
+# Pages under a NEVER prefix that may be kept, when their view says until when (keep_until):
+# the booking flow's steps, registered by booking (keep_with_calendar).
+CALENDAR_PAGES = []
+# Functions of `now` giving the next moment every page may change with no record saved (an
+# article scheduled to go live), registered by the app that knows it (expires_with).
+_EXPIRIES = []
+
+
+def never_keep(*url_names):
+    """Pages (and every page under them) that are never kept: an app's private corners."""
+    NEVER.extend(reverse_lazy(name) for name in url_names)
+
+
+def keep_with_calendar(*url_names):
+    """Pages kept under the calendar version too, because they show free times (their
+    views say until when with keep_until); every other page under them is never kept."""
+    CALENDAR_PAGES.extend(reverse_lazy(name) for name in url_names)
+    never_keep(*url_names)
+
+
+def expires_with(next_change):
+    """`next_change(now)`: the next instant all pages may change by the clock alone, or None."""
+    _EXPIRIES.append(next_change)
+
+
 # A session key as Django makes them (its database column holds 40): anything else names none,
 # and is not worth a query (PostgreSQL refuses some characters a cookie may carry).
 SESSION_KEY = re.compile(r"[a-z0-9]{8,40}")
@@ -124,6 +150,13 @@ def bump(**kwargs):
     _renew(VERSION_KEY)
 
 
+def bump_on_change(models):
+    """Every save or delete of these models' rows makes every kept page out of date."""
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(bump, sender=model, dispatch_uid=f"page-{model._meta.label}")
+
+
 def bump_calendar(**kwargs):
     """An appointment changed: every kept booking page is out of date.
 
@@ -171,7 +204,7 @@ def per_version(compute):
 
 
 def _is_calendar_page(request):
-    return request.path in CALENDAR_PAGES
+    return request.path in {str(path) for path in CALENDAR_PAGES}
 
 
 def _has_session(request):
@@ -192,7 +225,7 @@ def _has_session(request):
 def _wanted(request):
     return (
         request.method in ("GET", "HEAD")
-        and (_is_calendar_page(request) or not request.path.startswith(NEVER))
+        and (_is_calendar_page(request) or not request.path.startswith(_never()))
         and "messages" not in request.COOKIES
         and not _has_session(request)
     )
@@ -239,18 +272,15 @@ def _storable(request, response):
     return not directives & {"private", "no-cache", "no-store"}
 
 
-def _timeout(now, until=None):
-    """Until the next scheduled article goes live (it changes lists and pages), the page's own
-    limit (`until`), at most LONGEST."""
-    from articles.models import Article
+def _never():
+    return tuple(str(prefix) for prefix in NEVER)
 
-    due = (
-        Article.objects.filter(status=Article.Status.SCHEDULED, published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    limit = min(instant for instant in (due, until, now + LONGEST) if instant is not None)
+
+def _timeout(now, until=None):
+    """Until the next change by the clock alone (expires_with: a scheduled article going live
+    changes lists and pages), the page's own limit (`until`), at most LONGEST."""
+    due = [next_change(now) for next_change in _EXPIRIES]
+    limit = min(instant for instant in (*due, until, now + LONGEST) if instant is not None)
     return int((limit - now).total_seconds())
 
 

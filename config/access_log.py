@@ -3,14 +3,14 @@
 A log is read by whoever runs the server and kept for weeks, so it gets the method, the path,
 the status, the size and the time, and nothing a patient typed or holds: no query string (search
 terms and booking choices), no Referer (the page before, with its query), and no token of a
-secret route (config/secret_routes.py: appointment, waitlist and sign-in links). Caddy's log
+secret route (clinic/secret_routes.py: appointment, waitlist and sign-in links). Caddy's log
 (deploy/Caddyfile) drops the same things.
 """
 
 from gunicorn.glogging import Logger
 
+from clinic.secret_routes import redact
 from config.log_filters import RedactSecretPaths
-from config.secret_routes import redact
 
 WITHHELD = "-"
 FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'

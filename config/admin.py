@@ -7,10 +7,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from accounts import two_factor
-from accounts.forms import CodeForm, StaffSignInForm
 from articles.models import Article
 from booking import dashboard
+from config import two_factor
+from config.admin_forms import CodeForm, StaffSignInForm
 
 REVIEWS_LISTED = 20
 # Pages a staff member may open before the two-factor step is done.

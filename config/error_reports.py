@@ -3,13 +3,13 @@
 A report has to tell a person what broke and where, in code. It is read outside the clinic's
 walls (a mailbox), so it says nothing a patient typed or holds: no form values, no cookies, no
 addresses or headers that identify a visitor, no local variables (a form, a patient), and no
-token of a secret route (config/secret_routes.py). The query string and the token in the
+token of a secret route (clinic/secret_routes.py). The query string and the token in the
 page's address are taken out before the report is written (config/log_filters.py).
 """
 
 from django.views.debug import SafeExceptionReporterFilter
 
-from config.secret_routes import redact
+from clinic.secret_routes import redact
 
 # Request headers and server values that say how a request came, never who sent it or what it
 # held. Everything else in META (address, Cookie, Referer, User-Agent, query) is hidden.

@@ -2,7 +2,7 @@
 
 Events go to servers outside the clinic, so they carry what broke and where in the code, and
 nothing a patient typed or holds: no request body, cookies, headers or user, no local variables,
-no query string, and no token of a secret route (config/secret_routes.py) in any string, the
+no query string, and no token of a secret route (clinic/secret_routes.py) in any string, the
 breadcrumbs (earlier log lines) included. Errors only: no performance tracing, whose spans would
 carry every page's address.
 """
@@ -10,7 +10,7 @@ carry every page's address.
 import os
 from urllib.parse import urlsplit, urlunsplit
 
-from config.secret_routes import redact
+from clinic.secret_routes import redact
 
 
 def _redacted(value):

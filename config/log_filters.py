@@ -1,4 +1,4 @@
-"""Django's own log records without a secret route's token (config/secret_routes.py).
+"""Django's own log records without a secret route's token (clinic/secret_routes.py).
 
 Django writes paths into its messages ("Forbidden (CSRF cookie not set.):
 /book/appointment/<token>/move/"), and the admins' error email prints the request found on the
@@ -11,7 +11,7 @@ import logging
 
 from django.http import QueryDict
 
-from config.secret_routes import redact
+from clinic.secret_routes import redact
 
 
 def private_request(request):

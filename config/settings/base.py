@@ -47,7 +47,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(): signed in with a code as well (accounts/two_factor.py).
+    # request.user.is_verified(): signed in with a code as well (config/two_factor.py).
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records which staff account made each change kept in the history.
@@ -66,7 +66,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 def _totp_issuer(device):
     # The clinic's name in the staff's authenticator apps (imported late: settings load first).
-    from accounts.two_factor import issuer
+    from config.two_factor import issuer
 
     return issuer(device)
 

@@ -429,14 +429,14 @@ def postgres_restart(stack, cafile):
 
 
 def secret_example_paths(stack, token):
-    """A path of every route declared secret (config/secret_routes.py), holding `token`."""
+    """A path of every route declared secret (clinic/secret_routes.py), holding `token`."""
     os.environ.update(stack.env)
     sys.path.insert(0, str(ROOT))
     # Django only here: the rest of the check drives the stack from outside, as a visitor would.
     import django
 
     django.setup()
-    from config.secret_routes import example_paths
+    from clinic.secret_routes import example_paths
 
     return example_paths(token)
 

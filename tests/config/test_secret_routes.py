@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from config.secret_routes import (
+from clinic.secret_routes import (
     every_route,
     example_paths,
     redact,

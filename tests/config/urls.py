@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from config import secret_routes  # noqa: F401 (registers the `secret` converter)
+from clinic import secret_routes  # noqa: F401 (registers the `secret` converter)
 from config.urls import urlpatterns as project_urlpatterns
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 
-from accounts import two_factor
+from config import two_factor
 
 CODE_ATTRS = {
     "autocomplete": "one-time-code",

@@ -1,4 +1,4 @@
-"""Two-factor sign-in for staff (accounts/two_factor.py, config/admin.py)."""
+"""Two-factor sign-in for staff (config/two_factor.py, config/admin.py)."""
 
 import datetime
 import re
