@@ -37,7 +37,7 @@ class Dashboard:
     undelivered: list = field(default_factory=list)
 
 
-def build(user, *, now=None) -> Dashboard:
+def dashboard_for(user, *, now=None) -> Dashboard:
     """The dashboard as `user` may see it (selectors.appointments_visible_to)."""
     now = now or timezone.now()
     clinic = Clinic.objects.current()

@@ -123,7 +123,13 @@ class Appointment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AppointmentQuerySet.as_manager()
-    # Every change, field by field, with who made it; the events below say why in plain words.
+    # Two records of what happened, on purpose, each for its own reader:
+    # - AppointmentEvent (below) is the lifecycle in plain words ("Moved by the patient",
+    #   "Confirmed by Jordan"), written by booking/services.py for every transition; staff read
+    #   it on the visit, emails read it (the time before a move), exports give it to patients.
+    # - This history (django-simple-history) is every field's change with who made it, including
+    #   an admin edit that is no transition (a phone number corrected): the accountability
+    #   record, read by staff in "History". Both go together when details are purged.
     # Not the secret link, nor the health answers, which never change after the request and
     # would show in the history to staff who may not see them.
     history = HistoricalRecords(excluded_fields=["access_token", "reason", "screening"])

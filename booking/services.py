@@ -1,5 +1,9 @@
 """Every change to an appointment goes through these functions: they hold the rules of the
-lifecycle, record who did what, and tell people once the change has committed."""
+lifecycle, record who did what, and tell people once the change has committed.
+
+One module of about 500 lines, on purpose: the promise that a therapist's time is never held
+twice is kept by the functions here together (the overlap check, the retry on contention, the
+limiter's count inside the same transaction), and a reader checks it in one place."""
 
 import datetime
 import functools

@@ -53,7 +53,7 @@ def first_day_of_window(asked, *, clinic, today, chosen_day):
     return min(max(requested, today), horizon)
 
 
-def build(*, clinic, selection, first_day, today, paths=(None, None), moving=None):
+def week_of_times(*, clinic, selection, first_day, today, paths=(None, None), moving=None):
     """Everything the time step shows, as plain values for the template.
 
     `paths`: the pages the day links and the time links lead to (the request flow's own when

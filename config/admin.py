@@ -27,7 +27,7 @@ class ClinicAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         context = dict(extra_context or {})
         if request.user.has_perm("booking.view_appointment"):
-            context["dashboard"] = dashboard.build(request.user)
+            context["dashboard"] = dashboard.dashboard_for(request.user)
         if request.user.has_perm("articles.change_article"):
             # Health content past its review date, oldest first: never silently stale.
             context["reviews_due"] = list(

@@ -138,7 +138,7 @@ def move_appointment(request, token):
         today=today,
         chosen_day=selection.day,
     )
-    context |= time_choices.build(
+    context |= time_choices.week_of_times(
         clinic=request.clinic,
         selection=selection,
         first_day=first_day,

@@ -139,7 +139,7 @@ class RequestStartView(View):
             today=today,
             chosen_day=selection.day,
         )
-        context = time_choices.build(
+        context = time_choices.week_of_times(
             clinic=request.clinic, selection=selection, first_day=first_day, today=today
         )
         response = render(
