@@ -62,12 +62,16 @@ class ClinicAdmin(admin.ModelAdmin):
                     "patient_moves_stay_confirmed",
                     "instant_booking_for_returning",
                     "request_expiry_hours",
-                    "max_holds_per_contact",
-                    "max_requests_per_address_hour",
-                    "keep_visits_months",
-                    "keep_unbooked_days",
                 ]
             },
+        ),
+        (
+            "Limits on online requests",
+            {"fields": ["max_holds_per_contact", "max_requests_per_address_hour"]},
+        ),
+        (
+            "How long personal data is kept",
+            {"fields": ["keep_visits_months", "keep_unbooked_days"]},
         ),
         ("Staff sign-in", {"fields": ["require_two_factor"]}),
     ]

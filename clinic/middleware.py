@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from clinic.models import Clinic
+from clinic.models import forget_read_clinic, read_clinic_for_this_request
 
 
 def without_clinic(view_func):
@@ -24,11 +24,14 @@ class ClinicTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+            forget_read_clinic()
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if getattr(view_func, "without_clinic", False):
             return
-        request.clinic = Clinic.objects.current()
+        # Read once for the whole request: every later Clinic.objects.current() (services,
+        # emails, templates) is this record, not another query.
+        request.clinic = read_clinic_for_this_request()
         timezone.activate(request.clinic.zone)
 
 

@@ -1,3 +1,4 @@
+import contextvars
 import zoneinfo
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -41,17 +42,44 @@ def validate_time_zone(value):
         )
 
 
+# The clinic record read for this request (clinic/middleware.py), so the views, services,
+# emails and templates a request runs read it once; outside a request, each asks the database.
+_read_for_this_request = contextvars.ContextVar("clinic_for_this_request", default=None)
+
+
 class ClinicQuerySet(models.QuerySet):
     def current(self):
-        """The one clinic record, created with placeholders on first use."""
+        """The one clinic record, created with placeholders on first use; read once a request."""
+        remembered = _read_for_this_request.get()
+        if remembered is not None:
+            return remembered
         clinic, _ = self.get_or_create(
             pk=Clinic.SINGLETON_ID, defaults={"name": Clinic.PLACEHOLDER_NAME}
         )
         return clinic
 
 
+def read_clinic_for_this_request():
+    """Read the record and keep it until forget_read_clinic (clinic/middleware.py does both
+    around each request): Clinic.objects.current() then costs no query."""
+    _read_for_this_request.set(None)
+    clinic = Clinic.objects.current()
+    _read_for_this_request.set(clinic)
+    return clinic
+
+
+def forget_read_clinic(**kwargs):
+    """The request is over, or the record was saved: the next read asks the database."""
+    _read_for_this_request.set(None)
+
+
 class Clinic(models.Model):
-    """The clinic's own details and booking policy: exactly one row."""
+    """The clinic's own details and its policies: exactly one row.
+
+    Policy (booking, limits on online requests, how long personal data is kept, staff
+    sign-in) stays on this row rather than in a model of its own: the owner sets it on one
+    admin page, in a group per policy (clinic/admin.py), and a request reads it once with the
+    clinic's name and zone (read_clinic_for_this_request)."""
 
     SINGLETON_ID = 1
     PLACEHOLDER_NAME = "Our clinic"

@@ -30,7 +30,7 @@ def is_on(user):
 
 
 def is_required():
-    return Clinic.objects.filter(require_two_factor=True).exists()
+    return Clinic.objects.current().require_two_factor
 
 
 def pending_step(request):
