@@ -4,6 +4,8 @@ clinic facts in the team's shared design notes (kept beside the repository, not 
 Each entry: slug, title, summary, body (Markdown), author and reviewer (therapist slugs), topics,
 related services (slugs), references, days since publication (negative: scheduled; None: draft),
 whether it is featured, and the colours of its hero picture.
+
+Long because it is the library's text: data, not code.
 """
 
 ARTICLES = [

@@ -1,3 +1,7 @@
+"""The health library's records: topics, articles (with their review and publishing rules as
+QuerySet methods) and old addresses. Over 300 lines because Django keeps an app's models in one
+module."""
+
 import datetime
 
 from django.conf import settings

@@ -25,9 +25,9 @@ from django.test import Client, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from booking import availability, services  # noqa: E402
 from booking.models import Appointment, SignInRequest, WaitlistEntry  # noqa: E402
-from booking.selection import Selection  # noqa: E402
+from booking.request.selection import Selection  # noqa: E402
+from booking.rules import availability, services  # noqa: E402
 from clinic.models import Clinic, Service  # noqa: E402
 from emails.models import Email  # noqa: E402
 

@@ -65,8 +65,8 @@ def main():
     from django.db.models import Q
     from django.utils import timezone
 
-    from booking.availability import closures_by_date, free_slots
     from booking.models import Appointment
+    from booking.rules.availability import closures_by_date, free_slots
     from clinic.models import Clinic, Service, Therapist, TimeOff
 
     clinic = Clinic.objects.current()

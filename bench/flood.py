@@ -24,8 +24,8 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from booking import availability  # noqa: E402
 from booking.models import Appointment  # noqa: E402
+from booking.rules import availability  # noqa: E402
 from clinic.models import Clinic, Service  # noqa: E402
 
 

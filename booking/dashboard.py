@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from booking import selectors
 from booking.models import Appointment
+from booking.rules import selectors
 from clinic.models import Clinic
 from emails.models import Email
 from emails.tasks import STUCK_AFTER

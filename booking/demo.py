@@ -2,9 +2,9 @@
 
 import datetime
 
-from booking import availability, selectors, services
 from booking.models import Appointment
-from booking.services import PatientDetails
+from booking.rules import availability, selectors, services
+from booking.rules.services import PatientDetails
 from clinic.models import Clinic, Service
 
 PATIENTS = [

@@ -1,3 +1,7 @@
+"""Booking's records: patients, appointments and what happened to them, the waitlist and
+sign-in links. Over 300 lines because Django keeps an app's models in one module; each model
+is short, and the rules about them live in booking/rules/."""
+
 import secrets
 
 from django.conf import settings
@@ -67,7 +71,7 @@ class Appointment(models.Model):
         COMPLETED = "completed", "Completed"
         NO_SHOW = "no_show", "No-show"
 
-    # Active appointments hold their therapist's time (booking/lifecycle.py has the rest).
+    # Active appointments hold their therapist's time (booking/rules/lifecycle.py has the rest).
     ACTIVE_STATUSES = (Status.REQUESTED, Status.CONFIRMED, Status.ARRIVED)
 
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
@@ -125,7 +129,7 @@ class Appointment(models.Model):
     objects = AppointmentQuerySet.as_manager()
     # Two records of what happened, on purpose, each for its own reader:
     # - AppointmentEvent (below) is the lifecycle in plain words ("Moved by the patient",
-    #   "Confirmed by Jordan"), written by booking/services.py for every transition; staff read
+    #   "Confirmed by Jordan"), written by booking/rules/services.py for every transition; staff read
     #   it on the visit, emails read it (the time before a move), exports give it to patients.
     # - This history (django-simple-history) is every field's change with who made it, including
     #   an admin edit that is no transition (a phone number corrected): the accountability

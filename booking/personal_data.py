@@ -10,8 +10,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db.models import Q
 
-from booking import drafts, retention, returning, waitlist
+from booking import returning, waitlist
 from booking.models import Patient, PatientSignInLink, SignInRequest, WaitlistEntry
+from booking.privacy import retention
+from booking.request import drafts
 from clinic.personal_data import Holding, Person, plural
 
 SIGN_IN_LINKS_KEPT = datetime.timedelta(days=1)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from booking import tasks
 from booking.models import Appointment, Patient, PatientSignInLink, SignInRequest
 from booking.notifications import absolute
-from booking.screening import QUESTIONS
+from booking.rules.screening import QUESTIONS
 from clinic import limiter
 from clinic.models import Clinic
 from emails import outbox

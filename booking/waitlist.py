@@ -15,10 +15,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import availability, selectors
 from booking.models import WaitlistEntry, WaitlistOffer
 from booking.notifications import absolute
-from booking.selection import Selection
+from booking.request.selection import Selection
+from booking.rules import availability, selectors
 from clinic import limiter
 from clinic.models import Clinic, Therapist
 from emails import outbox

@@ -1,4 +1,7 @@
-"""Demo content for the clinic app: the clinic, its team, services, schedules and staff logins."""
+"""Demo content for the clinic app: the clinic, its team, services, schedules and staff logins.
+
+Long because most of it is data (the demo team, their services and hours), not logic.
+"""
 
 import datetime
 from decimal import Decimal

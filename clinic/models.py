@@ -1,3 +1,7 @@
+"""The clinic's own records: its details and policy (one row, read once a request), therapists,
+services, weekly hours, time off and closures. Over 300 lines because Django keeps an app's
+models in one module; each model is short."""
+
 import contextvars
 import zoneinfo
 from decimal import Decimal

@@ -33,6 +33,9 @@ what it reads as `page_cache_query`: the names of the parameters (the library's 
 `page`), or a function from the query to one canonical text (the booking flow's parsed
 selection); a page that declares nothing reads nothing. A session cookie that names no live
 session is no session: only a real one (one query, and only when the cookie is sent) bypasses.
+
+Over 300 lines on purpose: keys, versions, what may be kept and how a failing cache degrades
+are one mechanism, read together.
 """
 
 import contextlib

@@ -3,7 +3,7 @@
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
-from booking.selection import read_flow
+from booking.request.selection import read_flow
 
 
 class _TagCollector(HTMLParser):

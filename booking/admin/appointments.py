@@ -1,3 +1,8 @@
+"""The appointment in the admin: the list the front desk filters all day, the visit's page with
+its lifecycle buttons, booking a caller, and the bulk actions. Near 400 lines: one ModelAdmin,
+whose list, form and actions belong together; the calendar, moves, patients and exports have
+modules of their own beside it."""
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -12,7 +17,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods
 
-from booking import lifecycle, selectors, services
 from booking.admin.calendar import calendar_view
 from booking.admin.export import appointments_csv
 from booking.admin.floods import FloodFilter
@@ -20,7 +24,8 @@ from booking.admin.forms import AppointmentAdminForm, initial_from_calendar
 from booking.admin.history import GuardedHistoryAdmin
 from booking.admin.move import move_view
 from booking.models import Appointment, AppointmentEvent
-from booking.screening import QUESTIONS_BY_KEY
+from booking.rules import lifecycle, selectors, services
+from booking.rules.screening import QUESTIONS_BY_KEY
 from booking.templatetags.booking_tags import clinic_time
 
 

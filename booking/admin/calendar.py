@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import schedule
+from booking.rules import schedule
 from clinic.models import Clinic, Therapist
 
 

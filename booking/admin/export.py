@@ -5,7 +5,7 @@ import csv
 from django.http import HttpResponse
 from django.utils import timezone
 
-from booking.screening import QUESTIONS_BY_KEY
+from booking.rules.screening import QUESTIONS_BY_KEY
 
 COLUMNS = [
     ("Reference", lambda a: a.reference),

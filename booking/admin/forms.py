@@ -6,10 +6,10 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from booking import availability, schedule, services
-from booking.forms import normalize_phone
 from booking.models import Appointment
-from booking.screening import QUESTIONS
+from booking.request.forms import normalize_phone
+from booking.rules import availability, schedule, services
+from booking.rules.screening import QUESTIONS
 from booking.templatetags.booking_tags import clinic_time
 from clinic.models import Clinic
 

@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from booking import patient_data, patients, selectors
 from booking.admin.history import GuardedHistoryAdmin
 from booking.models import Appointment, Patient
-from booking.screening import QUESTIONS_BY_KEY
+from booking.privacy import patient_data
+from booking.rules import patients, selectors
+from booking.rules.screening import QUESTIONS_BY_KEY
 
 
 def latest_screening(visits):

@@ -1,5 +1,5 @@
 """Existing appointments join patient records: one per email address, or per phone number for
-those booked without one (the same rule new requests follow, in booking/patients.py)."""
+those booked without one (the same rule new requests follow, in booking/rules/patients.py)."""
 
 from django.db import migrations
 

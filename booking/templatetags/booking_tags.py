@@ -2,7 +2,7 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from booking.selection import Selection
+from booking.request.selection import Selection
 
 register = template.Library()
 

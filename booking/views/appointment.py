@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from booking import services, time_choices
 from booking.ics import appointment_ics
 from booking.models import Appointment
 from booking.notifications import absolute
-from booking.selection import Selection, read_flow, read_selection
+from booking.request import time_choices
+from booking.request.selection import Selection, read_flow, read_selection
+from booking.rules import services
 from clinic import limiter
 
 # The patient's link keeps working this long after the visit, then says to call instead.

@@ -11,11 +11,13 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from booking import availability, drafts, returning, screening, selectors, services, time_choices
-from booking.forms import PatientDetailsForm, ServiceChoiceForm
+from booking import returning
 from booking.models import Appointment
-from booking.screening import needs_doctor
-from booking.selection import canonical_query, read_flow, read_selection
+from booking.request import drafts, time_choices
+from booking.request.forms import PatientDetailsForm, ServiceChoiceForm
+from booking.request.selection import canonical_query, read_flow, read_selection
+from booking.rules import availability, screening, selectors, services
+from booking.rules.screening import needs_doctor
 from clinic import limiter, page_cache
 from clinic.models import Service
 

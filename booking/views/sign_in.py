@@ -7,8 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from booking import returning
-from booking.forms import SignInLinkForm
-from booking.selection import Selection
+from booking.request.forms import SignInLinkForm
+from booking.request.selection import Selection
 from booking.views.request import HONEYPOT_MESSAGE
 from clinic import limiter
 

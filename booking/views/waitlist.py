@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from booking import drafts, waitlist
-from booking.forms import WaitlistForm
+from booking import waitlist
 from booking.models import WaitlistEntry
-from booking.selection import read_selection
+from booking.request import drafts
+from booking.request.forms import WaitlistForm
+from booking.request.selection import read_selection
 from booking.views.request import HONEYPOT_MESSAGE, fresh_times, therapist_fits
 from clinic import limiter
 

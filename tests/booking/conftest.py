@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from booking.services import PatientDetails
+from booking.rules.services import PatientDetails
 from clinic.models import Clinic
 from tests.factories import ServiceFactory, TherapistFactory, WorkingHoursFactory
 

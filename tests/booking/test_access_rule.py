@@ -1,4 +1,4 @@
-"""The one access rule (booking/selectors.py), tried against every admin view and action
+"""The one access rule (booking/rules/selectors.py), tried against every admin view and action
 registered, not a hand-made list: a view or action added later is tried too.
 
 The planted data: one patient record shared by two therapists (a visit with Dana and one with
@@ -15,8 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, reverse
 
 from accounts.roles import EDITORS, FRONT_DESK, THERAPISTS
-from booking import lifecycle, services
 from booking.models import Appointment
+from booking.rules import lifecycle, services
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as
 

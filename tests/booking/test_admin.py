@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
-from booking import services
 from booking.models import Appointment
+from booking.rules import services
 from clinic.models import Clinic
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as

@@ -129,7 +129,7 @@ def test_an_overlap_is_refused_even_when_staff_insist_and_names_the_clash(
 def test_a_returning_caller_is_found_and_their_record_fills_the_details(
     desk, massage, dana, monday, booking_clinic, patient
 ):
-    from booking import services
+    from booking.rules import services
 
     earlier = services.request_appointment(
         service=massage, therapist=dana, start=at(monday, "09:00", booking_clinic.zone), patient=patient
@@ -185,7 +185,7 @@ def book_for_record(desk, record, service, therapist, day, **changes):
 
 
 def earlier_visit(massage, dana, monday, booking_clinic, patient, status):
-    from booking import services
+    from booking.rules import services
 
     visit = services.request_appointment(
         service=massage, therapist=dana, start=at(monday, "09:00", booking_clinic.zone), patient=patient

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import services
 from booking.models import Appointment
+from booking.rules import services
 from emails.models import Email
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from booking import services
+from booking.rules import services
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as
 from tests.factories import UserFactory

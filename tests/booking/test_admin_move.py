@@ -5,8 +5,8 @@ from django.contrib.admin import helpers
 from django.core import mail
 from django.urls import reverse
 
-from booking import services
 from booking.models import Appointment, AppointmentEvent
+from booking.rules import services
 from tests.booking.conftest import at
 
 pytestmark = pytest.mark.django_db(transaction=True)

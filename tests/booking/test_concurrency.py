@@ -7,8 +7,8 @@ import time
 import pytest
 from django.db import IntegrityError, close_old_connections, connection, connections, transaction
 
-from booking import services
 from booking.models import Appointment
+from booking.rules import services
 from tests.booking.conftest import at
 
 pytestmark = pytest.mark.django_db(transaction=True)

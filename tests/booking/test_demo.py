@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from booking.models import Appointment, AppointmentEvent
-from booking.services import first_clash
+from booking.rules.services import first_clash
 
 pytestmark = pytest.mark.django_db
 

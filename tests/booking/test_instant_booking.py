@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.core import mail
 
-from booking import services
 from booking.models import Appointment
+from booking.rules import services
 from tests.booking.conftest import at
 
 pytestmark = pytest.mark.django_db(transaction=True)

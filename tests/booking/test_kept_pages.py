@@ -14,7 +14,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from booking import availability, services
+from booking.rules import availability, services
 from clinic import page_cache
 from tests.booking.conftest import at
 from tests.factories import ServiceFactory, TimeOffFactory

@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from booking import services
 from booking.models import Appointment
 from booking.notifications import EMAILS, build_email
+from booking.rules import services
 from clinic import limiter
 from tests.booking.conftest import at
 from tests.booking.test_views import DETAILS, hidden_choices

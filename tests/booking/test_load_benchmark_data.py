@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from booking.models import Appointment
-from booking.services import first_clash
+from booking.rules.services import first_clash
 from clinic.models import Therapist
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
 
-from booking import services
 from booking.models import Appointment
 from booking.notifications import EMAILS, build_email
+from booking.rules import services
 from tests.booking.conftest import at
 
 pytestmark = pytest.mark.django_db(transaction=True)

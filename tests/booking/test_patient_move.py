@@ -8,8 +8,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import services
 from booking.models import Appointment, AppointmentEvent
+from booking.rules import services
 from tests.booking.conftest import at
 from tests.html import booking_links
 

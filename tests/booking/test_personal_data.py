@@ -11,8 +11,9 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from booking import drafts, returning
+from booking import returning
 from booking.models import Patient, PatientSignInLink
+from booking.request import drafts
 
 pytestmark = pytest.mark.django_db
 

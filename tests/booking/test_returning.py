@@ -10,9 +10,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import returning, services
+from booking import returning
 from booking.models import Appointment
-from booking.selection import Selection
+from booking.request.selection import Selection
+from booking.rules import services
 from emails import outbox
 from tests.booking.conftest import at
 from tests.html import tags

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import FRONT_DESK
-from booking import services
+from booking.rules import services
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as
 

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import screening, services
 from booking.models import Appointment, Patient
-from booking.selection import Selection
+from booking.request.selection import Selection
+from booking.rules import screening, services
 from clinic import page_cache
 from tests.booking.conftest import at
 from tests.factories import ClosureFactory, ServiceFactory, TimeOffFactory

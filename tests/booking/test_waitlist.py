@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import FRONT_DESK
-from booking import services, waitlist
+from booking import waitlist
 from booking.models import Appointment, WaitlistEntry, WaitlistOffer
+from booking.rules import services
 from tests.booking.conftest import at
 from tests.booking.test_views import DETAILS, hidden_choices, start_url
 from tests.conftest import sign_in_as

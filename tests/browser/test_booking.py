@@ -7,10 +7,11 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from booking import availability, services, waitlist
+from booking import waitlist
 from booking.models import Appointment
-from booking.selection import Selection
-from booking.services import PatientDetails
+from booking.request.selection import Selection
+from booking.rules import availability, services
+from booking.rules.services import PatientDetails
 from clinic.models import Clinic, Service
 from tests.booking.conftest import clinic_today
 from tests.browser.conftest import assert_accessible

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from booking.selection import Selection
+from booking.request.selection import Selection
 from clinic.models import Service, Therapist
 from tests.browser.conftest import assert_accessible
 

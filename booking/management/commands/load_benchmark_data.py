@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
-from booking.availability import busy_by_therapist, dates, wall_clock_instant
 from booking.models import Appointment, Patient
+from booking.rules.availability import busy_by_therapist, dates, wall_clock_instant
 from clinic.models import Clinic, Service, Therapist, WorkingHours
 
 # The newcomers work a split day, Monday to Friday, as many clinic therapists do.

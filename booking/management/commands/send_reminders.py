@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from booking.management.mail_check import refuse_unless_mail_is_sent
-from booking.services import send_due_reminders
+from booking.rules.services import send_due_reminders
 
 
 class Command(BaseCommand):

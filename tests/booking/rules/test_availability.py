@@ -7,8 +7,8 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from booking.availability import Busy, free_slots, free_times_by_day, wall_clock_instant
 from booking.models import Appointment
+from booking.rules.availability import Busy, free_slots, free_times_by_day, wall_clock_instant
 from clinic.models import Closure, TimeOff, WorkingHours
 from tests.booking.conftest import at, next_weekday
 from tests.factories import ServiceFactory, TherapistFactory, WorkingHoursFactory

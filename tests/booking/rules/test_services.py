@@ -6,8 +6,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from booking import services
 from booking.models import Appointment, AppointmentEvent
+from booking.rules import services
 from tests.booking.conftest import at
 from tests.factories import ServiceFactory, UserFactory
 

@@ -15,10 +15,10 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from booking import availability, lifecycle, limits, patients, selectors
 from booking.models import Appointment, AppointmentEvent
 from booking.notifications import notify
-from booking.screening import flagged
+from booking.rules import availability, lifecycle, limits, patients, selectors
+from booking.rules.screening import flagged
 from booking.tasks import booked_after_commit, freed_after_commit
 from clinic import limiter
 from clinic.models import Clinic
@@ -38,7 +38,7 @@ class _Contended(SlotUnavailable):
 
 
 class RequestLimitReached(BookingError):
-    """An online request or move over the limits (clinic/limiter.py, booking/limits.py)."""
+    """An online request or move over the limits (clinic/limiter.py, booking/rules/limits.py)."""
 
 
 class InvalidTransition(BookingError):
@@ -353,7 +353,7 @@ def patient_move_appointment(
 def change_status(
     *, appointment, transition, by=None, by_patient=False, message="", now=None, also_tell=()
 ) -> Appointment:
-    """Apply one change of booking/lifecycle.py's table, or raise InvalidTransition.
+    """Apply one change of booking/rules/lifecycle.py's table, or raise InvalidTransition.
 
     Under a row lock, so two staff clicking at once cannot both act. It records who did it and
     queues the table's emails (and `also_tell`) for after the commit.

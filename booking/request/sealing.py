@@ -31,7 +31,9 @@ def _cipher_for(secret):
     # 64 bytes: AES-SIV with two 256-bit keys. A time step seals a hundred links; deriving the
     # key once per process instead of per link halves the cost of each.
     return AESSIV(
-        salted_hmac("booking.sealing", "aes-siv", secret=secret, algorithm="sha512").digest()
+        salted_hmac(
+            "booking.request.sealing", "aes-siv", secret=secret, algorithm="sha512"
+        ).digest()
     )
 
 

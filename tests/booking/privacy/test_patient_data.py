@@ -1,4 +1,4 @@
-"""A patient's file and their erasure (booking/patient_data.py) walk the register of personal
+"""A patient's file and their erasure (booking/privacy/patient_data.py) walk the register of personal
 data: whatever it lists about the patient is in the file and goes with the erasure."""
 
 import dataclasses
@@ -9,8 +9,10 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.test import RequestFactory
 
-from booking import drafts, patient_data, services
 from booking.models import PatientSignInLink, WaitlistEntry
+from booking.privacy import patient_data
+from booking.request import drafts
+from booking.rules import services
 from emails.models import Email
 from emails.outbox import recipient_key
 from tests.booking.conftest import at

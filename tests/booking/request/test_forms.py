@@ -6,7 +6,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from booking.forms import PatientDetailsForm, normalize_phone
+from booking.request.forms import PatientDetailsForm, normalize_phone
 
 pytestmark = pytest.mark.django_db
 

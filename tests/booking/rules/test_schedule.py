@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from booking import schedule, services
 from booking.models import Appointment
+from booking.rules import schedule, services
 from tests.booking.conftest import at
 from tests.factories import ClosureFactory, TimeOffFactory
 

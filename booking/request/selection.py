@@ -2,7 +2,7 @@
 
 The request flow keeps its state in the URL (GET) or a hidden field (POST): no session is needed,
 the back button works, and every step is re-checked on the server. The state travels sealed
-(booking/sealing.py) as one opaque `s` value: the service ("prenatal massage") and the time are
+(booking/request/sealing.py) as one opaque `s` value: the service ("prenatal massage") and the time are
 the patient's business, not an access log's. No health detail is ever part of this state.
 Plain fields are still read, over the sealed ones: the service form posts its radio buttons, and
 a clinic's own link such as /book/?service=3 in a newsletter keeps working.
@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from booking import sealing, selectors
+from booking.request import sealing
+from booking.rules import selectors
 from clinic import page_cache
 from clinic.models import Clinic, Service, Therapist
 

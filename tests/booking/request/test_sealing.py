@@ -1,4 +1,4 @@
-from booking import sealing
+from booking.request import sealing
 
 
 def test_a_state_comes_back_as_it_was_and_one_state_gives_one_address():

@@ -7,8 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.utils import timezone
 
-from booking import services
 from booking.models import Appointment, Patient
+from booking.rules import services
 from tests.booking.conftest import at
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import availability
+from booking.rules import availability
 
 WEEK = 7
 # The first free time of each therapist is looked for this far ahead of the week shown.

@@ -11,8 +11,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from booking.availability import closures_by_date, dates, wall_clock_instant
 from booking.models import Appointment
+from booking.rules.availability import closures_by_date, dates, wall_clock_instant
 from clinic.models import TimeOff, WorkingHours
 
 # Visits that no longer happen: shown only when asked for.

@@ -9,7 +9,7 @@ import time
 
 from django import forms
 
-from booking.forms import PatientDetailsForm
+from booking.request.forms import PatientDetailsForm
 
 SESSION_KEY = "booking_draft"
 KEPT_FOR_SECONDS = 2 * 60 * 60

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 
-from booking import selectors
 from booking.models import WaitlistEntry
-from booking.screening import QUESTIONS, RED_FLAGS
-from booking.services import PatientDetails
+from booking.rules import selectors
+from booking.rules.screening import QUESTIONS, RED_FLAGS
+from booking.rules.services import PatientDetails
 
 # Links and markup have no place in a name; a name field is where spam puts them.
 NOT_A_NAME = re.compile(r"://|www\.|[<>@{}\[\]]|\.(com|net|org|ru|io|xyz)\b", re.IGNORECASE)

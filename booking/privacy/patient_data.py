@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from booking.models import Patient
 from booking.personal_data import person
-from booking.screening import QUESTIONS_BY_KEY
+from booking.rules.screening import QUESTIONS_BY_KEY
 from clinic import personal_data
 
 

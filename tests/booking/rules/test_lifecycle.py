@@ -1,4 +1,4 @@
-"""The lifecycle table (booking/lifecycle.py): the services enforce it, the admin shows it."""
+"""The lifecycle table (booking/rules/lifecycle.py): the services enforce it, the admin shows it."""
 
 import datetime
 
@@ -7,8 +7,8 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from booking import lifecycle, services
 from booking.models import Appointment
+from booking.rules import lifecycle, services
 from tests.booking.conftest import at
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import patients, services
 from booking.models import Appointment, Patient
+from booking.rules import patients, services
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as
 from tests.factories import UserFactory
