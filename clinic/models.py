@@ -135,7 +135,10 @@ class Clinic(models.Model):
     cancellation_notice_hours = models.PositiveSmallIntegerField(
         "cancellation notice (hours)",
         default=24,
-        help_text="Patients may cancel online until this long before the visit.",
+        help_text=(
+            "Patients may move or cancel online until this long before the visit (a request "
+            "not yet confirmed may be withdrawn until the visit)."
+        ),
     )
     request_expiry_hours = models.PositiveSmallIntegerField(
         "request expiry (hours)",
