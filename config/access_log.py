@@ -21,12 +21,22 @@ def private_path(path):
     return redact(path)
 
 
+class RedactOnceDjangoServes(RedactSecretPaths):
+    """The redaction, once Django is loaded: gunicorn's master logs before any app is (and
+    serves nothing, so no path with a token), and the routes cannot be read before then."""
+
+    def filter(self, record):
+        from django.apps import apps
+
+        return super().filter(record) if apps.ready else True
+
+
 class PrivateAccessLogger(Logger):
     def setup(self, cfg):
         super().setup(cfg)
         # gunicorn's error log names the request when handling it fails ("Error handling
         # request /book/appointment/<token>/"): the same redaction as every other log.
-        self.error_log.addFilter(RedactSecretPaths())
+        self.error_log.addFilter(RedactOnceDjangoServes())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

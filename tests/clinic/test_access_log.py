@@ -67,3 +67,29 @@ def test_gunicorns_error_log_names_a_failed_request_without_its_token(capsys):
     logged = capsys.readouterr().err
     assert "/book/appointment//move/" in logged
     assert "Tok3n-abc_123" not in logged
+
+
+def test_gunicorns_master_logs_before_django_is_loaded(tmp_path):
+    """The master process logs "Starting gunicorn" before any app is loaded: the error log's
+    redaction must wait for Django, not stop the server (it did, in make smoke)."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "from gunicorn.config import Config\n"
+        "from config.access_log import PrivateAccessLogger\n"
+        "config = Config()\n"
+        "logger = PrivateAccessLogger(config)\n"
+        "logger.info('Starting gunicorn')\n"
+        "from django.apps import apps\n"
+        "assert not apps.ready\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path.parent,
+        env={"PYTHONPATH": str(settings.BASE_DIR), "DJANGO_SETTINGS_MODULE": "config.settings.test",
+             "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Starting gunicorn" in done.stderr
