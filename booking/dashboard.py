@@ -80,7 +80,7 @@ def _undelivered(user, visible, now):
     stuck = Q(status=Email.Status.QUEUED, created_at__lt=now - STUCK_AFTER)
     failed = Email.objects.filter(Q(status=Email.Status.FAILED) | stuck)
     failed = failed.annotate(given_up=Coalesce("finished_at", "created_at"))
-    failed = [(email, *email.about_id) for email in failed.order_by("-given_up")[:LIMIT]]
+    failed = [(email, *email.about_record) for email in failed.order_by("-given_up")[:LIMIT]]
     by_id = visible.in_bulk([pk for _, label, pk in failed if label == "appointment"])
     sees_all = selectors.sees_every_appointment(user)
     undelivered = []

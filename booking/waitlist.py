@@ -68,14 +68,11 @@ def join(
             last_day=last_day,
             part_of_day=part_of_day,
         )
-        clinic = Clinic.objects.current()
-        context = {
-            "clinic": clinic,
-            "link": absolute(reverse("booking:waitlist_confirm", args=[entry.token])),
-            "days": UNCONFIRMED_KEPT.days,
-        }
-        message = outbox.compose("waitlist_confirm", context, to=email, clinic=clinic)
-        outbox.send(message, kind="waitlist_confirm", about=f"waitlist:{entry.pk}")
+        _send(
+            entry, "waitlist_confirm", Clinic.objects.current(),
+            link=absolute(reverse("booking:waitlist_confirm", args=[entry.token])),
+            days=UNCONFIRMED_KEPT.days,
+        )  # fmt: skip
     return entry
 
 
@@ -190,9 +187,10 @@ def time_booked(appointment):
         offer.save(update_fields=["outcome"])
 
 
-def _send(entry, kind, clinic, *, offer):
-    """An email with no health detail and no service name in the subject (as every email)."""
-    context = {"clinic": clinic, "entry": entry, "offer": offer}
+def _send(entry, kind, clinic, *, offer=None, **context):
+    """An email to the entry's address, with no health detail and no service name in the
+    subject (as every email); None when the outbox held it back."""
+    context |= {"clinic": clinic, "entry": entry, "offer": offer}
     if kind == "waitlist_offer":
         context["claim_url"] = claim_url(offer)
     message = outbox.compose(kind, context, to=entry.email, clinic=clinic)

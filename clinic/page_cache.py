@@ -206,8 +206,15 @@ def per_version(compute):
     return current
 
 
+@functools.cache
+def _paths():
+    """The registered pages as paths, reversed once (apps register in ready(), before any
+    request; the first request reverses them)."""
+    return frozenset(str(path) for path in CALENDAR_PAGES), tuple(str(path) for path in NEVER)
+
+
 def _is_calendar_page(request):
-    return request.path in {str(path) for path in CALENDAR_PAGES}
+    return request.path in _paths()[0]
 
 
 def _has_session(request):
@@ -228,7 +235,7 @@ def _has_session(request):
 def _wanted(request):
     return (
         request.method in ("GET", "HEAD")
-        and (_is_calendar_page(request) or not request.path.startswith(_never()))
+        and (_is_calendar_page(request) or not request.path.startswith(_paths()[1]))
         and "messages" not in request.COOKIES
         and not _has_session(request)
     )
@@ -273,10 +280,6 @@ def _storable(request, response):
         return False  # the page asked for a CSRF token: it is this visitor's alone
     directives = {d.strip().lower() for d in response.get("Cache-Control", "").split(",")}
     return not directives & {"private", "no-cache", "no-store"}
-
-
-def _never():
-    return tuple(str(prefix) for prefix in NEVER)
 
 
 def _timeout(now, until=None):

@@ -42,7 +42,7 @@ class Email(models.Model):
         return f"Email {self.pk} ({self.kind}, {self.get_status_display().lower()})"
 
     @property
-    def about_id(self):
-        """The id in `about` when it names a record of `label`, else None."""
+    def about_record(self):
+        """(`kind of record`, its id) from `about`: ("appointment", 42); the id None if none."""
         label, _, pk = self.about.partition(":")
         return label, int(pk) if pk.isdigit() else None
