@@ -60,6 +60,25 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(start__lt=end, hold_until__gt=start)
 
 
+class PatientNote(models.Model):
+    """A dated note on a patient record, by a member of staff: added, never overwritten, so the
+    record shows who wrote what when. Never shown to the patient or emailed."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "staff note"
+
+    def __str__(self):
+        return f"Note of {self.created_at:%Y-%m-%d %H:%M} UTC"
+
+
 class Appointment(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"
@@ -118,6 +137,14 @@ class Appointment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     screening_reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class DoctorNote(models.TextChoices):
+        TOLD = "told", "Patient told; the note is awaited"
+        RECEIVED = "received", "Doctor’s note received"
+
+    # After "Needs a doctor's note first": what the front desk has done about it. Until it is
+    # received (or the visit ends), the dashboard keeps it as a task.
+    doctor_note = models.CharField(max_length=10, choices=DoctorNote, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -195,6 +222,8 @@ class AppointmentEvent(models.Model):
         RELEASED = "released", "Released without email (looked abusive)"
         COMPLETED = "completed", "Completed"
         NO_SHOW = "no_show", "Marked no-show"
+        UNDONE = "undone", "Undone"
+        DOCTOR_NOTE = "doctor_note", "Doctor’s note followed up"
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=12, choices=Action)
@@ -210,6 +239,8 @@ class AppointmentEvent(models.Model):
     note = models.CharField(max_length=300, blank=True)
     # For a move: the time it had before, so the patient can be told "from … to …".
     previous_start = models.DateTimeField(null=True, blank=True)
+    # For a status change: the status it had before, so a change can be undone.
+    previous_status = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -242,7 +273,14 @@ class WaitlistEntry(models.Model):
         Therapist, null=True, blank=True, on_delete=models.CASCADE, related_name="waitlist"
     )
     is_new_patient = models.BooleanField(default=True)
-    email = models.EmailField()
+    # Empty for a caller the front desk added by phone: their offers become a "call this
+    # patient" task on the dashboard instead of an email.
+    email = models.EmailField(blank=True)
+    name = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     first_day = models.DateField()
     last_day = models.DateField()
     part_of_day = models.CharField(max_length=10, choices=PartOfDay, default=PartOfDay.ANY)
@@ -255,11 +293,17 @@ class WaitlistEntry(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(email="") | ~models.Q(phone=""),
+                name="waitlist_entry_reachable",
+            )
+        ]
         verbose_name = "waitlist entry"
         verbose_name_plural = "waitlist"
 
     def __str__(self):
-        return f"{self.email} · {self.first_day:%b %-d}–{self.last_day:%b %-d}"
+        return f"{self.email or self.name or self.phone} · {self.first_day:%b %-d}–{self.last_day:%b %-d}"
 
 
 class WaitlistOffer(models.Model):
@@ -269,12 +313,15 @@ class WaitlistOffer(models.Model):
         OFFERED = "offered", "Offered"
         BOOKED = "booked", "Booked by this patient"
         TAKEN = "taken", "Taken by someone else"
+        DECLINED = "declined", "Declined on the phone"
 
     entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
     therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="+")
     start = models.DateTimeField()
     outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.OFFERED)
     sent_at = models.DateTimeField(default=timezone.now)
+    # For a caller without email: when the front desk recorded how the call went.
+    handled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["sent_at"]

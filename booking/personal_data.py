@@ -189,11 +189,11 @@ HOLDINGS = [
         key="patients",
         title="Patient records",
         kept=(
-            "A patient's record (name, email, phone, date of birth, staff notes) and its history "
-            "are deleted when the details of their last visit are removed, or at once when "
+            "A patient's record (name, email, phone, date of birth, dated staff notes) and its "
+            "history are deleted when the details of their last visit are removed, or at once when "
             "staff erase it at the patient's request."
         ),
-        models=("booking.Patient", "booking.HistoricalPatient"),
+        models=("booking.Patient", "booking.HistoricalPatient", "booking.PatientNote"),
         erase=_erase_record,
     ),
     Holding(

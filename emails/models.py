@@ -16,6 +16,7 @@ class Email(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Could not be delivered"
         HELD = "held", "Held back: this address had enough emails today"
+        WITHDRAWN = "withdrawn", "Withdrawn before it left (the change was undone)"
 
     kind = models.CharField(max_length=40)
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
