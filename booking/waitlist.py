@@ -147,6 +147,11 @@ def offer_freed_time(*, therapist_id, start, end, now=None):
     return sent
 
 
+def calls_to_make(user, *, now):
+    """Offers to waitlist callers without email, for the front desk to phone (the dashboard)."""
+    return []
+
+
 def claim_url(offer):
     """Into the request flow at the offered time, through the entry's own link."""
     entry = offer.entry

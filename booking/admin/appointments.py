@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods
 
+from booking.admin import day_sheet
 from booking.admin.calendar import calendar_view
 from booking.admin.export import appointments_csv
 from booking.admin.floods import FloodFilter
@@ -282,6 +283,7 @@ class AppointmentAdmin(GuardedHistoryAdmin):
                 self.admin_site.admin_view(require_http_methods(["POST"])(self.review_view)),
                 name="booking_appointment_review",
             ),
+            *day_sheet.urls(self),
             *super().get_urls(),
         ]
 
