@@ -50,7 +50,10 @@ ROLES = {
         "booking.change_appointment",
         "booking.view_appointmentevent",
         *_crud("booking", "patient", actions=("view", "add", "change")),
-        *_crud("booking", "waitlistentry", actions=("view", "delete")),
+        # Dated notes on a patient record: added, never changed or deleted.
+        *_crud("booking", "patientnote", actions=("view", "add")),
+        # Phone-only callers are added to the waitlist by the desk, and their offers handled.
+        *_crud("booking", "waitlistentry", actions=("view", "add", "change", "delete")),
         *_EDITING,
     ],
     # See their own day (appointments of the therapist profile linked to their account) and
@@ -64,6 +67,8 @@ ROLES = {
         "booking.view_health_details",
         "booking.review_screening",
         "booking.view_patient",
+        # Notes on their own patients' records only: the admin reads through the selectors.
+        *_crud("booking", "patientnote", actions=("view", "add")),
         *_WRITING,
     ],
     # Review and publish the health library.
