@@ -34,9 +34,7 @@ class Patient(models.Model):
     email = models.EmailField(blank=True, db_index=True)
     phone = models.CharField(max_length=20, blank=True, db_index=True)
     date_of_birth = models.DateField(null=True, blank=True)
-    staff_notes = models.TextField(
-        "private staff notes", blank=True, help_text="Never shown to the patient or emailed."
-    )
+    # Staff notes are PatientNote rows (below): dated, with their author, added not overwritten.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

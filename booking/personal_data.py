@@ -27,11 +27,12 @@ def person(patient, *, visits=None):
     emails = {patient.email, *(email for _, email, _ in given)}
     emails = frozenset(email.strip().lower() for email in emails if email.strip())
     phones = {patient.phone, *(phone for *_, phone in given)}
-    waiting = _waitlist_of(emails).values_list("pk", flat=True)
+    phones = frozenset(phone.strip() for phone in phones if _digits(phone))
+    waiting = _waitlist_of(emails, phones).values_list("pk", flat=True)
     return Person(
         record=patient,
         emails=emails,
-        phones=frozenset(phone.strip() for phone in phones if _digits(phone)),
+        phones=phones,
         about=frozenset(
             [f"patient:{patient.pk}"]
             + [f"appointment:{pk}" for pk, *_ in given]
@@ -87,10 +88,14 @@ def _erase_sign_in_requests(person):
     SignInRequest.objects.filter(email__in=person.emails).delete()
 
 
-def _waitlist_of(emails):
+def _waitlist_of(emails, phones):
+    """Entries by address, and those of callers the desk added by phone (stored, like every
+    phone, in international form)."""
     by_address = Q(pk__in=[])
     for email in emails:
         by_address |= Q(email__iexact=email)
+    if phones:
+        by_address |= Q(phone__in=phones)
     return WaitlistEntry.objects.filter(by_address)
 
 
@@ -103,11 +108,11 @@ def _purge_waitlist(clinic, now):
 
 
 def _erase_waitlist(person):
-    _waitlist_of(person.emails).delete()
+    _waitlist_of(person.emails, person.phones).delete()
 
 
 def _export_waitlist(person):
-    entries = _waitlist_of(person.emails).select_related("service", "therapist")
+    entries = _waitlist_of(person.emails, person.phones).select_related("service", "therapist")
     return [
         {
             "service": entry.service.name,
@@ -116,6 +121,8 @@ def _export_waitlist(person):
             "last_day": entry.last_day.isoformat(),
             "part_of_day": entry.get_part_of_day_display(),
             "email": entry.email,
+            "name": entry.name,
+            "phone": entry.phone,
             "joined_at": entry.created_at.isoformat(),
             "offers": [
                 {"start": offer.start.isoformat(), "outcome": offer.get_outcome_display()}
@@ -224,8 +231,8 @@ HOLDINGS = [
         key="waitlist",
         title="Waitlist",
         kept=(
-            "A waitlist entry (an email address and the times wanted) and the offers sent to it "
-            "are deleted after keep requests that never happened (30 days by default) once its "
+            "A waitlist entry (an email address, or the name and phone of a caller the desk "
+            "added, and the times wanted) and the offers made to it are deleted after keep requests that never happened (30 days by default) once its "
             "last day has passed or it was closed; an address nobody confirmed from its email "
             f"goes after {plural(waitlist.UNCONFIRMED_KEPT.days, 'day')}."
         ),

@@ -5,17 +5,22 @@ fits (service, therapist or any, their days, morning or afternoon) gets one emai
 into the request flow at that time. Booking it is an ordinary request, so the first to send
 it gets it, with the same database guarantee as any booking; the others are then told it was
 taken and stay on the list. Entries end on their last day; retention removes them.
+
+A caller without email, whom the front desk put on the list by phone, is offered the same
+times, as a "call this patient" task on the dashboard (calls_to_make) instead of an email; the
+desk books them or records that they declined.
 """
 
 import datetime
 import logging
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import WaitlistEntry, WaitlistOffer
+from booking.models import Patient, WaitlistEntry, WaitlistOffer
 from booking.notifications import absolute
 from booking.request.selection import Selection
 from booking.rules import availability, selectors
@@ -37,6 +42,10 @@ LONGEST_RANGE = datetime.timedelta(days=60)
 
 
 class WaitlistFull(Exception):
+    pass
+
+
+class CallAlreadyHandled(Exception):
     pass
 
 
@@ -84,6 +93,15 @@ def confirm(entry, *, now=None):
         email__iexact=entry.email, confirmed_at=None
     ).update(confirmed_at=now)
     entry.refresh_from_db()
+    return entry
+
+
+def add_caller(entry, *, by, now=None):
+    """Put a caller the front desk took on the phone on the list: confirmed at once (the desk
+    spoke to them, no email to confirm from), with who added them."""
+    entry.added_by = by
+    entry.confirmed_at = now or timezone.now()
+    entry.save()
     return entry
 
 
@@ -138,6 +156,9 @@ def offer_freed_time(*, therapist_id, start, end, now=None):
         )
         if not created:
             continue
+        if not entry.email:
+            sent.append(offer)  # a call for the desk to make (calls_to_make), no email
+            continue
         if _send(entry, "waitlist_offer", clinic, offer=offer) is None:
             # Held back (this address had its offer today): not an offer, and not one of
             # the few this time is offered to, so the next in line gets it.
@@ -148,8 +169,50 @@ def offer_freed_time(*, therapist_id, start, end, now=None):
 
 
 def calls_to_make(user, *, now):
-    """Offers to waitlist callers without email, for the front desk to phone (the dashboard)."""
-    return []
+    """Offers to waitlist callers without email, for the front desk to phone (the dashboard):
+    open, still ahead, soonest first, as the user may see them. Two queries, whatever the list.
+
+    Each offer carries `patient_record`: the record with the caller's phone, if any, so
+    "Book" opens the add form with them chosen.
+    """
+    offers = WaitlistOffer.objects.filter(
+        outcome=WaitlistOffer.Outcome.OFFERED, handled_at=None, entry__email="", start__gt=now
+    ).select_related("entry__service", "therapist")
+    # An offer names its therapist as a visit does: the same rule, front desk sees every one.
+    calls = list(selectors.appointments_visible_to(user, offers).order_by("start", "pk"))
+    phones = {call.entry.phone for call in calls}
+    records = {}
+    for record in Patient.objects.filter(phone__in=phones).order_by("-created_at"):
+        records[record.phone] = record
+    for call in calls:
+        call.patient_record = records.get(call.entry.phone)
+        call.book_url = book_call_url(call)
+    return calls
+
+
+def record_declined(offer, *, now=None):
+    """The desk called and the patient does not want that time: the call is done; they keep
+    waiting for another."""
+    if offer.outcome != WaitlistOffer.Outcome.OFFERED or offer.handled_at is not None:
+        raise CallAlreadyHandled("This call was already handled.")
+    offer.outcome = WaitlistOffer.Outcome.DECLINED
+    offer.handled_at = now or timezone.now()
+    offer.save(update_fields=["outcome", "handled_at"])
+    return offer
+
+
+def book_call_url(offer):
+    """The admin's add form at the offered time, with the caller's service and therapist (and
+    their record when one has their phone)."""
+    params = {
+        "therapist": offer.therapist_id,
+        "service": offer.entry.service_id,
+        "start": offer.start.isoformat(),
+    }
+    record = getattr(offer, "patient_record", None)
+    if record is not None:
+        params["patient"] = record.pk
+    return f"{reverse('admin:booking_appointment_add')}?{urlencode(params)}"
 
 
 def claim_url(offer):
@@ -182,14 +245,23 @@ def time_booked(appointment):
         )
         if offer_ends <= appointment.start:
             continue
-        if offer.entry.email.lower() == appointment.patient_email.lower():
+        if _is_theirs(offer.entry, appointment):
             offer.outcome = WaitlistOffer.Outcome.BOOKED
             offer.entry.closed_at = timezone.now()
             offer.entry.save(update_fields=["closed_at"])
         else:
             offer.outcome = WaitlistOffer.Outcome.TAKEN
-            _send(offer.entry, "waitlist_taken", clinic, offer=offer)
+            if offer.entry.email:  # a caller's call simply leaves the dashboard
+                _send(offer.entry, "waitlist_taken", clinic, offer=offer)
         offer.save(update_fields=["outcome"])
+
+
+def _is_theirs(entry, appointment):
+    """Whether the entry's patient booked it: the same email, or for a caller without one the
+    same phone (both stored in international form)."""
+    if entry.email:
+        return entry.email.lower() == appointment.patient_email.lower()
+    return bool(entry.phone) and entry.phone == appointment.patient_phone
 
 
 def _send(entry, kind, clinic, *, offer=None, **context):

@@ -1,7 +1,10 @@
-"""Patient records: every visit, the latest screening and private notes; merging duplicates."""
+"""Patient records: found by name, email or phone as people type it; every visit coming and
+past, what they add up to, the latest screening, dated notes and the emails sent; merging
+duplicates."""
 
 import json
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -10,7 +13,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 
+from booking import patient_record
 from booking.admin.history import GuardedHistoryAdmin
 from booking.models import Appointment, Patient
 from booking.privacy import patient_data
@@ -28,11 +34,32 @@ def latest_screening(visits):
     return f"{answers} (given {latest.created_at:%B %-d, %Y}){review}"
 
 
+class PhoneSearch:
+    """An admin's search that finds a phone number however it is typed ("(416) 555-0103",
+    "555-0103", "4165550103"), in `phone_search_field`; any other term searches
+    `search_fields` as usual (partial name or email)."""
+
+    phone_search_field = "phone"
+
+    def get_search_results(self, request, queryset, search_term):
+        by_phone = patients.by_phone(self.phone_search_field, search_term)
+        if by_phone is None:
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(by_phone), False
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Add a note", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 @admin.register(Patient)
-class PatientAdmin(GuardedHistoryAdmin):
+class PatientAdmin(PhoneSearch, GuardedHistoryAdmin):
     list_display = ["name", "email", "phone", "visit_count", "last_visit"]
     search_fields = ["name", "email", "phone"]
-    fields = ["name", "email", "phone", "date_of_birth", "staff_notes"]
+    search_help_text = "A name, an email, or a phone number as you would write it."
+    fields = ["name", "email", "phone", "date_of_birth"]
     actions = ["merge_selected"]
 
     def get_queryset(self, request):
@@ -67,11 +94,10 @@ class PatientAdmin(GuardedHistoryAdmin):
         visits = (
             self.visible_visits(request, record) if record.isdigit() else Appointment.objects.none()
         )
-        extra_context = {
-            **(extra_context or {}),
-            "visits": visits.select_related("therapist", "service").order_by("-start"),
-            "latest_screening": latest_screening(visits),
-        }
+        extra_context = {**(extra_context or {}), "latest_screening": latest_screening(visits)}
+        patient = self.get_object(request, record) if record.isdigit() else None
+        if patient is not None:
+            extra_context["record"] = patient_record.record_for(request.user, patient)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
@@ -80,6 +106,11 @@ class PatientAdmin(GuardedHistoryAdmin):
                 "<int:pk>/export/",
                 self.admin_site.admin_view(self.export_view),
                 name="booking_patient_export",
+            ),
+            path(
+                "<int:pk>/notes/add/",
+                self.admin_site.admin_view(self.add_note_view),
+                name="booking_patient_add_note",
             ),
             path(
                 "<int:pk>/erase/",
@@ -102,6 +133,20 @@ class PatientAdmin(GuardedHistoryAdmin):
         )
         response["Content-Disposition"] = f'attachment; filename="patient-{pk}.json"'
         return response
+
+    @method_decorator(require_POST)
+    def add_note_view(self, request, pk):
+        """A dated note, added to the record's notes with its author; back to the record."""
+        patient = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not request.user.has_perm("booking.add_patientnote"):
+            raise PermissionDenied
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            patients.add_note(patient=patient, text=form.cleaned_data["text"], author=request.user)
+            messages.success(request, "Note added to the record.")
+        else:
+            messages.error(request, f"The note was not added: {form.errors['text'][0]}")
+        return redirect(f"{reverse('admin:booking_patient_change', args=[pk])}#notes")
 
     def erase_view(self, request, pk):
         """Asks once, then erases the record and the personal details of every visit."""

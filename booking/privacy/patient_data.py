@@ -26,7 +26,10 @@ def export(patient, *, visits):
             "email": patient.email,
             "phone": patient.phone,
             "date_of_birth": patient.date_of_birth.isoformat() if patient.date_of_birth else None,
-            "staff_notes": patient.staff_notes,
+            "staff_notes": [
+                {"written_at": note.created_at.isoformat(), "text": note.text}
+                for note in patient.notes.order_by("created_at", "pk")
+            ],
         },
         "visits": [
             {

@@ -1,9 +1,18 @@
-"""Patient records: finding the one a request belongs to, and merging duplicates."""
+"""Patient records: finding the one a request belongs to, finding one as the desk types it,
+what a record's visits add up to, dated notes, and merging duplicates."""
+
+import datetime
+import re
 
 from django.db import transaction
 from django.db.models import Q
 
-from booking.models import Appointment, Patient
+from booking.models import Appointment, AppointmentEvent, Patient, PatientNote
+
+# What people type for a phone number: digits and the punctuation around them.
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().\-]+$")
+# Fewer digits than this is more likely part of a reference or a street number.
+_FEWEST_PHONE_DIGITS = 4
 
 
 def find_or_create(*, name, email, phone) -> Patient:
@@ -22,16 +31,53 @@ def find_or_create(*, name, email, phone) -> Patient:
     return patient
 
 
+def phone_digits(term):
+    """The digits of `term` when it reads as (part of) a phone number, as people type one:
+    "(416) 555-0103", "416-555-0103", "555-0103", "+1 416 555 0103"; else None."""
+    term = term.strip()
+    if not _PHONE_LIKE.match(term):
+        return None
+    digits = re.sub(r"\D", "", term)
+    return digits if len(digits) >= _FEWEST_PHONE_DIGITS else None
+
+
+def by_phone(field, term):
+    """A filter finding `term` typed as a phone number in `field`, or None when it is not one.
+
+    Phones are stored in international form (+14165550103, booking/request/forms.py), which
+    holds every local way of writing the number as a run of its digits.
+    """
+    digits = phone_digits(term)
+    return None if digits is None else Q(**{f"{field}__contains": digits})
+
+
+def late_cancellation_count(visits, *, notice_hours) -> int:
+    """How many of `visits` were cancelled late: within the clinic's cancellation notice before
+    the start (or after it), whoever recorded it (the patient online, or the desk on the phone).
+    One query."""
+    cancellations = AppointmentEvent.objects.filter(
+        appointment__in=visits.filter(status=Appointment.Status.CANCELLED),
+        action=AppointmentEvent.Action.CANCELLED,
+    ).values_list("appointment_id", "appointment__start", "at")
+    notice = datetime.timedelta(hours=notice_hours)
+    return len({pk for pk, start, at in cancellations if at > start - notice})
+
+
+def add_note(*, patient: Patient, text: str, author) -> PatientNote:
+    """A dated note by a member of staff, added to the record's notes (never replacing one)."""
+    return PatientNote.objects.create(patient=patient, text=text.strip(), author=author)
+
+
 def merge(*, keep: Patient, others) -> Patient:
-    """Move every appointment of `others` to `keep`, join their notes, and delete them."""
+    """Move every appointment and note of `others` to `keep`, and delete them."""
     others = [other for other in others if other.pk != keep.pk]
     with transaction.atomic():
         # One save each (not a bulk update), so every visit's history records the move.
         for appointment in Appointment.objects.filter(patient__in=others):
             appointment.patient = keep
             appointment.save(update_fields=["patient", "updated_at"])
-        notes = [keep.staff_notes, *(other.staff_notes for other in others)]
-        keep.staff_notes = "\n\n".join(note for note in notes if note)
+        # Each note keeps its author and date: the record reads as they were written.
+        PatientNote.objects.filter(patient__in=others).update(patient=keep)
         keep.email = keep.email or next((o.email for o in others if o.email), "")
         keep.phone = keep.phone or next((o.phone for o in others if o.phone), "")
         keep.date_of_birth = keep.date_of_birth or next(

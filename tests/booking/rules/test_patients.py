@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Appointment, Patient
+from booking.models import Appointment, Patient, PatientNote
 from booking.rules import patients, services
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as
@@ -40,14 +40,21 @@ def test_a_caller_without_email_is_found_by_phone():
     assert patients.find_or_create(name="Other", email="", phone="+14165550188") != one
 
 
-def test_merging_moves_every_visit_and_keeps_the_notes(booked):
-    duplicate = Patient.objects.create(
-        name="Avery C.", email="", phone="+14165550101", staff_notes="Prefers mornings."
+def test_merging_moves_every_visit_and_keeps_the_notes_with_their_authors(booked):
+    duplicate = Patient.objects.create(name="Avery C.", email="", phone="+14165550101")
+    author = UserFactory(username="jordan")
+    written = timezone.now() - datetime.timedelta(days=30)
+    PatientNote.objects.create(
+        patient=duplicate, text="Prefers mornings.", author=author, created_at=written
     )
+    patients.add_note(patient=booked[0].patient, text="Pays by card.", author=author)
     Appointment.objects.filter(pk=booked[1].pk).update(patient=duplicate)
     kept = patients.merge(keep=booked[0].patient, others=[duplicate])
     assert set(kept.appointments.all()) == set(booked)
-    assert "Prefers mornings." in kept.staff_notes
+    assert [(n.text, n.author, n.created_at == written) for n in kept.notes.all()] == [
+        ("Pays by card.", author, False),
+        ("Prefers mornings.", author, True),
+    ]
     assert not Patient.objects.filter(pk=duplicate.pk).exists()
 
 

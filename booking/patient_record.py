@@ -1,0 +1,63 @@
+"""What the patient record page shows beside the record's fields, as the staff member may see
+it: visits coming and past, what they add up to, dated notes and the emails the clinic sent.
+A fixed number of queries, whatever the size of the record."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from booking.models import Appointment, Patient
+from booking.rules import patients, selectors
+from clinic.models import Clinic
+from emails.models import Email
+
+# Enough for any record the desk reads; an older email is in the export.
+EMAILS_SHOWN = 50
+
+
+@dataclass
+class PatientRecord:
+    upcoming: list = field(default_factory=list)
+    past: list = field(default_factory=list)
+    no_shows: int = 0
+    late_cancellations: int = 0
+    notes: list = field(default_factory=list)
+    emails: list = field(default_factory=list)
+    book_again_url: str = ""
+    book_again: Appointment | None = None
+
+
+def book_again_url(visit):
+    """The add form, for this patient with the visit's service and therapist."""
+    query = urlencode(
+        {"patient": visit.patient_id, "therapist": visit.therapist_id, "service": visit.service_id}
+    )
+    return f"{reverse('admin:booking_appointment_add')}?{query}"
+
+
+def record_for(user, patient: Patient, *, now=None) -> PatientRecord:
+    """The record page's lists, read through the selectors: a therapist sees her own visits
+    with the patient and the emails about them, never another's."""
+    now = now or timezone.now()
+    visits = selectors.appointments_visible_to(user, Appointment.objects.filter(patient=patient))
+    loaded = list(visits.select_related("therapist", "service").order_by("start"))
+    record = PatientRecord(
+        upcoming=[visit for visit in loaded if visit.start >= now],
+        past=[visit for visit in reversed(loaded) if visit.start < now],
+        no_shows=sum(visit.status == Appointment.Status.NO_SHOW for visit in loaded),
+        late_cancellations=patients.late_cancellation_count(
+            visits, notice_hours=Clinic.objects.current().cancellation_notice_hours
+        ),
+        notes=list(patient.notes.select_related("author")),
+    )
+    if loaded:
+        record.book_again = loaded[-1] if not record.past else record.past[0]
+        record.book_again_url = book_again_url(record.book_again)
+    about = Q(about__in=[f"appointment:{visit.pk}" for visit in loaded])
+    if selectors.sees_every_appointment(user):
+        about |= Q(about=f"patient:{patient.pk}")
+    record.emails = list(Email.objects.filter(about).order_by("-created_at", "-pk")[:EMAILS_SHOWN])
+    return record
