@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from booking import waitlist
 from booking.models import Appointment
 from booking.rules import selectors
 from clinic.models import Clinic
@@ -30,8 +31,14 @@ class Dashboard:
     today: datetime.date
     waiting: list = field(default_factory=list)
     waiting_count: int = 0
-    today_by_therapist: list = field(default_factory=list)  # (therapist, [appointments])
+    # The day sheet: today's visits in time order, whoever their therapist.
+    today_visits: list = field(default_factory=list)
     to_review: list = field(default_factory=list)
+    # "Needs a doctor's note first": visits whose patient the desk must call, until the note
+    # is received or the visit is cancelled or over.
+    doctor_notes: list = field(default_factory=list)
+    # Waitlist offers to callers without email, to phone (booking.waitlist.calls_to_make).
+    calls: list = field(default_factory=list)
     # (appointment or None, email kind, when): None for an email about no visit (a waitlist
     # offer, a sign-in link), which only staff who see every visit are shown.
     undelivered: list = field(default_factory=list)
@@ -59,10 +66,7 @@ def dashboard_for(user, *, now=None) -> Dashboard:
     todays = visible.filter(start__gte=start_of_day, start__lt=end_of_day).exclude(
         status__in=[Appointment.Status.DECLINED, Appointment.Status.EXPIRED]
     )
-    by_therapist = {}
-    for appointment in todays.order_by("therapist__display_order", "therapist__name", "start"):
-        by_therapist.setdefault(appointment.therapist, []).append(appointment)
-    board.today_by_therapist = list(by_therapist.items())
+    board.today_visits = list(todays.order_by("start", "therapist__display_order"))
 
     board.to_review = list(
         visible.active()
@@ -70,6 +74,13 @@ def dashboard_for(user, *, now=None) -> Dashboard:
         .order_by("start")[:LIMIT]
     )
 
+    board.doctor_notes = list(
+        visible.active()
+        .filter(screening_review=Appointment.Review.DOCTOR_NOTE, end__gt=now)
+        .exclude(doctor_note=Appointment.DoctorNote.RECEIVED)
+        .order_by("start")[:LIMIT]
+    )
+    board.calls = waitlist.calls_to_make(user, now=now)
     board.undelivered = _undelivered(user, visible, now)
     return board
 

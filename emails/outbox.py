@@ -15,6 +15,8 @@ asked for none of them. Emails about an appointment are never held back: they mu
 the public posts that cause them are limited (clinic/limiter.py).
 """
 
+import contextlib
+import contextvars
 import datetime
 import logging
 
@@ -74,13 +76,32 @@ def _over_cap(kind, key, now):
     return sent_today.exclude(status=Email.Status.HELD).count() >= cap
 
 
-def send(message, *, kind, about="", now=None):
-    """Put a composed email in the outbox; it leaves once the caller's transaction commits.
+# Set by hold_until: the time before which emails sent in that block may not leave.
+_not_before = contextvars.ContextVar("outbox_not_before", default=None)
+
+
+@contextlib.contextmanager
+def hold_until(when):
+    """Emails sent inside this block wait in the outbox until `when` (send's `not_before`):
+    for a change that may still be taken back, by code that sends through a helper of its own
+    (booking.notifications.notify)."""
+    token = _not_before.set(when)
+    try:
+        yield
+    finally:
+        _not_before.reset(token)
+
+
+def send(message, *, kind, about="", now=None, not_before=None):
+    """Put a composed email in the outbox; it leaves once the caller's transaction commits, and
+    not before `not_before` (or hold_until's time) where the worker can wait (production's
+    database queue; tests and development send at once).
 
     Returns the stored email, or None when there is no address or the address had enough
     emails of this kind today (then a held-back row records it, without address or message).
     """
     now = now or timezone.now()
+    not_before = not_before or _not_before.get()
     address = message.to[0] if message.to else ""
     if not address:
         # A caller booked by phone without an email address: the front desk tells them.
@@ -113,8 +134,26 @@ def send(message, *, kind, about="", now=None):
     )
     from emails.tasks import deliver  # the task module imports this one
 
+    if not_before and deliver.get_backend().supports_defer:
+        deliver = deliver.using(run_after=not_before)
     transaction.on_commit(lambda: deliver.enqueue(email_id=email.pk))
     return email
+
+
+def withdraw(*, about, since, now=None):
+    """Take back the emails about `about` stored since `since` that have not left: they are
+    never sent (the worker skips them) and their contents are not kept. Returns False, and
+    withdraws nothing, if one of them has already been sent or tried: the person has it."""
+    now = now or timezone.now()
+    emails = Email.objects.filter(about=about, created_at__gte=since)
+    emails = emails.exclude(status__in=[Email.Status.HELD, Email.Status.WITHDRAWN])
+    if emails.exclude(status=Email.Status.QUEUED, attempts=0).exists():
+        return False
+    emails.update(
+        status=Email.Status.WITHDRAWN, finished_at=now,
+        to="", subject="", text="", html="", attachments=[],
+    )  # fmt: skip
+    return True
 
 
 def message_of(email):

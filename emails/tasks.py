@@ -43,7 +43,9 @@ def _give_up(email, attempt, reason):
 def deliver(email_id, attempt=1):
     email = Email.objects.filter(pk=email_id, status=Email.Status.QUEUED).first()
     if email is None:
-        return  # already sent or given up: every email goes at most once
+        # Already sent, given up, or withdrawn (a change undone within its minute, while the
+        # email waited: outbox.withdraw): every email goes at most once.
+        return
     try:
         outbox.message_of(email).send()
     except smtplib.SMTPRecipientsRefused:

@@ -15,18 +15,25 @@ import enum
 from dataclasses import dataclass
 
 from booking.models import Appointment, AppointmentEvent
+from clinic.models import Clinic
 
 Status = Appointment.Status
 Action = AppointmentEvent.Action
 
-# The front desk may mark a patient arrived from this long before the visit.
-ARRIVAL_WINDOW = datetime.timedelta(hours=1)
+
+def arrival_opens(appointment):
+    """From when the front desk may mark a patient arrived: the start of the visit's day in
+    clinic time. The day sheet is the desk's list of the day, and a patient who turns up early
+    (or whom the desk checks in before a rush) is not made to wait for a clock."""
+    zone = Clinic.objects.current().zone
+    day = appointment.start.astimezone(zone).date()
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=zone)
 
 
 class When(enum.Enum):
     ANY_TIME = "any time"
     BEFORE_START = "before the visit starts"
-    FROM_ARRIVAL = "from an hour before the visit"
+    ON_THE_DAY = "on the day of the visit"
     AFTER_START = "once the visit has started"
 
 
@@ -55,10 +62,9 @@ class Transition:
             return f"Appointment {appointment.reference} has started; it cannot be {verb}."
         if self.when is When.AFTER_START and not started:
             return f"Appointment {appointment.reference} has not started yet; it cannot be {verb}."
-        if self.when is When.FROM_ARRIVAL and now < appointment.start - ARRIVAL_WINDOW:
+        if self.when is When.ON_THE_DAY and now < arrival_opens(appointment):
             return (
-                f"Appointment {appointment.reference} is more than an hour away; "
-                f"it cannot be {verb} yet."
+                f"Appointment {appointment.reference} is on a later day; it cannot be {verb} yet."
             )
         return ""
 
@@ -69,6 +75,12 @@ class Transition:
     @property
     def tells_patient(self):
         return bool(self.emails)
+
+    @property
+    def one_click(self):
+        """A change the day sheet makes in one click (with a minute to undo): the staff
+        buttons that ask nothing first (decline and cancel take a message)."""
+        return self.staff_button and not self.takes_message
 
 
 TRANSITIONS = {
@@ -88,7 +100,7 @@ TRANSITIONS = {
         ),
         Transition(
             "arrive", "Mark arrived", frozenset({Status.CONFIRMED}), Status.ARRIVED,
-            Action.ARRIVED, When.FROM_ARRIVAL,
+            Action.ARRIVED, When.ON_THE_DAY,
         ),
         Transition(
             "complete", "Mark completed", frozenset({Status.CONFIRMED, Status.ARRIVED}),
@@ -119,3 +131,9 @@ def staff_transitions(appointment, now):
         for transition in TRANSITIONS.values()
         if transition.staff_button and not transition.refusal(appointment, now)
     ]
+
+
+def day_sheet_transitions(appointment, now):
+    """The day sheet's one-click buttons for `appointment` now (confirm, arrived, completed,
+    no-show, as the table allows)."""
+    return [step for step in staff_transitions(appointment, now) if step.one_click]

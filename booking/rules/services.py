@@ -22,6 +22,7 @@ from booking.rules.screening import flagged
 from booking.tasks import booked_after_commit, freed_after_commit
 from clinic import limiter
 from clinic.models import Clinic
+from emails import outbox
 
 
 class BookingError(Exception):
@@ -67,10 +68,11 @@ def _hold_times(service, start):
     return end, end + datetime.timedelta(minutes=service.buffer_minutes)
 
 
-def _record(appointment, action, *, actor=None, by_patient=False, note=""):
+def _record(appointment, action, *, actor=None, by_patient=False, note="", **more):
     AppointmentEvent.objects.create(
-        appointment=appointment, action=action, actor=actor, by_patient=by_patient, note=note
-    )
+        appointment=appointment, action=action, actor=actor, by_patient=by_patient, note=note,
+        **more,
+    )  # fmt: skip
 
 
 # deadlock_detected and serialization_failure. Two overlapping inserts that check the exclusion
@@ -350,13 +352,22 @@ def patient_move_appointment(
     return current
 
 
+# A change made from the day sheet may be taken back this long after it was made.
+UNDO_WINDOW = datetime.timedelta(minutes=1)
+# Its emails wait in the outbox a little longer than that: an undo pressed in the window's
+# last second still finds them there, whatever the worker's timing.
+EMAIL_HOLD = UNDO_WINDOW + datetime.timedelta(seconds=30)
+
+
 def change_status(
-    *, appointment, transition, by=None, by_patient=False, message="", now=None, also_tell=()
-) -> Appointment:
+    *, appointment, transition, by=None, by_patient=False, message="", now=None, also_tell=(),
+    undoable=False,
+) -> Appointment:  # fmt: skip
     """Apply one change of booking/rules/lifecycle.py's table, or raise InvalidTransition.
 
     Under a row lock, so two staff clicking at once cannot both act. It records who did it and
-    queues the table's emails (and `also_tell`) for after the commit.
+    the status before (for undo), and queues the table's emails (and `also_tell`) for after the
+    commit; `undoable` (the day sheet) holds them in the outbox until the undo window is over.
     """
     step = lifecycle.TRANSITIONS[transition]
     now = now or timezone.now()
@@ -365,17 +376,77 @@ def change_status(
         refusal = step.refusal(current, now)
         if refusal:
             raise InvalidTransition(refusal)
-        was_active = current.is_active
+        was_active, previous_status = current.is_active, current.status
         current.status = step.target
         if was_active and not current.is_active:
             freed_after_commit(current.therapist_id, current.start, current.hold_until)
         if message:
             current.message_to_patient = message
         current.save(update_fields=["status", "message_to_patient", "updated_at"])
-        _record(current, step.action, actor=by, by_patient=by_patient, note=message)
-        notify(current, *step.emails, *also_tell)
+        _record(
+            current, step.action, actor=by, by_patient=by_patient, note=message, at=now,
+            previous_status=previous_status,
+        )  # fmt: skip
+        with outbox.hold_until(now + EMAIL_HOLD if undoable else None):
+            notify(current, *step.emails, *also_tell)
     appointment.refresh_from_db()
     return appointment
+
+
+def undo(*, appointment, by, now=None) -> Appointment:
+    """Take back the day sheet's latest change to `appointment` (confirm, arrived, completed,
+    no-show) within UNDO_WINDOW, while its status is still in place: the status before comes
+    back, the history says who undid it, and the change's emails, still held, never leave.
+    Raises InvalidTransition (or SlotUnavailable when the freed time was booked meanwhile)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        change = current.events.order_by("-at", "-pk").first()
+        refusal = _why_not_undone(current, change, now)
+        if refusal:
+            raise InvalidTransition(refusal)
+        if not outbox.withdraw(about=f"appointment:{current.pk}", since=change.at, now=now):
+            raise InvalidTransition(
+                f"Appointment {current.reference}: the patient has already been emailed about "
+                "this change, so it cannot be undone here."
+            )
+        was_active, undone_status = current.is_active, current.status
+        current.status = change.previous_status
+        if current.is_active and not was_active:
+            # Completed or no-show held no time: holding it again must not double-book.
+            if first_clash(current):
+                raise SlotUnavailable(
+                    f"Appointment {current.reference}: its time has been booked for someone "
+                    "else since, so it cannot be undone."
+                )
+            _insert(current)
+        else:
+            current.save(update_fields=["status", "updated_at"])
+        _record(
+            current, AppointmentEvent.Action.UNDONE, actor=by, at=now,
+            note=f"{change.get_action_display()} undone", previous_status=undone_status,
+        )  # fmt: skip
+    appointment.refresh_from_db()
+    return appointment
+
+
+def _why_not_undone(appointment, change, now):
+    """Why `change` (the appointment's latest event) cannot be undone now, or ""."""
+    steps = [step for step in lifecycle.TRANSITIONS.values() if step.one_click]
+    step = next((s for s in steps if change and s.action == change.action), None)
+    if step is None or not change.previous_status:
+        return f"Appointment {appointment.reference} has no change to undo."
+    if now - change.at > UNDO_WINDOW:
+        return (
+            f"Appointment {appointment.reference}: more than a minute has passed, so the change "
+            "can no longer be undone."
+        )
+    if appointment.status != step.target:
+        return (
+            f"Appointment {appointment.reference} is "
+            f"{appointment.get_status_display().lower()} now; the change cannot be undone."
+        )
+    return ""
 
 
 def confirm_appointment(*, appointment, by, now=None):
@@ -515,4 +586,28 @@ def review_screening(*, appointment, by, outcome, note="", now=None) -> Appointm
         _record(
             appointment, AppointmentEvent.Action.SCREENING_REVIEWED, actor=by, note=outcome.label
         )
+    return appointment
+
+
+def record_doctor_note(*, appointment, outcome, by, now=None) -> Appointment:
+    """The front desk's follow-up of "Needs a doctor's note first": the patient has been told
+    (the dashboard keeps the task, awaiting the note) or the note has come (the task ends).
+    Kept in the history with who and when."""
+    outcome = Appointment.DoctorNote(outcome)
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if current.screening_review != Appointment.Review.DOCTOR_NOTE:
+            raise BookingError(f"Appointment {current.reference} needs no doctor’s note.")
+        if not current.is_active:
+            raise BookingError(
+                f"Appointment {current.reference} is "
+                f"{current.get_status_display().lower()}; there is nothing to follow up."
+            )
+        current.doctor_note = outcome
+        current.save(update_fields=["doctor_note", "updated_at"])
+        _record(
+            current, AppointmentEvent.Action.DOCTOR_NOTE, actor=by, note=outcome.label,
+            at=now or timezone.now(),
+        )  # fmt: skip
+    appointment.refresh_from_db()
     return appointment
