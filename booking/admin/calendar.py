@@ -1,7 +1,9 @@
 """The front desk's calendar: /admin/booking/appointment/calendar/?date=YYYY-MM-DD&view=day|week
 
-Day view: a column per therapist working that day. Week view: one therapist, a column per day.
-A therapist signed in sees only their own column. Server-rendered; works without JavaScript.
+Day view: a column per therapist working that day, with skip links to each one's first free
+time. Week view: the whole clinic (a row per working therapist, a cell per day listing visits,
+free stretches, breaks, time off and closures), or one therapist's (the filter), a column per day.
+A therapist signed in sees only their own. Server-rendered; works without JavaScript.
 """
 
 import datetime
@@ -11,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.rules import schedule
+from booking.rules import schedule, schedule_spans
 from clinic.models import Clinic, Therapist
 
 
@@ -34,18 +36,21 @@ def calendar_view(model_admin, request):
     view = "week" if request.GET.get("view") == "week" else "day"
     show_inactive = request.GET.get("show") == "all"
     offered, therapists = _therapists_for(request.user, request.GET.get("therapist", ""))
-    if view == "week":
-        days = schedule.week_of(day)
-        therapists = therapists[:1]  # a week is one therapist's: the filter picks whose
-        jump = datetime.timedelta(days=7)
-    else:
-        days = [day]
-        jump = datetime.timedelta(days=1)
+    days = schedule.week_of(day) if view == "week" else [day]
+    jump = datetime.timedelta(days=len(days))
     grid = schedule.build_grid(
         clinic=clinic, days=days, therapists=therapists, now=now, show_inactive=show_inactive
     ) if therapists else None  # fmt: skip
-    if grid and view == "day":
-        grid.keep_working_columns()
+    step = datetime.timedelta(minutes=clinic.slot_step_minutes)
+    week_rows, skip_links = None, []
+    if grid and view == "week" and len(therapists) > 1:
+        week_rows = schedule_spans.clinic_week(grid, step)
+        grid = None
+    elif grid:
+        if view == "day":
+            grid.keep_working_columns()
+            skip_links = grid.mark_first_free_times()
+        schedule_spans.join_quiet_rows(grid, step)
 
     def link(**changes):
         params = {
@@ -67,6 +72,8 @@ def calendar_view(model_admin, request):
         "opts": model_admin.model._meta,
         "clinic": clinic,
         "grid": grid,
+        "week_rows": week_rows,
+        "skip_links": skip_links,
         "days": days,
         "day": day,
         "today": today,

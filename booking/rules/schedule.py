@@ -1,6 +1,8 @@
 """The staff calendar's grid: a column per therapist and day, a row per slot step of clinic
 time, and each cell free, past, off, closed, time off, or an appointment block as long as the
-time it really holds (buffer included).
+time it really holds (buffer included). A free time the public rules would refuse (short
+notice, past the end of working hours, beyond the booking horizon) says why, so the desk sees it
+before booking; an hour off between two working blocks is a break, not "not working".
 
 Read in a fixed number of queries whatever the number of appointments; shaped here so a test
 can check it without a request, and rendered as a table (rowspans, no inline styles).
@@ -11,9 +13,11 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Min
+
 from booking.models import Appointment
 from booking.rules.availability import closures_by_date, dates, wall_clock_instant
-from clinic.models import TimeOff, WorkingHours
+from clinic.models import Service, TimeOff, WorkingHours
 
 # Visits that no longer happen: shown only when asked for.
 HIDDEN_BY_DEFAULT = [
@@ -35,6 +39,11 @@ class Cell:
     rowspan: int = 1
     appointments: list = field(default_factory=list)
     note: str = ""  # the closure's name or the time off's note
+    on_break: bool = False  # "off" between two of the day's working blocks
+    # Why a free time needs "Book outside the usual rules" ("short notice", ...); none: it does not.
+    rule_breaks: tuple = ()
+    therapist: object = None
+    anchor: str = ""  # the id a skip link jumps to (a column's first free time)
 
 
 @dataclass
@@ -58,6 +67,17 @@ class Grid:
             if any(cell and cell.kind in WORKING_KINDS for cell in column.cells)
         ]
         self.columns = working or self.columns
+
+    def mark_first_free_times(self):
+        """Give each column's first free time an anchor; returns (therapist, anchor) for the
+        skip links, in column order (columns with no free time have none)."""
+        marked = []
+        for column in self.columns:
+            first = next((c for c in column.cells if c and c.kind == "free"), None)
+            if first:
+                first.anchor = f"first-free-{column.therapist.pk}-{column.day:%Y%m%d}"
+                marked.append((column.therapist, first.anchor))
+        return marked
 
     def rows(self):
         """(time, [cell or None for each column]) for each row, as the table reads them."""
@@ -98,6 +118,16 @@ def build_grid(*, clinic, days, therapists, now, show_inactive=False):
         appointments = appointments.exclude(status__in=HIDDEN_BY_DEFAULT)
     appointments = list(appointments)
     blocks = list(WorkingHours.objects.filter(therapist_id__in=ids))
+    shortest = dict(
+        Service.objects.active().filter(therapists__in=ids)
+        .values_list("therapists").annotate(Min("duration_minutes"))
+    )  # fmt: skip
+    rules = _Rules(
+        now=now,
+        notice_until=now + datetime.timedelta(hours=clinic.min_notice_hours),
+        last_day=now.astimezone(zone).date() + datetime.timedelta(days=clinic.booking_horizon_days),
+        horizon_days=clinic.booking_horizon_days,
+    )
     time_off = list(
         TimeOff.objects.filter(therapist_id__in=ids, start__lt=window_end, end__gt=window_start)
     )
@@ -120,25 +150,53 @@ def build_grid(*, clinic, days, therapists, now, show_inactive=False):
     for day in days:
         for therapist in therapists:
             cells = [
-                _cell(therapist, day, time, zone, now, hours[(therapist.pk, day.weekday())],
-                      away[therapist.pk], closed.get(day))
+                _cell(therapist, day, time, zone, rules, hours[(therapist.pk, day.weekday())],
+                      away[therapist.pk], closed.get(day), shortest.get(therapist.pk))
                 for time in times
             ]  # fmt: skip
+            for cell in cells:
+                cell.therapist = therapist  # for the Book link's words
             _place(cells, booked[(therapist.pk, day)], times, zone, step)
             columns.append(Column(day, therapist, cells))
     return Grid(times, columns)
 
 
-def _cell(therapist, day, time, zone, now, blocks, time_off, closure):
+@dataclass(frozen=True)
+class _Rules:
+    """The public booking rules a free time is checked against (see availability's
+    public_rule_breaks, which checks one time the same way when the desk saves it)."""
+
+    now: datetime.datetime
+    notice_until: datetime.datetime
+    last_day: datetime.date
+    horizon_days: int
+
+
+def _cell(therapist, day, time, zone, rules, blocks, time_off, closure, shortest):
     start = wall_clock_instant(day, time, zone, boundary="start")
     if closure:
         return Cell("closed", start, therapist.pk, note=closure)
     for entry in time_off:
         if entry.start <= start < entry.end:
             return Cell("timeoff", start, therapist.pk, note=entry.note)
-    if not any(block.start_time <= time < block.end_time for block in blocks):
-        return Cell("off", start, therapist.pk)
-    return Cell("free" if start >= now else "past", start, therapist.pk)
+    block = next((b for b in blocks if b.start_time <= time < b.end_time), None)
+    if block is None:
+        on_break = any(b.end_time <= time for b in blocks) and any(
+            b.start_time > time for b in blocks
+        )
+        return Cell("off", start, therapist.pk, on_break=on_break)
+    if start < rules.now:
+        return Cell("past", start, therapist.pk)
+    reasons = []
+    if start < rules.notice_until:
+        reasons.append("short notice")
+    if shortest and start + datetime.timedelta(minutes=shortest) > wall_clock_instant(
+        day, block.end_time, zone, boundary="end"
+    ):
+        reasons.append("runs past working hours")
+    if day > rules.last_day:
+        reasons.append(f"more than {rules.horizon_days} days ahead")
+    return Cell("free", start, therapist.pk, rule_breaks=tuple(reasons))
 
 
 def _place(cells, appointments, times, zone, step):

@@ -82,8 +82,10 @@ def test_an_account_linked_to_no_therapist_sees_no_calendar(client, booked, mond
     assert "There is no calendar to show for this account" in page
 
 
-def test_the_week_view_shows_seven_days_of_one_therapist(desk, booked, monday, dana):
-    response = desk.get(CALENDAR, {"date": monday.isoformat(), "view": "week"})
+def test_the_week_view_of_one_therapist_shows_seven_days(desk, booked, monday, dana):
+    response = desk.get(
+        CALENDAR, {"date": monday.isoformat(), "view": "week", "therapist": dana.pk}
+    )
     headings = column_headings(response)
     assert len(headings) == 7
     assert headings[0] == f"{monday:%a} {monday.day} {monday:%b}"
