@@ -76,6 +76,34 @@ ROLES = {
 }  # fmt: skip
 
 
+# What each role may do, in one line, as the owner reads it when giving someone a role.
+SUMMARIES = {
+    OWNER: "Everything: bookings, the clinic's details, staff accounts and the System section.",
+    FRONT_DESK: "Every therapist's calendar, bookings, patients and the waitlist; the clinic's "
+    "details, therapists and services; publishing articles.",
+    THERAPISTS: "Their own day and their own patients, their own profile, and article drafts.",
+    EDITORS: "Reviewing and publishing the health library.",
+}
+
+
+def role_of(user):
+    """The name of the role `user` holds, or None: an account without one can use nothing.
+
+    Reads prefetched groups when there are (a list of accounts asks once, not per row). Should
+    an account hold two roles, the wider one (the first in ROLES) is named.
+    """
+    held = {group.name for group in user.groups.all()}
+    return next((name for name in ROLES if name in held), None)
+
+
+def set_role(user, role):
+    """Give `user` exactly one role (or none, with None); groups that are not roles are kept."""
+    Group = global_apps.get_model("auth", "Group")
+    user.groups.remove(*Group.objects.filter(name__in=ROLES).exclude(name=role))
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role))
+
+
 def ensure_roles(*, using="default", apps=global_apps, verbosity=0):
     """Create each role's group and give it the role's permissions (never taking any away)."""
     Group = apps.get_model("auth", "Group")

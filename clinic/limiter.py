@@ -65,6 +65,7 @@ NOT_COUNTED = {
     "booking:welcome_back": "spends a link the clinic emailed, once; stores and sends nothing",
     "booking:waitlist_confirm": "confirms an entry once, from its emailed link; sends nothing",
     "booking:cancel": "cancels one visit once, from its emailed link: its emails go once",
+    "staff_set_password": "sets a password once, from the owner's emailed invitation; sends nothing",
 }
 
 

@@ -10,6 +10,7 @@ from django.urls import include, path
 
 from clinic import views
 from config.sitemaps import SITEMAPS
+from config.staff_welcome import SetPasswordView
 
 urlpatterns = [
     path("", include("clinic.urls")),
@@ -17,6 +18,12 @@ urlpatterns = [
     path("book/", include("booking.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
+    # The link in a staff member's invitation (config/staff_accounts.py).
+    path(
+        "staff/welcome/<uidb64>/<secret:token>/",
+        SetPasswordView.as_view(),
+        name="staff_set_password",
+    ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's among them).

@@ -1,0 +1,32 @@
+"""The page an invited staff member opens from their email to set their own password.
+
+Django's PasswordResetConfirmView does the work: it checks the token, moves it out of the
+address into the session before showing the form (so the token is in no Referer or later log
+line), and the token stops working once the password is set.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.urls import reverse_lazy
+
+from config.staff_accounts import invitation_tokens
+
+
+class SetPasswordView(PasswordResetConfirmView):
+    token_generator = invitation_tokens
+    template_name = "registration/staff_set_password.html"
+    success_url = reverse_lazy("admin:login")
+    # Signing in afterwards, with the new password, is the person's first use of it, and the
+    # sign-in page asks for the two-factor code where the clinic requires one.
+    post_reset_login = False
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": "Set your password"}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            f"Your password is set. Sign in with your username, {form.user.get_username()}.",
+        )
+        return response
