@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from booking import waitlist
+from booking.admin.patients import PhoneSearch
 from booking.models import WaitlistEntry, WaitlistOffer
 from booking.request.forms import normalize_phone
 from booking.rules import selectors
@@ -78,7 +79,7 @@ class CallerForm(forms.ModelForm):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):
+class WaitlistEntryAdmin(PhoneSearch, admin.ModelAdmin):
     list_display = [
         "who", "service", "therapist", "first_day", "last_day", "part_of_day", "closed_at",
     ]  # fmt: skip

@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -284,3 +286,173 @@ def test_a_confirmation_link_of_a_forgotten_address_says_so(client, booking_clin
     response = client.get(reverse("booking:waitlist_confirm", args=["x" * 43]))
     assert response.status_code == 410
     assert "This link no longer works" in response.content.decode()
+
+
+# A caller the front desk puts on the list by phone: no email; their offers are calls.
+
+
+def caller(massage, dana, monday, *, phone="+14165550142", name="Robin Caller", therapist=True):
+    entry = WaitlistEntry(
+        service=massage, therapist=dana if therapist else None, name=name, phone=phone,
+        first_day=monday, last_day=monday,
+    )  # fmt: skip
+    return waitlist.add_caller(entry, by=None)
+
+
+def caller_form(massage, dana, monday, **changes):
+    return {
+        "name": "Robin Caller", "phone": "(416) 555-0142", "email": "", "service": massage.pk,
+        "therapist": dana.pk, "first_day": monday.isoformat(), "last_day": monday.isoformat(),
+        "part_of_day": "any", **changes,
+    }  # fmt: skip
+
+
+def test_the_desk_adds_a_phone_only_caller_confirmed_at_once(
+    client, massage, dana, monday, booking_clinic
+):
+    desk = sign_in_as(client, FRONT_DESK, username="desk")
+    response = client.post(
+        reverse("admin:booking_waitlistentry_add"), caller_form(massage, dana, monday), follow=True
+    )
+    assert "Robin Caller is on the waitlist" in response.content.decode()
+    entry = WaitlistEntry.objects.get()
+    assert (entry.name, entry.phone, entry.email, entry.added_by) == (
+        "Robin Caller", "+14165550142", "", desk,
+    )  # fmt: skip
+    assert entry.confirmed_at is not None
+    assert mail.outbox == []  # nothing to confirm: the desk spoke to them
+    listing = client.get(reverse("admin:booking_waitlistentry_changelist"), {"q": "416-555-0142"})
+    assert "Robin Caller" in listing.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "error"),
+    [
+        ({"phone": "12"}, "phone", "does not look complete"),
+        ({"name": ""}, "name", "This field is required."),
+        ({"last_day": "2000-01-01"}, "last_day", "cannot be before the first day"),
+    ],
+)
+def test_a_caller_form_with_a_mistake_says_where_and_saves_nothing(
+    client, massage, dana, monday, booking_clinic, changes, field, error
+):
+    sign_in_as(client, FRONT_DESK, username="desk")
+    data = caller_form(massage, dana, monday, **changes)
+    response = client.post(reverse("admin:booking_waitlistentry_add"), data)
+    assert response.status_code == 200
+    assert error in " ".join(response.context["adminform"].form.errors[field])
+    assert not WaitlistEntry.objects.exists()
+
+
+def test_a_freed_time_becomes_a_call_for_the_desk_not_an_email(
+    client, full_monday, massage, dana, monday, booking_clinic
+):
+    entry = caller(massage, dana, monday)
+    services.cancel_appointment(appointment=full_monday[1], by=None)  # 10:15 frees
+    assert [m for m in mail.outbox if "has come free" in m.subject] == []
+    desk = sign_in_as(client, FRONT_DESK, username="desk")
+    [call] = waitlist.calls_to_make(desk, now=timezone.now())
+    assert (call.entry, call.therapist, call.start) == (entry, dana, full_monday[1].start)
+    with timezone.override(booking_clinic.zone):  # as the clinic's middleware sets it
+        html = render_to_string(
+            "admin/booking/_waitlist_calls.html",
+            {"calls": [call]},
+            request=RequestFactory().get("/"),
+        )
+    for shown in ["Robin Caller", "+14165550142", massage.name, dana.name, "10:15 AM"]:
+        assert shown in html
+    # The desk called: the patient does not want it. The call leaves the list.
+    response = client.post(
+        reverse("admin:booking_waitlistentry_call_declined", args=[call.pk]), follow=True
+    )
+    assert "Robin Caller declined that time" in response.content.decode()
+    call.refresh_from_db()
+    assert call.outcome == WaitlistOffer.Outcome.DECLINED
+    assert call.handled_at is not None
+    assert waitlist.calls_to_make(desk, now=timezone.now()) == []
+    again = client.post(reverse("admin:booking_waitlistentry_call_declined", args=[call.pk]), follow=True)  # fmt: skip
+    assert "already handled" in again.content.decode()
+    assert client.get(reverse("admin:booking_waitlistentry_call_declined", args=[call.pk])).status_code == 405  # fmt: skip
+
+
+def test_booked_opens_the_add_form_at_the_offered_time_with_the_callers_record(
+    full_monday, massage, dana, monday, booking_clinic, front_desk_user
+):
+    from booking.models import Patient
+
+    record = Patient.objects.create(name="Robin Caller", phone="+14165550142")
+    caller(massage, dana, monday)
+    services.cancel_appointment(appointment=full_monday[1], by=None)
+    [call] = waitlist.calls_to_make(front_desk_user, now=timezone.now())
+    assert call.book_url.startswith(reverse("admin:booking_appointment_add") + "?")
+    assert f"therapist={dana.pk}" in call.book_url
+    assert f"service={massage.pk}" in call.book_url
+    assert f"patient={record.pk}" in call.book_url
+    assert "start=" in call.book_url
+
+
+def test_the_caller_booked_by_the_desk_leaves_the_list_by_their_phone(
+    full_monday, massage, dana, monday, booking_clinic, front_desk_user
+):
+    entry = caller(massage, dana, monday)
+    services.cancel_appointment(appointment=full_monday[1], by=None)
+    booked = Appointment(
+        service=massage, therapist=dana, start=full_monday[1].start, patient_name="Robin Caller",
+        patient_email="", patient_phone="+14165550142", is_new_patient=True,
+    )  # fmt: skip
+    services.book_by_staff(appointment=booked, by=front_desk_user)
+    offer = WaitlistOffer.objects.get(entry=entry)
+    assert offer.outcome == WaitlistOffer.Outcome.BOOKED
+    entry.refresh_from_db()
+    assert entry.closed_at is not None
+
+
+def test_a_therapist_sees_only_calls_for_her_own_times(
+    client, full_monday, massage, dana, marcus, monday, booking_clinic
+):
+    caller(massage, dana, monday, therapist=False)
+    services.cancel_appointment(appointment=full_monday[1], by=None)
+    dana_user = sign_in_as(client, "Therapists", username="dana", therapist=dana)
+    marcus_user = sign_in_as(client, "Therapists", username="marcus", therapist=marcus)
+    assert len(waitlist.calls_to_make(dana_user, now=timezone.now())) == 1
+    assert waitlist.calls_to_make(marcus_user, now=timezone.now()) == []
+    [call] = WaitlistOffer.objects.all()
+    # Marcus's account (signed in last) cannot record another's call.
+    response = client.post(reverse("admin:booking_waitlistentry_call_declined", args=[call.pk]))
+    assert response.status_code in (403, 404)
+    call.refresh_from_db()
+    assert call.outcome == WaitlistOffer.Outcome.OFFERED
+
+
+def test_the_calls_take_the_same_queries_whatever_their_number(
+    full_monday, massage, dana, monday, booking_clinic, front_desk_user, django_assert_num_queries
+):
+    caller(massage, dana, monday)
+    services.cancel_appointment(appointment=full_monday[1], by=None)
+    waitlist.calls_to_make(front_desk_user, now=timezone.now())  # the user's permissions, read once
+    with django_assert_num_queries(CALLS_QUERIES):
+        assert len(waitlist.calls_to_make(front_desk_user, now=timezone.now())) == 1
+    for n in range(4):
+        caller(massage, dana, monday, phone=f"+1416555020{n}", name=f"Caller {n}")
+    services.cancel_appointment(appointment=full_monday[3], by=None)
+    with django_assert_num_queries(CALLS_QUERIES):
+        assert len(waitlist.calls_to_make(front_desk_user, now=timezone.now())) == 6
+
+
+CALLS_QUERIES = 2  # the offers, and the records with their phones
+
+
+def test_a_callers_entry_is_exported_and_erased_with_the_patient_found_by_phone(
+    client, massage, dana, monday, booking_clinic
+):
+    from booking.models import Patient
+    from booking.personal_data import person
+    from clinic import personal_data
+
+    record = Patient.objects.create(name="Robin Caller", phone="+14165550142")
+    caller(massage, dana, monday)
+    exported = personal_data.export(person(record))
+    [held] = exported["waitlist"]
+    assert (held["name"], held["phone"]) == ("Robin Caller", "+14165550142")
+    personal_data.erase(person(record))
+    assert not WaitlistEntry.objects.exists()
