@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking import tasks
-from booking.models import Appointment, Patient, PatientSignInLink, SignInRequest
+from booking.models import Patient, PatientSignInLink, SignInRequest
 from booking.notifications import absolute
+from booking.rules import visits
 from booking.rules.screening import QUESTIONS
 from clinic import limiter
 from clinic.models import Clinic
@@ -29,7 +30,6 @@ VALID_FOR = datetime.timedelta(minutes=30)
 SESSION_KEY = "returning_patient"
 # A sign-in lasts for one request: long enough to choose a time and fill in the form.
 SIGNED_IN_FOR = datetime.timedelta(hours=2)
-SEEN = [Appointment.Status.ARRIVED, Appointment.Status.COMPLETED, Appointment.Status.CONFIRMED]
 
 
 def _hash(token):
@@ -53,9 +53,7 @@ def send_link(email, *, now=None):
     now = now or timezone.now()
     email = email.strip().lower()
     patient = (
-        Patient.objects.filter(email=email, appointments__status__in=SEEN)
-        .order_by("created_at", "pk")
-        .first()
+        visits.ever_seen(Patient.objects.filter(email=email)).order_by("created_at", "pk").first()
     )
     if patient is None:
         return False

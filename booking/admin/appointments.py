@@ -7,7 +7,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
@@ -19,30 +18,16 @@ from django.views.decorators.http import require_http_methods
 
 from booking.admin import day_sheet
 from booking.admin.calendar import calendar_view
+from booking.admin.caller import PatientSearch, patient_details
 from booking.admin.export import appointments_csv
 from booking.admin.floods import FloodFilter
 from booking.admin.forms import AppointmentAdminForm, initial_from_calendar
 from booking.admin.history import GuardedHistoryAdmin
 from booking.admin.move import move_view
-from booking.models import Appointment, AppointmentEvent
-from booking.rules import lifecycle, selectors, services
+from booking.models import Appointment, AppointmentEvent, Patient
+from booking.rules import lifecycle, selectors, services, visits
 from booking.rules.screening import QUESTIONS_BY_KEY
 from booking.templatetags.booking_tags import clinic_time
-
-
-def _seen_before():
-    """Whether the patient's record has an earlier visit that took place (or was confirmed)."""
-    return Exists(
-        Appointment.objects.filter(
-            patient=OuterRef("patient"),
-            start__lt=OuterRef("start"),
-            status__in=[
-                Appointment.Status.CONFIRMED,
-                Appointment.Status.ARRIVED,
-                Appointment.Status.COMPLETED,
-            ],
-        )
-    )
 
 
 class AppointmentEventInline(admin.TabularInline):
@@ -167,16 +152,27 @@ class AppointmentAdmin(GuardedHistoryAdmin):
         url = reverse("admin:booking_patient_change", args=[appointment.patient_id])
         return format_html('<a href="{}">{}</a>', url, appointment.patient)
 
+    class Media:
+        js = ["js/admin-booking.js"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "patient":
+            kwargs["widget"] = PatientSearch(db_field, self.admin_site)
+        elif db_field.name == "therapist":
+            kwargs["empty_label"] = "Choose a therapist"
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_changeform_initial_data(self, request):
+        patients = selectors.patients_visible_to(request.user, Patient.objects.all())
         return {
             **super().get_changeform_initial_data(request),
-            **initial_from_calendar(request.GET),
+            **initial_from_calendar(request.GET, patients=patients),
         }
 
     def get_queryset(self, request):
         """Every appointment view (list, change, history, delete, actions, buttons) reads
         through this, so an account sees only what `visible_to` allows."""
-        appointments = super().get_queryset(request).annotate(returning=_seen_before())
+        appointments = super().get_queryset(request).annotate(returning=visits.seen_before())
         return selectors.appointments_visible_to(request.user, appointments)
 
     @admin.display(description="Time (clinic time)", ordering="start")
@@ -283,6 +279,11 @@ class AppointmentAdmin(GuardedHistoryAdmin):
                 self.admin_site.admin_view(require_http_methods(["POST"])(self.review_view)),
                 name="booking_appointment_review",
             ),
+            path(
+                "patient/<int:pk>/details.json",
+                self.admin_site.admin_view(self.patient_details_view),
+                name="booking_appointment_patient_details",
+            ),
             *day_sheet.urls(self),
             *super().get_urls(),
         ]
@@ -308,6 +309,9 @@ class AppointmentAdmin(GuardedHistoryAdmin):
 
     def move_view(self, request, pk):
         return move_view(self, request, pk)
+
+    def patient_details_view(self, request, pk):
+        return patient_details(self, request, pk)
 
     def transition_view(self, request, pk, name):
         appointment = get_object_or_404(self.get_queryset(request), pk=pk)

@@ -1,9 +1,10 @@
-"""Moving a visit: the free times for its service over the coming days (the same availability
-the public flow uses), with its therapist or another who offers the service; one click moves
-it and tells the patient the old and the new time."""
+"""Moving a visit: the free times for its service in the visit's own week (the same
+availability the public flow uses), with its therapist or another who offers the service; a
+time chosen asks once, From and To, and only then moves it and tells the patient both."""
 
 import datetime
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -39,6 +40,8 @@ def free_times_by_day_and_therapist(*, clinic, appointment, therapists, first_da
 
 
 def move_view(model_admin, request, pk):
+    """GET lists free times from the visit's own week (or the week picked); a time chosen
+    opens one question, From and To; only its POST moves the visit and emails the patient."""
     appointment = get_object_or_404(
         model_admin.get_queryset(request).select_related("service", "therapist"), pk=pk
     )
@@ -49,23 +52,43 @@ def move_view(model_admin, request, pk):
         appointment.service, is_new_patient=appointment.is_new_patient
     )
     change_url = reverse("admin:booking_appointment_change", args=[pk])
+    base = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "appointment": appointment,
+        "change_url": change_url,
+    }
     if request.method == "POST":
         return _move(request, clinic, appointment, offering, change_url)
+    if "start" in request.GET:
+        chosen = _chosen_time(request.GET, clinic, appointment, offering)
+        if isinstance(chosen, str):
+            messages.error(request, chosen)
+            return redirect(request.path)
+        therapist, start = chosen
+        context = {**base, "title": f"Move {appointment.reference}?", "therapist": therapist,
+                   "start": start, "back": _week_url(start.astimezone(clinic.zone).date())}  # fmt: skip
+        return render(request, "admin/booking/appointment/move_confirm.html", context)
 
     today = timezone.localdate(timezone=clinic.zone)
-    first_day = max(schedule.read_day(request.GET.get("from"), today=today), today)
+    own_day = appointment.start.astimezone(clinic.zone).date()
+    asked = (
+        schedule.read_day(request.GET.get("from"), today=today)
+        if "from" in request.GET
+        else own_day
+    )
+    first_day = max(schedule.week_of(asked)[0], today)
     # Her own therapist first: most moves keep the therapist.
     therapists = sorted(offering, key=lambda t: t.pk != appointment.therapist_id)
     days = free_times_by_day_and_therapist(
         clinic=clinic, appointment=appointment, therapists=therapists, first_day=first_day
     )
     context = {
-        **model_admin.admin_site.each_context(request),
+        **base,
         "title": f"Move {appointment.reference} · {appointment.patient_name}",
-        "opts": model_admin.model._meta,
-        "appointment": appointment,
         "days": days,
-        "change_url": change_url,
+        "first_day": first_day,
+        "today": today,
         "later": (first_day + datetime.timedelta(days=DAYS_SHOWN)).isoformat(),
         "earlier": (first_day - datetime.timedelta(days=DAYS_SHOWN)).isoformat()
         if first_day > today
@@ -74,24 +97,40 @@ def move_view(model_admin, request, pk):
     return render(request, "admin/booking/appointment/move.html", context)
 
 
-def _move(request, clinic, appointment, offering, change_url):
-    therapist = offering.filter(pk=request.POST.get("therapist", "")).first()
+def _week_url(day):
+    return f"?{urlencode({'from': day.isoformat()})}"
+
+
+def _chosen_time(data, clinic, appointment, offering):
+    """(therapist, start) when they are one of the free times offered; else what to say."""
+    therapist = (
+        offering.filter(pk=data.get("therapist", "")).first()
+        if data.get("therapist", "").isdigit()
+        else None
+    )
     try:
-        start = datetime.datetime.fromisoformat(request.POST.get("start", ""))
+        start = datetime.datetime.fromisoformat(data.get("start", ""))
     except ValueError:
         start = None
     if therapist is None or start is None or start.tzinfo is None:
-        messages.error(request, "Please choose one of the free times below.")
-        return redirect(request.path)
+        return "Please choose one of the free times below."
     day = start.astimezone(clinic.zone).date()
     offered = availability.free_slots(
         clinic=clinic, service=appointment.service, therapists=[therapist], start_date=day,
         end_date=day, ignore_appointment_id=appointment.pk,
     )  # fmt: skip
     if start not in {slot.start for slot in offered}:
-        messages.error(request, "That time is no longer free. Please choose one of these.")
+        return "That time is no longer free. Please choose one of these."
+    return therapist, start
+
+
+def _move(request, clinic, appointment, offering, change_url):
+    chosen = _chosen_time(request.POST, clinic, appointment, offering)
+    if isinstance(chosen, str):
+        messages.error(request, chosen)
         return redirect(request.path)
-    before = appointment.start
+    therapist, start = chosen
+    before, before_with = appointment.start, appointment.therapist.name
     try:
         services.move_appointment(
             appointment=appointment, therapist=therapist, start=start, by=request.user
@@ -102,7 +141,7 @@ def _move(request, clinic, appointment, offering, change_url):
     told = " The patient is told by email." if appointment.patient_email else ""
     messages.success(
         request,
-        f"{appointment.reference}: moved from {clinic_time(before)} to {clinic_time(start)} "
-        f"with {therapist.name}.{told}",
+        f"{appointment.reference}: moved from {clinic_time(before)} with {before_with} to "
+        f"{clinic_time(start)} with {therapist.name}.{told}",
     )
     return redirect(change_url)

@@ -1,13 +1,16 @@
 """Booking a caller from the calendar, with the public rules as warnings staff may override."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.roles import THERAPISTS
 from booking.models import Appointment
 from tests.booking.conftest import at
+from tests.conftest import sign_in_as
 from tests.factories import ClosureFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,7 +33,7 @@ def caller(service, therapist, day, clock, **changes):
         "patient_name": "Casey Caller",
         "patient_email": "",
         "patient_phone": "416-555-0177",
-        "is_new_patient": "on",
+        "is_new_patient": "True",
         "reason": "",
         "events-TOTAL_FORMS": "0",
         "events-INITIAL_FORMS": "0",
@@ -200,7 +203,7 @@ def test_a_caller_picked_from_the_records_after_a_visit_is_booked_as_returning(
 ):
     record = earlier_visit(massage, dana, monday, booking_clinic, patient, status)
     later = monday + datetime.timedelta(days=7)
-    booked = book_for_record(desk, record, massage, dana, later, is_new_patient="on")
+    booked = book_for_record(desk, record, massage, dana, later, is_new_patient="True")
     assert booked.is_new_patient is False
 
 
@@ -217,6 +220,132 @@ def test_booking_for_a_returning_record_does_not_start_ticked_as_new(
     desk, massage, dana, monday, booking_clinic, patient
 ):
     record = earlier_visit(massage, dana, monday, booking_clinic, patient, "completed")
-    form = desk.get(ADD, {"patient": record.pk}).context["adminform"].form
+    later = at(monday + datetime.timedelta(days=7), "10:00", booking_clinic.zone)
+    form = (
+        desk.get(ADD, {"patient": record.pk, "start": later.isoformat()}).context["adminform"].form
+    )
     assert form["is_new_patient"].value() is False
-    assert desk.get(ADD).context["adminform"].form["is_new_patient"].value() is True
+    assert desk.get(ADD).context["adminform"].form["is_new_patient"].value() is None
+
+
+def test_a_free_time_that_breaks_a_rule_opens_with_the_rule_named_and_the_choice_ready(
+    desk, massage, dana, monday, booking_clinic
+):
+    lunch = at(monday, "12:15", booking_clinic.zone)
+    response = desk.get(ADD, {"therapist": dana.pk, "start": lunch.isoformat()})
+    form = response.context["adminform"].form
+    assert form.rule_breaks == ["it is outside Dana Whitfield's working hours"]
+    assert form["outside_rules"].value() is True
+    page = response.content.decode()
+    assert "Patients could not book this time online" in page
+    assert "It is outside Dana Whitfield&#x27;s working hours." in page
+
+    # A time that fits the shorter service but not the longer names which one it is about.
+    ServiceFactory(name="Long massage", slug="long", duration_minutes=90).therapists.add(dana)
+    late = at(monday, "16:00", booking_clinic.zone)
+    form = (
+        desk.get(ADD, {"therapist": dana.pk, "start": late.isoformat()}).context["adminform"].form
+    )
+    assert form.rule_breaks == [
+        "it is outside Dana Whitfield's working hours (for Long massage — 90 min)"
+    ]
+    fine = at(monday, "10:00", booking_clinic.zone)
+    form = (
+        desk.get(ADD, {"therapist": dana.pk, "start": fine.isoformat()}).context["adminform"].form
+    )
+    assert form.rule_breaks == []
+    assert not form["outside_rules"].value()
+    assert desk.get(ADD, {"outside_rules": "1"}).context["adminform"].form["outside_rules"].value()
+
+
+def test_book_again_from_a_record_fills_in_the_person_the_service_and_the_therapist(
+    desk, massage, dana, monday, booking_clinic, patient
+):
+    record = earlier_visit(massage, dana, monday, booking_clinic, patient, "completed")
+    form = (
+        desk.get(ADD, {"patient": record.pk, "therapist": dana.pk, "service": massage.pk})
+        .context["adminform"]
+        .form
+    )
+    assert form["patient"].value() == record.pk
+    assert form["service"].value() == massage.pk
+    assert form["therapist"].value() == dana.pk
+    assert (form["patient_name"].value(), form["patient_phone"].value()) == (
+        "Avery Chen",
+        "+14165550101",
+    )
+
+
+def test_the_service_list_has_only_her_services_with_their_lengths_and_no_empty_choice(
+    desk, massage, dana, marcus, monday, booking_clinic
+):
+    other = ServiceFactory(name="Hot stone", slug="hot-stone", duration_minutes=45)
+    other.therapists.add(marcus)
+    start = at(monday, "10:00", booking_clinic.zone)
+    page = desk.get(ADD, {"therapist": dana.pk, "start": start.isoformat()}).content.decode()
+    service = page[
+        page.index('name="service"') : page.index("</select>", page.index('name="service"'))
+    ]
+    assert f">{massage.name} — {massage.duration_minutes} min</option>" in service
+    assert "Hot stone" not in service
+    assert '<option value="" selected>Choose a service</option>' in service
+    assert not re.search(r"<option[^>]*>\s*</option>", page)  # the HTML validator's error
+
+    # Marcus's service with Dana: refused next to the service, with her name.
+    response = desk.post(ADD, caller(other, dana, monday, "10:00"))
+    assert response.context["adminform"].form.errors["service"] == [
+        "Dana Whitfield does not give that service. The list shows only the services "
+        "Dana Whitfield gives."
+    ]
+    assert not Appointment.objects.exists()
+
+
+def test_a_caller_without_a_record_must_be_marked_new_or_returning(desk, massage, dana, monday):
+    response = desk.post(ADD, caller(massage, dana, monday, "10:00", is_new_patient=""))
+    assert response.context["adminform"].form.errors["is_new_patient"] == [
+        "Ask whether the caller has been here before, or choose their record above."
+    ]
+    returning = caller(massage, dana, monday, "10:00", is_new_patient="False")
+    assert desk.post(ADD, returning).status_code == 302
+    assert Appointment.objects.get().is_new_patient is False
+
+
+def test_the_form_script_reads_a_record_its_visits_and_last_service(
+    desk, massage, dana, monday, booking_clinic, patient
+):
+    record = earlier_visit(massage, dana, monday, booking_clinic, patient, "confirmed")
+    url = reverse("admin:booking_appointment_patient_details", args=[record.pk])
+    before_it = desk.get(url, {"before": f"{monday.isoformat()}T08:00"}).json()
+    assert before_it == {
+        "name": "Avery Chen",
+        "email": "avery@example.com",
+        "phone": "+14165550101",
+        "returning": False,
+        "last_service": massage.pk,
+    }
+    # A confirmed visit before the new one makes the caller returning at it.
+    assert desk.get(url, {"before": f"{monday.isoformat()}T11:00"}).json()["returning"] is True
+    assert desk.get(url, {"before": "nonsense"}).status_code == 200
+    missing = reverse("admin:booking_appointment_patient_details", args=[record.pk + 99])
+    assert desk.get(missing).status_code == 404
+
+
+def test_a_therapist_cannot_read_another_therapists_patient_through_the_form_script(
+    client, massage, dana, marcus, monday, booking_clinic, patient
+):
+    record = earlier_visit(massage, marcus, monday, booking_clinic, patient, "confirmed")
+    sign_in_as(client, THERAPISTS, username="dana-login", therapist=dana)
+    url = reverse("admin:booking_appointment_patient_details", args=[record.pk])
+    response = client.get(url)
+    assert response.status_code in (403, 404)
+    assert "Avery" not in response.content.decode()
+
+
+def test_the_list_and_the_form_agree_on_who_is_returning(
+    desk, massage, dana, monday, booking_clinic, patient
+):
+    record = earlier_visit(massage, dana, monday, booking_clinic, patient, "confirmed")
+    booked = book_for_record(desk, record, massage, dana, monday + datetime.timedelta(days=7))
+    assert booked.is_new_patient is False
+    listed = desk.get(reverse("admin:booking_appointment_changelist")).content.decode()
+    assert listed.count("Avery Chen (returning)") == 1  # the second visit, not the first

@@ -1,5 +1,9 @@
 """Moving a visit from the admin, and decline/cancel asking once (also in bulk)."""
 
+import datetime
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.contrib.admin import helpers
 from django.core import mail
@@ -8,6 +12,7 @@ from django.urls import reverse
 from booking.models import Appointment, AppointmentEvent
 from booking.rules import services
 from tests.booking.conftest import at
+from tests.html import tags
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,7 +49,7 @@ def test_move_lists_free_times_for_her_therapist_first_and_others_who_offer_it(
     assert f"{monday:%A, %B} {monday.day}" in page
 
 
-def test_one_click_moves_it_to_another_therapist_and_tells_the_patient_both_times(
+def test_saying_yes_moves_it_to_another_therapist_and_tells_the_patient_both_times(
     desk, visit, monday, marcus, booking_clinic, front_desk_user
 ):
     new_start = at(monday, "14:00", booking_clinic.zone)
@@ -58,6 +63,7 @@ def test_one_click_moves_it_to_another_therapist_and_tells_the_patient_both_time
     assert visit.status == Appointment.Status.CONFIRMED
     page = response.content.decode()
     assert "moved from" in page
+    assert "with Dana Whitfield to" in page
     assert "with Marcus Oyelaran. The patient is told by email." in page
     [email] = mail.outbox
     assert f"has moved from {monday:%A, %B} {monday.day}, {monday.year}, 10:00 AM" in email.body
@@ -65,6 +71,70 @@ def test_one_click_moves_it_to_another_therapist_and_tells_the_patient_both_time
     event = visit.events.get(action=AppointmentEvent.Action.RESCHEDULED)
     assert event.actor == front_desk_user
     assert event.previous_start == at(monday, "10:00", booking_clinic.zone)
+
+
+def test_the_page_opens_at_the_visits_own_week_with_a_date_picker_for_any_other(
+    desk, massage, dana, monday, booking_clinic, patient, front_desk_user
+):
+    later = monday + datetime.timedelta(weeks=3, days=2)  # a Wednesday three weeks on
+    visit = services.request_appointment(
+        service=massage, therapist=dana, start=at(later, "10:00", booking_clinic.zone), patient=patient
+    )  # fmt: skip
+    url = reverse("admin:booking_appointment_move", args=[visit.pk])
+    response = desk.get(url)
+    week = [later - datetime.timedelta(days=2) + datetime.timedelta(days=n) for n in range(7)]
+    assert set(response.context["days"]) <= set(week)
+    assert later in response.context["days"]
+    picker = [
+        attrs
+        for _, attrs in tags(response.content.decode(), "input")
+        if attrs.get("type") == "date"
+    ]
+    assert [(field["name"], field["value"]) for field in picker] == [("from", week[0].isoformat())]
+
+    asked = monday + datetime.timedelta(weeks=5, days=3)
+    jumped = desk.get(url, {"from": asked.isoformat()}).context["days"]
+    assert min(jumped) >= asked - datetime.timedelta(days=3)
+    assert max(jumped) <= asked + datetime.timedelta(days=3)
+
+
+def test_choosing_a_time_asks_once_with_from_and_to_and_changes_nothing_yet(
+    desk, visit, monday, marcus, booking_clinic
+):
+    new_start = at(monday + datetime.timedelta(days=1), "14:00", booking_clinic.zone)
+    url = reverse("admin:booking_appointment_move", args=[visit.pk])
+    listed = desk.get(url).content.decode()
+    offered = [
+        parse_qs(urlsplit(attrs["href"]).query)
+        for _, attrs in tags(listed, "a")
+        if attrs.get("href", "").startswith("?therapist=")
+    ]
+    assert {
+        "therapist": [str(marcus.pk)],
+        "start": [new_start.astimezone(datetime.UTC).isoformat()],
+    } in offered
+
+    question = desk.get(url, {"therapist": marcus.pk, "start": new_start.isoformat()})
+    page = question.content.decode()
+    assert re.search(r"<dt>From</dt>\s*<dd>\s*Monday, [^<]* 10:00 AM \w+ with Dana Whitfield", page)
+    assert re.search(
+        r"<dt>To</dt>\s*<dd>\s*<strong>Tuesday, [^<]* 2:00 PM \w+</strong> with <strong>Marcus",
+        page,
+    )
+    assert "The patient is told by email" in page
+    assert "Yes, move it" in page
+    visit.refresh_from_db()
+    assert visit.start == at(monday, "10:00", booking_clinic.zone)
+    assert mail.outbox == []
+
+
+def test_a_time_no_longer_free_is_not_asked_about(desk, visit, monday, dana, booking_clinic):
+    night = at(monday, "23:00", booking_clinic.zone)
+    url = reverse("admin:booking_appointment_move", args=[visit.pk])
+    for start in (night.isoformat(), "not-a-time", ""):
+        response = desk.get(url, {"therapist": dana.pk, "start": start}, follow=True)
+        assert response.status_code == 200
+        assert "Yes, move it" not in response.content.decode()
 
 
 def test_a_taken_time_is_refused_with_a_clear_message(
