@@ -15,7 +15,12 @@ from booking.rules import services
 from emails.models import Email
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as
-from tests.factories import TherapistFactory, WorkingHoursFactory
+from tests.factories import (
+    ClosureFactory,
+    TherapistFactory,
+    TimeOffFactory,
+    WorkingHoursFactory,
+)
 from tests.html import tags
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +202,108 @@ def test_any_date_typed_into_the_calendar_gives_a_calendar_not_an_error(desk, bo
     response = desk.get(CALENDAR, params)
     assert response.status_code == 200
     assert "calendar-grid" in response.content.decode()
+
+
+def test_the_week_without_a_therapist_shows_every_working_therapist(
+    desk, booked, monday, dana, marcus, booking_clinic
+):
+    TherapistFactory(name="Nobody Works")  # active, no hours: not a row
+    tuesday = monday + datetime.timedelta(days=1)
+    TimeOffFactory(
+        therapist=marcus, start=at(tuesday, "00:00", booking_clinic.zone),
+        end=at(tuesday, "23:00", booking_clinic.zone), note="Course",
+    )  # fmt: skip
+    wednesday = monday + datetime.timedelta(days=2)
+    ClosureFactory(name="Staff training", start_date=wednesday, end_date=wednesday)
+    response = desk.get(CALENDAR, {"date": monday.isoformat(), "view": "week"})
+    rows = response.context["week_rows"]
+    assert [row.therapist for row in rows] == [dana, marcus]
+    dana_monday, marcus_tuesday = rows[0].days[0], rows[1].days[1]
+    assert [(s.kind, s.start) for s in dana_monday.spans if s.kind != "free"] == [
+        ("appointment", booked[0].start),
+        ("break", at(monday, "12:00", booking_clinic.zone)),
+    ]
+    assert marcus_tuesday.all_time_off == "Course"
+    assert rows[0].days[2].closure == "Staff training"
+    page = response.content.decode()
+    for appointment in booked:
+        assert reverse("admin:booking_appointment_change", args=[appointment.pk]) in page
+    assert "Time off: Course" in page
+    assert "Closed: Staff training" in page
+    assert "Break <span" in page
+
+
+def page_at(client, user, instant, params):
+    """The calendar as the desk sees it at `instant` (signed in that morning)."""
+    with time_machine.travel(instant, tick=False):
+        client.force_login(user)
+        response = client.get(CALENDAR, params)
+    assert response.status_code == 200
+    return response
+
+
+def book_links(page):
+    return [a for _, a in tags(page, "a") if "book-link" in a.get("class", "")]
+
+
+def test_free_times_inside_the_notice_say_so_and_link_outside_the_rules(
+    desk, front_desk_user, booked, monday, dana, booking_clinic
+):
+    params = {"date": monday.isoformat(), "therapist": dana.pk}
+    instant = at(monday, "08:50", booking_clinic.zone)
+    page = page_at(desk, front_desk_user, instant, params).content.decode()
+    by_start = {}
+    for link in book_links(page):
+        query = parse_qs(urlsplit(link["href"]).query)
+        by_start[datetime.datetime.fromisoformat(query["start"][0])] = query
+    inside_notice = at(monday, "09:00", booking_clinic.zone)  # 2 hours' notice ends at 10:50
+    after_notice = at(monday, "14:00", booking_clinic.zone)
+    past_hours = at(monday, "16:30", booking_clinic.zone)  # 60 minutes do not fit before 17:00
+    assert by_start[inside_notice]["outside_rules"] == ["1"]
+    assert "outside_rules" not in by_start[after_notice]
+    assert by_start[past_hours]["outside_rules"] == ["1"]
+    assert "short notice</span>" in page
+    assert "runs past working hours</span>" in page
+
+
+def test_book_links_name_the_therapist_day_and_time_to_a_screen_reader(
+    desk, front_desk_user, booked, monday, dana, booking_clinic
+):
+    params = {"date": monday.isoformat(), "therapist": dana.pk}
+    instant = at(monday, "07:00", booking_clinic.zone)
+    page = page_at(desk, front_desk_user, instant, params).content.decode()
+    zone = at(monday, "14:00", booking_clinic.zone).tzname()
+    words = f"Book<span class=\"visually-hidden\"> Dana Whitfield on {monday:%A, %B} {monday.day} at 2:00 PM {zone}</span>"  # fmt: skip
+    assert words in page
+
+
+def test_the_day_has_a_skip_link_to_each_therapists_first_free_time(
+    desk, front_desk_user, booked, monday, dana, marcus, booking_clinic
+):
+    instant = at(monday, "07:00", booking_clinic.zone)
+    page = page_at(desk, front_desk_user, instant, {"date": monday.isoformat()}).content.decode()
+    skips = [a for _, a in tags(page, "a") if "calendar-skip-link" in a.get("class", "")]
+    assert [a["href"] for a in skips] == [
+        f"#first-free-{dana.pk}-{monday:%Y%m%d}", f"#first-free-{marcus.pk}-{monday:%Y%m%d}"
+    ]  # fmt: skip
+    first = next(a for a in book_links(page) if a.get("id") == skips[0]["href"][1:])
+    start = parse_qs(urlsplit(first["href"]).query)["start"][0]
+    assert datetime.datetime.fromisoformat(start) == at(monday, "09:00", booking_clinic.zone)
+    assert page.index("calendar-skip-link") < page.index('id="header"')
+
+
+def test_the_clinic_week_queries_do_not_grow_with_the_week(
+    desk, front_desk_user, massage, monday, booking_clinic, patient
+):
+    counts = []
+    for per_day in (5, 50):
+        Appointment.objects.all().delete()
+        _fill_day(massage, monday, booking_clinic.zone, per_day, patient)
+        with time_machine.travel(at(monday, "08:00", booking_clinic.zone), tick=False):
+            desk.force_login(front_desk_user)
+            with CaptureQueriesContext(connection) as queries:
+                response = desk.get(CALENDAR, {"date": monday.isoformat(), "view": "week"})
+        assert response.status_code == 200
+        assert response.content.decode().count("Avery Chen") >= per_day
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
