@@ -35,7 +35,11 @@ class Clicks:
 def todays(day, zone):
     start = datetime.datetime.combine(day, datetime.time(), tzinfo=zone)
     listed = Appointment.objects.filter(start__gte=start, start__lt=start + datetime.timedelta(1))
-    return list(listed.exclude(status__in=["declined", "expired"]).order_by("start", "therapist__display_order"))
+    return list(
+        listed.exclude(status__in=["declined", "expired"]).order_by(
+            "start", "therapist__display_order"
+        )
+    )
 
 
 def one_more_after(visit):
