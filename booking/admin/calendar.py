@@ -42,6 +42,7 @@ def calendar_view(model_admin, request):
         clinic=clinic, days=days, therapists=therapists, now=now, show_inactive=show_inactive
     ) if therapists else None  # fmt: skip
     step = datetime.timedelta(minutes=clinic.slot_step_minutes)
+    can_book = model_admin.has_add_permission(request)
     week_rows, skip_links = None, []
     if grid and view == "week" and len(therapists) > 1:
         week_rows = schedule_spans.clinic_week(grid, step)
@@ -49,7 +50,8 @@ def calendar_view(model_admin, request):
     elif grid:
         if view == "day":
             grid.keep_working_columns()
-            skip_links = grid.mark_first_free_times()
+            # A skip link lands on a Book link: none for an account that cannot book.
+            skip_links = grid.mark_first_free_times() if can_book else []
         schedule_spans.join_quiet_rows(grid, step)
 
     def link(**changes):
@@ -81,7 +83,7 @@ def calendar_view(model_admin, request):
         "show_inactive": show_inactive,
         "offered": offered,
         "therapist_id": request.GET.get("therapist", ""),
-        "can_book": model_admin.has_add_permission(request),
+        "can_book": can_book,
         "add_url": reverse("admin:booking_appointment_add"),
         "previous_url": link(date=(day - jump).isoformat()),
         "next_url": link(date=(day + jump).isoformat()),

@@ -307,3 +307,11 @@ def test_the_clinic_week_queries_do_not_grow_with_the_week(
         assert response.content.decode().count("Avery Chen") >= per_day
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_therapist_who_cannot_book_gets_no_skip_links_to_book_links_she_lacks(
+    dana_signed_in, booked, monday
+):
+    page = dana_signed_in.get(CALENDAR, {"date": monday.isoformat()}).content.decode()
+    assert "calendar-skip-link" not in page
+    assert "book-link" not in page

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from booking.models import Appointment
 from clinic.models import Clinic, Therapist, TimeOff
 from tests.browser.conftest import assert_accessible
+from tests.browser.test_front_desk import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ADMIN = {"width": 1366, "height": 900}
@@ -41,11 +42,7 @@ def desk(browser, live_server):
         call_command("load_demo", password="browser-pass-1")
         context = browser.new_context(viewport=ADMIN, base_url=live_server.url)
         page = context.new_page()
-        page.goto("/admin/login/")
-        page.get_by_label("Username").fill("frontdesk")
-        page.get_by_label("Password").fill("browser-pass-1")
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url("**/admin/")
+        sign_in(page, "frontdesk")
         yield page
         context.close()
 
