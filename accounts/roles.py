@@ -90,9 +90,13 @@ def role_of(user):
     """The name of the role `user` holds, or None: an account without one can use nothing.
 
     Reads prefetched groups when there are (a list of accounts asks once, not per row). Should
-    an account hold two roles, the wider one (the first in ROLES) is named.
+    an account hold two roles, the wider one (the first in ROLES) is named; a superuser is an
+    owner.
     """
     held = {group.name for group in user.groups.all()}
+    if user.is_superuser:
+        # Every permission, as the owner's role: what a superuser made at set-up is.
+        held.add(OWNER)
     return next((name for name in ROLES if name in held), None)
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -93,7 +94,7 @@ def add_staff_member(*, first_name, last_name, email, role, therapist, invited_b
 def _other_active_owners(user):
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name=roles.OWNER)
+        .objects.filter(Q(groups__name=roles.OWNER) | Q(is_superuser=True), is_active=True)
         .exclude(pk=user.pk)
         .exists()
     )
@@ -109,6 +110,9 @@ def update_staff_member(user, *, first_name, last_name, email, role, therapist, 
     was_owner = user.is_active and roles.role_of(user) == roles.OWNER
     if was_owner and (role != roles.OWNER or not is_active) and not _other_active_owners(user):
         raise LastOwner
+    if user.is_superuser and role != roles.OWNER:
+        # Otherwise the superuser flag would still grant everything the new role does not.
+        user.is_superuser = False
     with transaction.atomic():
         if user.username == user.email:
             user.username = email

@@ -15,10 +15,10 @@ from config.staff_accounts import invitation_tokens
 class SetPasswordView(PasswordResetConfirmView):
     token_generator = invitation_tokens
     template_name = "registration/staff_set_password.html"
-    success_url = reverse_lazy("admin:login")
-    # Signing in afterwards, with the new password, is the person's first use of it, and the
-    # sign-in page asks for the two-factor code where the clinic requires one.
-    post_reset_login = False
+    success_url = reverse_lazy("admin:index")
+    # Straight in: the admin then asks for two-factor set-up where the clinic requires it.
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "title": "Set your password"}
@@ -27,6 +27,7 @@ class SetPasswordView(PasswordResetConfirmView):
         response = super().form_valid(form)
         messages.success(
             self.request,
-            f"Your password is set. Sign in with your username, {form.user.get_username()}.",
+            f"Your password is set and you are signed in. Next time, sign in with your "
+            f"username, {form.user.get_username()}.",
         )
         return response

@@ -85,7 +85,7 @@ def test_the_invited_person_sets_a_password_once_and_signs_in(
         {"new_password1": "a-long-new-password-9", "new_password2": "a-long-new-password-9"},
         follow=True,
     )
-    assert "Your password is set" in done.content.decode()
+    assert "Your password is set and you are signed in" in done.content.decode()
     assert User.objects.get(username="dana@example.com").check_password("a-long-new-password-9")
 
     client.logout()
@@ -238,3 +238,14 @@ def test_the_staff_list_asks_the_same_queries_for_more_accounts(
     accounts(15)
     with django_assert_num_queries(len(few)):
         assert "More 14" in client.get(url).content.decode()
+
+
+def test_a_superuser_counts_as_an_owner(client, owner):
+    root = UserFactory(username="root", first_name="Root", is_superuser=True)
+    listed = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "No role" not in listed  # the owner and the superuser both hold the Owner role
+    change(client, owner, role=roles.FRONT_DESK)  # the superuser remains an owner
+    assert roles.role_of(owner) == roles.FRONT_DESK
+    client.force_login(root)
+    page = change(client, root, role=roles.EDITORS).content.decode()
+    assert "This is the clinic&#x27;s only active owner" in page

@@ -1,0 +1,115 @@
+"""The owner adds a therapist as a staff member; the therapist sets their own password from the
+emailed link, signs in (with two-factor, as the clinic requires) and sees their own day."""
+
+import base64
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from django_otp.oath import TOTP
+from playwright.sync_api import expect
+
+from booking.models import Appointment
+from clinic.models import Clinic, Therapist
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ADMIN = {"width": 1366, "height": 900}
+SCREENSHOT = Path(settings.BASE_DIR) / "docs" / "add-staff-member.png"
+
+
+def sign_in(page, username, password="browser-pass-1"):
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def patients_today(therapist):
+    """Names of the patients booked today with `therapist`, and of only the others'."""
+    zone = Clinic.objects.current().zone
+    today = timezone.localdate(timezone=zone)
+    visits = Appointment.objects.exclude(status__in=["declined", "expired", "cancelled"])
+    todays = [v for v in visits if timezone.localdate(v.start, timezone=zone) == today]
+    mine = {v.patient_name for v in todays if v.therapist_id == therapist.pk}
+    return mine, {v.patient_name for v in todays} - mine
+
+
+def system_heading(page):
+    return page.locator("#content-main").get_by_role("link", name="System", exact=True)
+
+
+def test_the_owner_adds_a_therapist_who_sets_a_password_and_sees_their_own_day(
+    browser, live_server
+):
+    call_command("load_demo", password="browser-pass-1")
+    mail.outbox.clear()
+    marcus = Therapist.objects.get(name="Marcus Oyelaran")  # a profile nobody signs in as yet
+    owner = browser.new_context(viewport=ADMIN, base_url=live_server.url).new_page()
+
+    sign_in(owner, "admin")
+    owner.wait_for_url("**/admin/")
+    expect(system_heading(owner)).to_be_visible()
+    owner.locator(".app-accounts .model-user").get_by_role("link", name="Add").click()
+    expect(owner.get_by_role("heading", name="Add a staff member")).to_be_visible()
+    owner.get_by_label("First name").fill("Marcus")
+    owner.get_by_label("Last name").fill("Oyelaran")
+    owner.get_by_label("Email").fill("marcus@maplegrove.example")
+    owner.get_by_role("radio", name=re.compile("^Therapists")).check()
+    owner.get_by_label("Therapist profile").select_option(label="Marcus Oyelaran")
+    assert_accessible(owner)
+    owner.screenshot(path=SCREENSHOT, full_page=True)
+    owner.get_by_role("button", name="Add and send the invitation").click()
+    expect(owner.locator(".messagelist")).to_contain_text("Marcus Oyelaran is added as Therapists")
+    expect(owner.get_by_role("row", name=re.compile("Marcus Oyelaran"))).to_contain_text(
+        "Therapists"
+    )
+    assert_accessible(owner)
+
+    # Delivered by the outbox once the owner's change committed.
+    [invitation] = [m for m in mail.outbox if m.to == ["marcus@maplegrove.example"]]
+    assert "Alex Owner invited you" in invitation.subject
+    link = re.search(r"/staff/welcome/\S+/\S+/", invitation.body)[0]
+
+    # The clinic requires two-factor sign-in: the new therapist sets it up on first sign-in.
+    Clinic.objects.update(require_two_factor=True)
+    person = browser.new_context(viewport=ADMIN, base_url=live_server.url).new_page()
+    person.goto(link)
+    expect(person.get_by_text("Welcome, Marcus Oyelaran.")).to_be_visible()
+    assert "set-password" in person.url  # the token is out of the address before anything else
+    assert_accessible(person)
+    person.get_by_label(re.compile(r"^New password:?$")).fill("marcus-own-pass-77")
+    person.get_by_label("New password confirmation").fill("marcus-own-pass-77")
+    person.get_by_role("button", name="Set my password").click()
+    # Signed in with it: the clinic's two-factor set-up comes first.
+    person.wait_for_url("**/admin/two-factor/")
+    assert_accessible(person)
+    key = person.locator(".two-factor-key").inner_text().replace(" ", "")
+    app = TOTP(base64.b32decode(key + "=" * (-len(key) % 8)))
+    person.get_by_label("6-digit code").fill(f"{app.token():06d}")
+    person.get_by_role("button", name="Turn on two-factor sign-in").click()
+    person.wait_for_url("**/admin/")
+    expect(person.get_by_role("heading", level=1, name="Today")).to_be_visible()
+    expect(person.locator(".messagelist")).to_contain_text("Two-factor sign-in is on")
+    # Their own day: their patients' names, and none of another therapist's.
+    day = person.locator("#content-main").inner_text()
+    mine, others = patients_today(marcus)
+    assert all(name in day for name in mine)
+    assert not any(name in day for name in others)
+    expect(system_heading(person)).to_have_count(0)
+    assert_accessible(person)
+    marcus.refresh_from_db()
+    assert marcus.user.username == "marcus@maplegrove.example"
+
+    # The front desk sees no System heading either; the owner's index has it.
+    desk = browser.new_context(viewport=ADMIN, base_url=live_server.url).new_page()
+    Clinic.objects.update(require_two_factor=False)
+    sign_in(desk, "frontdesk")
+    desk.wait_for_url("**/admin/")
+    expect(desk.get_by_role("heading", level=1, name="Today")).to_be_visible()
+    expect(system_heading(desk)).to_have_count(0)
+    assert_accessible(desk)
