@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from booking import notifications
 from booking.models import Appointment, Patient
 from booking.rules import patients, selectors
 from clinic.models import Clinic
@@ -28,6 +29,7 @@ class PatientRecord:
     emails: list = field(default_factory=list)
     book_again_url: str = ""
     book_again: Appointment | None = None
+    notice_hours: int = 0
 
 
 def book_again_url(visit):
@@ -44,20 +46,33 @@ def record_for(user, patient: Patient, *, now=None) -> PatientRecord:
     now = now or timezone.now()
     visits = selectors.appointments_visible_to(user, Appointment.objects.filter(patient=patient))
     loaded = list(visits.select_related("therapist", "service").order_by("start"))
+    notice_hours = Clinic.objects.current().cancellation_notice_hours
     record = PatientRecord(
         upcoming=[visit for visit in loaded if visit.start >= now],
         past=[visit for visit in reversed(loaded) if visit.start < now],
         no_shows=sum(visit.status == Appointment.Status.NO_SHOW for visit in loaded),
-        late_cancellations=patients.late_cancellation_count(
-            visits, notice_hours=Clinic.objects.current().cancellation_notice_hours
-        ),
+        late_cancellations=patients.late_cancellation_count(visits, notice_hours=notice_hours),
+        notice_hours=notice_hours,
         notes=list(patient.notes.select_related("author")),
     )
     if loaded:
         record.book_again = loaded[-1] if not record.past else record.past[0]
         record.book_again_url = book_again_url(record.book_again)
-    about = Q(about__in=[f"appointment:{visit.pk}" for visit in loaded])
+    record.emails = _emails(user, patient, loaded)
+    return record
+
+
+def _emails(user, patient, visits):
+    """(email, the visit it was about or None) for the emails sent to the patient: about their
+    visits the user may see, and (for staff who see every visit) about their record (a sign-in
+    link); not the clinic's own copies ("new request")."""
+    by_about = {f"appointment:{visit.pk}": visit for visit in visits}
+    about = Q(about__in=by_about)
     if selectors.sees_every_appointment(user):
         about |= Q(about=f"patient:{patient.pk}")
-    record.emails = list(Email.objects.filter(about).order_by("-created_at", "-pk")[:EMAILS_SHOWN])
-    return record
+    to_clinic = [kind for kind, spec in notifications.EMAILS.items() if spec["to"] == "clinic"]
+    emails = Email.objects.filter(about).exclude(kind__in=to_clinic)
+    return [
+        (email, by_about.get(email.about))
+        for email in emails.order_by("-created_at", "-pk")[:EMAILS_SHOWN]
+    ]

@@ -239,6 +239,7 @@ def test_the_emails_sent_show_with_their_status_as_the_staff_member_may_see_them
     email(f"appointment:{history['marcus'].pk}", "reminder", Email.Status.FAILED)
     email(f"patient:{avery.pk}", "sign_in_link", Email.Status.SENT)
     email("appointment:999999", "someone_else", Email.Status.SENT)
+    email(f"appointment:{history['coming'].pk}", "new_request", Email.Status.SENT)  # the clinic's
     client.force_login(front_desk_user)
     emails = record_page(client, avery).content.decode().split('id="emails-heading"')[1]
     assert "Request confirmed" in emails
@@ -247,6 +248,7 @@ def test_the_emails_sent_show_with_their_status_as_the_staff_member_may_see_them
     assert "Could not be delivered" in emails
     assert "Sign in link" in emails
     assert "Someone else" not in emails
+    assert "New request" not in emails
     # Dana sees the emails about her visits only.
     sign_in_as(client, "Therapists", username="dana", therapist=dana)
     emails = record_page(client, avery).content.decode().split('id="emails-heading"')[1]
