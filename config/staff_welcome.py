@@ -5,7 +5,7 @@ address into the session before showing the form (so the token is in no Referer 
 line), and the token stops working once the password is set.
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.urls import reverse_lazy
 
@@ -21,7 +21,9 @@ class SetPasswordView(PasswordResetConfirmView):
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": "Set your password"}
+        # The staff site's own header and title, as on its sign-in page.
+        context = {**super().get_context_data(**kwargs), **admin.site.each_context(self.request)}
+        return {**context, "title": "Set your password"}
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -54,6 +54,7 @@ def test_the_owner_adds_a_therapist_who_sets_a_password_and_sees_their_own_day(
     sign_in(owner, "admin")
     owner.wait_for_url("**/admin/")
     expect(system_heading(owner)).to_be_visible()
+    assert_accessible(owner)
     owner.locator(".app-accounts .model-user").get_by_role("link", name="Add").click()
     expect(owner.get_by_role("heading", name="Add a staff member")).to_be_visible()
     owner.get_by_label("First name").fill("Marcus")
@@ -69,6 +70,11 @@ def test_the_owner_adds_a_therapist_who_sets_a_password_and_sees_their_own_day(
         "Therapists"
     )
     assert_accessible(owner)
+    # Changing them is the same simple page, which offers the invitation again.
+    owner.get_by_role("link", name="Marcus Oyelaran").click()
+    expect(owner.get_by_role("radio", name=re.compile("^Therapists"))).to_be_checked()
+    expect(owner.get_by_role("button", name="Send the invitation again")).to_be_visible()
+    assert_accessible(owner)
 
     # Delivered by the outbox once the owner's change committed.
     [invitation] = [m for m in mail.outbox if m.to == ["marcus@maplegrove.example"]]
@@ -82,6 +88,7 @@ def test_the_owner_adds_a_therapist_who_sets_a_password_and_sees_their_own_day(
     expect(person.get_by_text("Welcome, Marcus Oyelaran.")).to_be_visible()
     assert "set-password" in person.url  # the token is out of the address before anything else
     assert_accessible(person)
+    expect(person.get_by_role("link", name="Clinic staff")).to_be_visible()
     person.get_by_label(re.compile(r"^New password:?$")).fill("marcus-own-pass-77")
     person.get_by_label("New password confirmation").fill("marcus-own-pass-77")
     person.get_by_role("button", name="Set my password").click()
