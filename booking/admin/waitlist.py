@@ -4,6 +4,7 @@ desk adds a caller by phone, whose offers become calls on the dashboard, handled
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -33,7 +34,11 @@ class CallerForm(forms.ModelForm):
             "name", "phone", "email", "service", "therapist", "is_new_patient", "first_day",
             "last_day", "part_of_day",
         ]  # fmt: skip
-        labels = {"therapist": "Therapist (optional)", "email": "Email (optional)"}
+        labels = {
+            "therapist": "Therapist (optional)",
+            "email": "Email (optional)",
+            "is_new_patient": "New patient (has not been to the clinic)",
+        }
         help_texts = {
             "phone": "As the caller says it, e.g. 416-555-0142.",
             "email": "Without one, each time that frees up is a call on the dashboard.",
@@ -91,6 +96,13 @@ class WaitlistEntryAdmin(PhoneSearch, admin.ModelAdmin):
     @admin.display(description="Who")
     def who(self, entry):
         return entry.name or entry.email or entry.phone
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # No edit / add / view icons beside service and therapist: the desk is on the phone.
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            field.widget = field.widget.widget
+        return field
 
     def get_fields(self, request, obj=None):
         return CallerForm.Meta.fields if obj is None else SHOWN

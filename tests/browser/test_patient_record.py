@@ -8,14 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from booking.models import Appointment, Patient, WaitlistEntry, WaitlistOffer
 from booking.rules import services
 from tests.booking.test_patient_record import cancelled, visit
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_front_desk import ADMIN, sign_in
+from tests.browser.test_front_desk import front_desk  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 # A Tuesday morning in the clinic's zone, before the clocks change.
@@ -24,14 +23,15 @@ PHONE_FORMS = ["416-555-0103", "(416) 555-0103", "555-0103", "4165550103"]
 
 
 @pytest.fixture
-def desk(browser, live_server):
+def frozen():
     with time_machine.travel(MOMENT, tick=True):
-        call_command("load_demo", password="browser-pass-1")
-        context = browser.new_context(viewport=ADMIN, base_url=live_server.url)
-        page = context.new_page()
-        sign_in(page, "frontdesk")
-        yield page
-        context.close()
+        yield
+
+
+@pytest.fixture
+def desk(frozen, front_desk):  # noqa: F811  (the imported fixture, after the clock stops)
+    """The front desk signed in on the demo data, at MOMENT (frozen before the demo loads)."""
+    return front_desk
 
 
 @pytest.fixture
