@@ -34,6 +34,7 @@ class AppointmentEventInline(admin.TabularInline):
     model = AppointmentEvent
     extra = 0
     can_delete = False
+    template = "admin/booking/appointment/_history_inline.html"
     fields = ["at", "action", "actor_display", "note"]
     readonly_fields = fields
     verbose_name = "history entry"
@@ -112,7 +113,8 @@ class AppointmentAdmin(GuardedHistoryAdmin):
     ]
     # Booking a caller: the screening is read out on the phone, not shown as answered.
     add_fieldsets = [
-        (None, {"fields": ["service", "therapist", "start", "outside_rules"]}),
+        # The calendar's Book link fills in who and when; the service list follows the therapist.
+        (None, {"fields": ["therapist", "start", "service", "outside_rules"]}),
         (
             "Patient",
             {
@@ -127,6 +129,10 @@ class AppointmentAdmin(GuardedHistoryAdmin):
         ),
         ("Health", {"fields": ["reason", "phone_screening"]}),
     ]
+
+    def get_inlines(self, request, obj):
+        # A visit being booked has no history yet: no empty table to read past.
+        return self.inlines if obj is not None else []
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = self.add_fieldsets if obj is None else self.fieldsets

@@ -94,6 +94,17 @@
       });
   }
 
+  // The autocomplete's box carries the role "textbox" but no name of its own: give it the
+  // field's label (axe: aria-input-field-name).
+  function nameSearchBox() {
+    var label = document.querySelector('label[for="id_patient"]');
+    var box = byId("select2-id_patient-container");
+    if (label && box) {
+      label.id = label.id || "id_patient_label";
+      box.setAttribute("aria-labelledby", label.id);
+    }
+  }
+
   function start() {
     var map = readMap();
     var therapist = byId("id_therapist");
@@ -112,6 +123,7 @@
       // The admin's autocomplete announces a choice through its own jQuery, not a DOM event.
       if (window.django && window.django.jQuery) {
         window.django.jQuery(patient).on("change", picked);
+        window.django.jQuery(nameSearchBox); // after the admin's own ready handler built it
       } else {
         patient.addEventListener("change", picked);
       }

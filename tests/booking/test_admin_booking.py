@@ -12,6 +12,7 @@ from booking.models import Appointment
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as
 from tests.factories import ClosureFactory, ServiceFactory
+from tests.html import tags
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -349,3 +350,21 @@ def test_the_list_and_the_form_agree_on_who_is_returning(
     assert booked.is_new_patient is False
     listed = desk.get(reverse("admin:booking_appointment_changelist")).content.decode()
     assert listed.count("Avery Chen (returning)") == 1  # the second visit, not the first
+
+
+def test_a_visits_page_with_its_history_saves_as_the_browser_sends_it(
+    desk, massage, dana, monday, booking_clinic
+):
+    assert desk.post(ADD, caller(massage, dana, monday, "10:00")).status_code == 302
+    booked = Appointment.objects.get()
+    url = reverse("admin:booking_appointment_change", args=[booked.pk])
+    page = desk.get(url).content.decode()
+    assert not re.search(r"<th[^>]*>\s*</th>", page)  # every column of the history is named
+    sent = {
+        attrs["name"]: attrs.get("value", "")
+        for _, attrs in tags(page, "input")
+        if attrs.get("name") and attrs.get("type") not in ("submit", "checkbox", "radio")
+    }
+    sent |= {"service": massage.pk, "therapist": dana.pk, "is_new_patient": "True"}
+    assert int(sent["events-TOTAL_FORMS"]) == 1
+    assert desk.post(url, sent).status_code == 302

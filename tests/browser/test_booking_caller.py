@@ -1,0 +1,221 @@
+"""Booking a caller and moving a visit, in Chromium at 1366 px on the demo data, as the front
+desk does them, with the clicks counted against issue 19's bars. Time is frozen on a Monday
+morning (the week of the demo's winter break, as in test_calendar_week.py).
+
+DOCS_SCREENSHOTS=1 writes docs/booking-add-form.png, docs/booking-add-form-short-notice.png and
+docs/booking-move-confirm.png.
+"""
+
+import datetime
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from booking.models import Appointment
+from booking.rules import availability
+from clinic.models import Clinic, Therapist
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_front_desk import ADMIN, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+MONDAY = datetime.date(2026, 12, 21)
+CALENDAR = "/admin/booking/appointment/calendar/"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+MAX_CLICKS_TO_BOOK = 5  # issue 19: an existing caller, a named therapist, day and time
+MAX_CLICKS_TO_MOVE = 4  # issue 19: to another day, with a confirmation
+
+
+def screenshot(page, name):
+    if os.environ.get("DOCS_SCREENSHOTS"):
+        page.screenshot(path=DOCS / name, full_page=True)
+
+
+class Counted:
+    """The clicks and typed fields a journey takes, counted where they happen."""
+
+    def __init__(self):
+        self.clicks = 0
+        self.fields = 0
+
+    def click(self, locator):
+        self.clicks += 1
+        locator.click()
+
+    def type(self, page, text):
+        self.fields += 1
+        page.keyboard.type(text)
+
+
+@pytest.fixture
+def desk(browser, live_server):
+    zone = Clinic.objects.current().zone
+    morning = datetime.datetime.combine(MONDAY, datetime.time(9, 5), tzinfo=zone)
+    with time_machine.travel(morning, tick=True):
+        call_command("load_demo", password="browser-pass-1")
+        context = browser.new_context(viewport=ADMIN, base_url=live_server.url)
+        page = context.new_page()
+        sign_in(page, "frontdesk")
+        mail.outbox.clear()
+        yield page
+        context.close()
+
+
+def book_link(page, therapist, start):
+    """The calendar's Book link for this therapist and instant, found by what its address says."""
+    links = page.locator(f'a.book-link[href*="therapist={therapist.pk}&"]')
+    hrefs = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    for index, href in enumerate(hrefs):
+        query = parse_qs(urlsplit(href).query)
+        if datetime.datetime.fromisoformat(query["start"][0]) == start:
+            return links.nth(index)
+    raise AssertionError(f"no Book link for {therapist} at {start}")
+
+
+def test_an_existing_caller_is_booked_from_the_calendar_in_a_few_clicks(desk):
+    page, counted = desk, Counted()
+    zone = Clinic.objects.current().zone
+    seen = Appointment.objects.filter(status="confirmed").order_by("start").first()
+    record, therapist = seen.patient, seen.therapist
+    # A time after her confirmed visit that the public could book too: no rule in the way.
+    first_day = seen.start.astimezone(zone).date() + datetime.timedelta(days=1)
+    slot = availability.free_slots(
+        clinic=Clinic.objects.current(), service=seen.service, therapists=[therapist],
+        start_date=first_day, end_date=first_day + datetime.timedelta(days=14),
+    )[0]  # fmt: skip
+    day = slot.start.astimezone(zone).date()
+    page.goto(f"{CALENDAR}?date={day.isoformat()}")
+    assert_accessible(page)
+
+    counted.click(book_link(page, therapist, slot.start))
+    page.wait_for_url("**/appointment/add/**")
+    expect(page.get_by_label("Therapist")).to_have_value(str(therapist.pk))
+    expect(page.locator(".rule-notice")).to_have_count(0)
+    expect(page.get_by_label("Book outside the usual rules")).not_to_be_checked()
+    expect(page.locator("input[name=is_new_patient]:checked")).to_have_count(0)  # never a default
+    assert_accessible(page)
+
+    counted.click(page.locator(".field-patient .select2-selection"))
+    counted.type(page, record.name.split()[0])
+    counted.click(page.locator(".select2-results__option", has_text=record.name))
+    expect(page.get_by_label("Patient name")).to_have_value(record.name)
+    expect(page.get_by_label("Patient email")).to_have_value(record.email)
+    expect(page.get_by_label("Patient phone")).to_have_value(record.phone)
+    expect(page.get_by_label("Returning: has been here")).to_be_checked()
+    expect(page.get_by_role("status")).to_contain_text("a returning patient")
+    service = page.get_by_label("Service")
+    if not service.input_value():  # her last service, when this therapist gives it
+        counted.clicks += 1
+        service.select_option(str(seen.service_id))
+    expect(service.locator("option:checked")).to_have_text(
+        f"{seen.service.name} — {seen.service.duration_minutes} min"
+    )
+    assert_accessible(page)
+    screenshot(page, "booking-add-form.png")
+
+    counted.click(page.get_by_role("button", name="Save", exact=True))
+    expect(page.locator(".messagelist")).to_contain_text(record.name)
+    assert_accessible(page)
+    booked = Appointment.objects.get(patient=record, start=slot.start)
+    assert (booked.therapist, booked.status, booked.is_new_patient) == (
+        therapist,
+        "confirmed",
+        False,
+    )
+    print(f"\nbook an existing caller: {counted.clicks} clicks, {counted.fields} field typed")
+    assert counted.clicks <= MAX_CLICKS_TO_BOOK
+    assert counted.fields <= 1
+
+
+def test_a_short_notice_time_opens_with_the_rule_named_and_the_choice_ready(desk):
+    page = desk
+    dana = Therapist.objects.get(name="Dana Whitfield")
+    page.goto(f"{CALENDAR}?date={MONDAY.isoformat()}")
+    page.locator(f'.cell-outside-rules a.book-link[href*="therapist={dana.pk}&"]').first.click()
+    page.wait_for_url("**/appointment/add/**")
+    notice = page.locator(".rule-notice")
+    expect(notice).to_contain_text("Patients could not book this time online")
+    expect(notice).to_contain_text("hours' notice patients must give")
+    expect(page.get_by_label("Book outside the usual rules")).to_be_checked()
+    services = page.get_by_label("Service").locator("option")
+    offered = {f"{s.name} — {s.duration_minutes} min" for s in dana.services.all()}
+    assert set(services.all_inner_texts()) == offered | {"Choose a service"}
+    assert_accessible(page)
+    screenshot(page, "booking-add-form-short-notice.png")
+
+    # Someone new on the phone: the desk says so (nothing is ticked for them).
+    page.get_by_label("Service").select_option(index=1)
+    page.get_by_label("Patient name").fill("Casey Caller")
+    page.get_by_label("Patient phone").fill("416-555-0177")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errorlist")).to_contain_text("has been here before")
+    assert_accessible(page)
+    page.get_by_label("New: a first visit here").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("Casey Caller")
+    caller = Appointment.objects.get(patient_name="Casey Caller")
+    assert (caller.status, caller.is_new_patient, caller.therapist) == ("confirmed", True, dana)
+
+
+def test_a_visit_moves_to_another_day_with_one_question_and_the_email_says_from_and_to(desk):
+    page, counted = desk, Counted()
+    zone = Clinic.objects.current().zone
+    visit = Appointment.objects.filter(status="confirmed").order_by("start").first()
+    own_day = visit.start.astimezone(zone).date()
+    page.goto(f"{CALENDAR}?date={own_day.isoformat()}")
+
+    counted.click(page.locator(f'a.block-link[href$="/{visit.pk}/change/"]'))
+    counted.click(page.get_by_role("link", name="Move to another time…"))
+    own_heading = f"{own_day:%A, %B} {own_day.day}"
+    expect(page.locator(".move-day h2").first).to_be_visible()
+    headings = page.locator(".move-day h2").all_inner_texts()
+    assert own_heading in headings  # it opens at the visit's own week, not today's
+    expect(page.get_by_label("Go to the week of")).to_have_attribute("type", "date")
+    assert_accessible(page)
+
+    other_day = page.locator(".move-day").filter(has_not_text=own_heading).first
+    new_day = other_day.locator("h2").inner_text()
+    target = other_day.locator(".move-times a").first
+    new_clock = target.inner_text().split("\n")[0].strip()
+    counted.click(target)
+    change = page.locator(".move-change")
+    expect(change).to_contain_text(f"From {own_heading}")
+    expect(change.locator("dd").nth(1)).to_contain_text(new_day)
+    expect(change.locator("dd").nth(1)).to_contain_text(new_clock)
+    assert_accessible(page)
+    screenshot(page, "booking-move-confirm.png")
+    visit.refresh_from_db()
+    assert visit.start.astimezone(zone).date() == own_day  # asking changed nothing
+
+    counted.click(page.get_by_role("button", name="Yes, move it"))
+    expect(page.locator(".messagelist")).to_contain_text("moved from")
+    assert_accessible(page)
+    visit.refresh_from_db()
+    assert visit.start.astimezone(zone).date() != own_day
+    [email] = [m for m in mail.outbox if m.to == [visit.patient_email]]
+    assert f"has moved from {own_heading}" in email.body
+    assert f"{new_day}, {visit.start.year}, {new_clock}" in email.body
+    print(f"\nmove a visit to another day: {counted.clicks} clicks")
+    assert counted.clicks <= MAX_CLICKS_TO_MOVE
+
+
+def test_the_move_pages_date_picker_jumps_to_any_week(desk):
+    page = desk
+    visit = Appointment.objects.filter(status="confirmed").order_by("start").first()
+    page.goto(f"/admin/booking/appointment/{visit.pk}/move/")
+    later = MONDAY + datetime.timedelta(weeks=4, days=2)
+    page.get_by_label("Go to the week of").fill(later.isoformat())
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(f"**from={later.isoformat()}")
+    monday = later - datetime.timedelta(days=later.weekday())
+    days = page.locator(".move-day h2").all_inner_texts()
+    week = {f"{d:%A, %B} {d.day}" for d in (monday + datetime.timedelta(n) for n in range(7))}
+    assert days
+    assert set(days) <= week
+    expect(page.get_by_label("Go to the week of")).to_have_value(monday.isoformat())
+    assert_accessible(page)
