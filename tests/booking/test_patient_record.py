@@ -329,3 +329,14 @@ def test_the_history_page_shows_clinic_time_with_its_zone_and_no_empty_header(
     # The changed time reads in clinic time: 10:00 AM became 11:00 AM, in its zone.
     zone = timezone.localtime(coming.start, booking_clinic.zone).tzname()
     assert re.search(rf"10:00 AM {zone}\s*→\s*\S.*11:00 AM {zone}", html)
+
+
+def test_the_export_gives_the_patient_every_dated_note(client, front_desk_user, avery, history):
+    from booking.rules import patients
+
+    patients.add_note(patient=avery, text="Prefers mornings.", author=front_desk_user)
+    client.force_login(front_desk_user)
+    data = client.get(reverse("admin:booking_patient_export", args=[avery.pk])).json()
+    [note] = data["record"]["staff_notes"]
+    assert note["text"] == "Prefers mornings."
+    assert note["written_at"]
