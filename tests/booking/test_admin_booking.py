@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import THERAPISTS
@@ -368,3 +370,25 @@ def test_a_visits_page_with_its_history_saves_as_the_browser_sends_it(
     sent |= {"service": massage.pk, "therapist": dana.pk, "is_new_patient": "True"}
     assert int(sent["events-TOTAL_FORMS"]) == 1
     assert desk.post(url, sent).status_code == 302
+
+
+def test_the_form_scripts_read_costs_the_same_for_one_visit_or_many(
+    desk, massage, dana, monday, booking_clinic, patient
+):
+    from booking.rules import services
+
+    record = earlier_visit(massage, dana, monday, booking_clinic, patient, "confirmed")
+    url = reverse("admin:booking_appointment_patient_details", args=[record.pk])
+    desk.get(url)  # the session and the clinic's cache, as on any request after the first
+    counts = []
+    for extra in (0, 8):
+        for n in range(extra):
+            day = monday + datetime.timedelta(days=1 + n % 4)
+            services.request_appointment(
+                service=massage, therapist=dana, start=at(day, ("09:00", "14:00")[n // 4], booking_clinic.zone),
+                patient=patient,
+            )  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            assert desk.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

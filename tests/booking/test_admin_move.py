@@ -15,6 +15,9 @@ from tests.booking.conftest import at
 from tests.html import tags
 
 pytestmark = pytest.mark.django_db(transaction=True)
+# The same at one other visit in the week and at twelve (measured; see the test at the end).
+QUERIES_TO_LIST = 15
+QUERIES_TO_ASK = 15
 
 
 @pytest.fixture
@@ -85,6 +88,7 @@ def test_the_page_opens_at_the_visits_own_week_with_a_date_picker_for_any_other(
     week = [later - datetime.timedelta(days=2) + datetime.timedelta(days=n) for n in range(7)]
     assert set(response.context["days"]) <= set(week)
     assert later in response.context["days"]
+    assert "10:00 AM (now)" in response.content.decode()  # its own time, marked
     picker = [
         attrs
         for _, attrs in tags(response.content.decode(), "input")
@@ -226,3 +230,24 @@ def test_any_date_in_the_move_pages_address_gives_the_page_not_an_error(desk, vi
     )
     assert response.status_code == 200
     assert f"Move {visit.reference}" in response.content.decode()
+
+
+@pytest.mark.parametrize("others", [1, 12])
+def test_the_move_pages_read_a_fixed_number_of_queries_whatever_the_week_holds(
+    desk, visit, massage, dana, marcus, monday, booking_clinic, patient, others,
+    django_assert_num_queries,
+):  # fmt: skip
+    for n in range(others):
+        day = monday + datetime.timedelta(days=1 + n % 4)
+        clock = ("09:00", "13:00", "15:00")[n // 4]
+        services.request_appointment(
+            service=massage, therapist=marcus, start=at(day, clock, booking_clinic.zone), patient=patient
+        )  # fmt: skip
+    url = reverse("admin:booking_appointment_move", args=[visit.pk])
+    new_start = at(monday + datetime.timedelta(days=1), "10:00", booking_clinic.zone)
+    desk.get(url)  # the session and the clinic's cache, as on any page after the first
+    with django_assert_num_queries(QUERIES_TO_LIST):
+        assert desk.get(url).status_code == 200
+    with django_assert_num_queries(QUERIES_TO_ASK):
+        asked = desk.get(url, {"therapist": dana.pk, "start": new_start.isoformat()})
+        assert "Yes, move it" in asked.content.decode()

@@ -2,8 +2,8 @@
 desk does them, with the clicks counted against issue 19's bars. Time is frozen on a Monday
 morning (the week of the demo's winter break, as in test_calendar_week.py).
 
-DOCS_SCREENSHOTS=1 writes docs/booking-add-form.png, docs/booking-add-form-short-notice.png and
-docs/booking-move-confirm.png.
+DOCS_SCREENSHOTS=1 writes docs/booking-add-form.png, docs/booking-add-form-short-notice.png,
+docs/booking-move-week.png and docs/booking-move-confirm.png.
 """
 
 import datetime
@@ -146,6 +146,16 @@ def test_a_short_notice_time_opens_with_the_rule_named_and_the_choice_ready(desk
     offered = {f"{s.name} — {s.duration_minutes} min" for s in dana.services.all()}
     assert set(services.all_inner_texts()) == offered | {"Choose a service"}
     assert_accessible(page)
+    # Another therapist: the list follows her at once, before any Save.
+    other = Therapist.objects.active().exclude(services__in=dana.services.all()).first() or (
+        Therapist.objects.active().exclude(pk=dana.pk).first()
+    )
+    page.get_by_label("Therapist").select_option(str(other.pk))
+    theirs = {f"{s.name} — {s.duration_minutes} min" for s in other.services.all()}
+    expect(services).to_have_count(len(theirs) + 1)
+    assert set(services.all_inner_texts()) == theirs | {"Choose a service"}
+    page.get_by_label("Therapist").select_option(str(dana.pk))
+    expect(services).to_have_count(len(offered) + 1)
     screenshot(page, "booking-add-form-short-notice.png")
 
     # Someone new on the phone: the desk says so (nothing is ticked for them).
@@ -177,6 +187,7 @@ def test_a_visit_moves_to_another_day_with_one_question_and_the_email_says_from_
     assert own_heading in headings  # it opens at the visit's own week, not today's
     expect(page.get_by_label("Go to the week of")).to_have_attribute("type", "date")
     assert_accessible(page)
+    screenshot(page, "booking-move-week.png")
 
     other_day = page.locator(".move-day").filter(has_not_text=own_heading).first
     new_day = other_day.locator("h2").inner_text()
