@@ -102,6 +102,8 @@ def any_page(request, browser, live_server):
 
 
 def assert_accessible(page):
-    """axe-core, run in the page itself, finds no violation."""
+    """axe-core, run in the page itself, finds no violation. It waits for the page to have
+    loaded: right after a click that navigates, axe would otherwise read a half-built page."""
+    page.wait_for_load_state("load")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()

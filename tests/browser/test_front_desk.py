@@ -84,6 +84,7 @@ def test_a_front_desk_morning_confirm_book_a_caller_move_and_mark_the_visits(fro
     page.get_by_label("Service").select_option(index=1)
     page.get_by_label("Patient name").fill("Casey Caller")
     page.get_by_label("Patient phone").fill("416-555-0177")
+    page.get_by_label("New: a first visit here").check()
     page.get_by_role("button", name="Save", exact=True).click()
     page.locator(".messagelist, .errornote").first.wait_for()
     if page.get_by_text("Patients could not book this time online").count():
@@ -99,7 +100,8 @@ def test_a_front_desk_morning_confirm_book_a_caller_move_and_mark_the_visits(fro
     assert_accessible(page)
     other = page.locator(".move-day h3").filter(has_not_text=waiting.therapist.name).first
     other_name = other.inner_text()
-    other.locator("xpath=following-sibling::div[1]//button").first.click()
+    other.locator("xpath=following-sibling::div[1]//a").first.click()
+    page.get_by_role("button", name="Yes, move it").click()
     expect(page.locator(".messagelist")).to_contain_text(f"with {other_name}.")
     waiting.refresh_from_db()
     assert waiting.therapist.name == other_name
