@@ -78,10 +78,14 @@ def clinic_inbox(clinic):
     return settings.CLINIC_INBOX_EMAIL or clinic.email or settings.DEFAULT_FROM_EMAIL
 
 
-def notify(appointment, *kinds):
+def notify(appointment, *kinds, not_before=None):
     """Put these emails about the appointment in the outbox, within the caller's transaction:
-    they leave once the change commits, and not at all if it rolls back."""
+    they leave once the change commits (and not before `not_before`, for a change that may
+    still be undone), and not at all if it rolls back."""
     for kind in kinds:
         outbox.send(
-            build_email(appointment, kind), kind=kind, about=f"appointment:{appointment.pk}"
+            build_email(appointment, kind),
+            kind=kind,
+            about=f"appointment:{appointment.pk}",
+            not_before=not_before,
         )

@@ -15,8 +15,6 @@ asked for none of them. Emails about an appointment are never held back: they mu
 the public posts that cause them are limited (clinic/limiter.py).
 """
 
-import contextlib
-import contextvars
 import datetime
 import logging
 
@@ -76,32 +74,15 @@ def _over_cap(kind, key, now):
     return sent_today.exclude(status=Email.Status.HELD).count() >= cap
 
 
-# Set by hold_until: the time before which emails sent in that block may not leave.
-_not_before = contextvars.ContextVar("outbox_not_before", default=None)
-
-
-@contextlib.contextmanager
-def hold_until(when):
-    """Emails sent inside this block wait in the outbox until `when` (send's `not_before`):
-    for a change that may still be taken back, by code that sends through a helper of its own
-    (booking.notifications.notify)."""
-    token = _not_before.set(when)
-    try:
-        yield
-    finally:
-        _not_before.reset(token)
-
-
 def send(message, *, kind, about="", now=None, not_before=None):
     """Put a composed email in the outbox; it leaves once the caller's transaction commits, and
-    not before `not_before` (or hold_until's time) where the worker can wait (production's
+    not before `not_before` where the worker can wait (production's
     database queue; tests and development send at once).
 
     Returns the stored email, or None when there is no address or the address had enough
     emails of this kind today (then a held-back row records it, without address or message).
     """
     now = now or timezone.now()
-    not_before = not_before or _not_before.get()
     address = message.to[0] if message.to else ""
     if not address:
         # A caller booked by phone without an email address: the front desk tells them.

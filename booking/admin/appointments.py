@@ -24,6 +24,7 @@ from booking.admin.floods import FloodFilter
 from booking.admin.forms import AppointmentAdminForm, initial_from_calendar
 from booking.admin.history import GuardedHistoryAdmin
 from booking.admin.move import move_view
+from booking.admin.search import PhoneSearch
 from booking.models import Appointment, AppointmentEvent, Patient
 from booking.rules import lifecycle, selectors, services, visits
 from booking.rules.screening import QUESTIONS_BY_KEY
@@ -52,7 +53,7 @@ class AppointmentEventInline(admin.TabularInline):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(GuardedHistoryAdmin):
+class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
     form = AppointmentAdminForm
     change_form_template = "admin/booking/appointment/change_form.html"
     list_display = [
@@ -74,6 +75,7 @@ class AppointmentAdmin(GuardedHistoryAdmin):
     ]
     list_select_related = ["service", "therapist"]
     search_fields = ["patient_name", "patient_email", "patient_phone", "reference"]
+    phone_search_field = "patient_phone"
     date_hierarchy = "start"
     ordering = ["start"]
     # Service and therapist are plain lists, not autocompletes: a clinic has a handful of

@@ -34,8 +34,8 @@ class ServiceChoiceField(forms.ModelChoiceField):
 class NewOrReturning(forms.RadioSelect):
     def value_from_datadict(self, data, files, name):
         value = super().value_from_datadict(data, files, name)
-        # "on" is the ticked box this radio replaced, posted by a form opened before the
-        # change (and by tests/booking/test_admin.py until it says "True").
+        # "on" is the ticked box this radio replaced, posted by a form that was open in a
+        # browser while the new version was deployed: it still means "new".
         return "True" if value == "on" else value
 
     def value_omitted_from_data(self, data, files, name):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from booking import patient_record
 from booking.admin.history import GuardedHistoryAdmin
+from booking.admin.search import PhoneSearch
 from booking.models import Appointment, Patient
 from booking.privacy import patient_data
 from booking.rules import patients, selectors
@@ -32,20 +33,6 @@ def latest_screening(visits):
     answers = "; ".join(QUESTIONS_BY_KEY[key].text for key in latest.screening)
     review = f" — {latest.get_screening_review_display()}" if latest.screening_review else ""
     return f"{answers} (given {latest.created_at:%B %-d, %Y}){review}"
-
-
-class PhoneSearch:
-    """An admin's search that finds a phone number however it is typed ("(416) 555-0103",
-    "555-0103", "4165550103"), in `phone_search_field`; any other term searches
-    `search_fields` as usual (partial name or email)."""
-
-    phone_search_field = "phone"
-
-    def get_search_results(self, request, queryset, search_term):
-        by_phone = patients.by_phone(self.phone_search_field, search_term)
-        if by_phone is None:
-            return super().get_search_results(request, queryset, search_term)
-        return queryset.filter(by_phone), False
 
 
 class NoteForm(forms.Form):

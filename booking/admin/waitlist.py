@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from booking import waitlist
-from booking.admin.patients import PhoneSearch
+from booking.admin.search import PhoneSearch
 from booking.models import WaitlistEntry, WaitlistOffer
 from booking.request.forms import normalize_phone
 from booking.rules import selectors

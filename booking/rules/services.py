@@ -387,8 +387,7 @@ def change_status(
             current, step.action, actor=by, by_patient=by_patient, note=message, at=now,
             previous_status=previous_status,
         )  # fmt: skip
-        with outbox.hold_until(now + EMAIL_HOLD if undoable else None):
-            notify(current, *step.emails, *also_tell)
+        notify(current, *step.emails, *also_tell, not_before=now + EMAIL_HOLD if undoable else None)
     appointment.refresh_from_db()
     return appointment
 

@@ -176,7 +176,7 @@ def form_data(appointment, **changes):
         "patient_name": appointment.patient_name,
         "patient_email": appointment.patient_email,
         "patient_phone": appointment.patient_phone,
-        "is_new_patient": "on",
+        "is_new_patient": "True",
         "reason": appointment.reason,
         "events-TOTAL_FORMS": "0",
         "events-INITIAL_FORMS": "0",

@@ -340,3 +340,17 @@ def test_the_export_gives_the_patient_every_dated_note(client, front_desk_user, 
     [note] = data["record"]["staff_notes"]
     assert note["text"] == "Prefers mornings."
     assert note["written_at"]
+
+
+@pytest.mark.parametrize("typed", ["(416) 555-0103", "555-0103"])
+def test_the_appointment_list_finds_a_visit_by_the_phone_as_typed(
+    client, front_desk_user, avery, history, typed
+):
+    client.force_login(front_desk_user)
+    url = reverse("admin:booking_appointment_changelist")
+    page = client.get(url, {"q": typed}).content.decode()
+    assert "Avery Chen" in page
+    blake = Patient.objects.create(name="Blake Moreau", email="b@example.com", phone="+14165550199")
+    coming = history["coming"]
+    visit(blake, coming.therapist, coming.service, coming.start + datetime.timedelta(days=1))
+    assert "Blake Moreau" not in client.get(url, {"q": typed}).content.decode()
