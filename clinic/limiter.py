@@ -57,6 +57,10 @@ RULES = {
         ),
     ),
     "sign_in": Rule(per_address_hour=5, per_contact_day=5),
+    # A reader's comment under an article (per email address a day).
+    "comment": Rule(per_address_hour=5, per_contact_day=5),
+    # A mailing-list sign-up: each sends a confirmation email to the address given.
+    "subscribe": Rule(per_address_hour=5, per_contact_day=2),
 }
 # Public posts the limiter does not count, each with why it cannot be used to hold the calendar
 # or send a flood (tests/clinic/test_limiter.py fails for any other public post not limited).

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 
 from articles.models import Article
 from booking import dashboard
+from comments import moderation
 from config import staff_accounts, staff_admin, two_factor
 from config.admin_forms import CodeForm, StaffSignInForm
 
@@ -42,6 +43,8 @@ class ClinicAdminSite(admin.AdminSite):
         context = dict(extra_context or {})
         if request.user.has_perm("booking.view_appointment"):
             context["dashboard"] = dashboard.dashboard_for(request.user)
+        # Readers' comments waiting for a decision, oldest first, for staff who may moderate.
+        context["comments_waiting"] = moderation.waiting_for(request.user)
         if request.user.has_perm("articles.change_article"):
             # Health content past its review date, oldest first: never silently stale.
             context["reviews_due"] = list(

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "emails",
     "articles",
     "booking",
+    "comments",
+    "mailing",
     "axes",
 ]
 

@@ -1,0 +1,1 @@
+"""Readers' questions and comments under articles, moderated by staff and answered by clinicians."""
