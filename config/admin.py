@@ -8,9 +8,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from articles.comments import moderation
 from articles.models import Article
 from booking import dashboard
-from comments import moderation
 from config import staff_accounts, staff_admin, two_factor
 from config.admin_forms import CodeForm, StaffSignInForm
 

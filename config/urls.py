@@ -16,8 +16,8 @@ urlpatterns = [
     path("", include("clinic.urls")),
     path("articles/", include("articles.urls")),
     path("book/", include("booking.urls")),
-    path("comments/", include("comments.urls")),
-    path("newsletter/", include("mailing.urls")),
+    path("comments/", include("articles.comments.urls")),
+    path("newsletter/", include("articles.mailing.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
     # The link in a staff member's invitation (config/staff_accounts.py).

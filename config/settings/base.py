@@ -35,8 +35,8 @@ INSTALLED_APPS = [
     "emails",
     "articles",
     "booking",
-    "comments",
-    "mailing",
+    "articles.comments",
+    "articles.mailing",
     "axes",
 ]
 

@@ -2,5 +2,6 @@ from django.apps import AppConfig
 
 
 class MailingConfig(AppConfig):
-    name = "mailing"
+    name = "articles.mailing"
+    label = "mailing"
     verbose_name = "Mailing list"

@@ -2,5 +2,6 @@ from django.apps import AppConfig
 
 
 class CommentsConfig(AppConfig):
-    name = "comments"
+    name = "articles.comments"
+    label = "comments"
     verbose_name = "Comments"
