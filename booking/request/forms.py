@@ -10,6 +10,7 @@ from booking.models import WaitlistEntry
 from booking.rules import selectors
 from booking.rules.screening import QUESTIONS, RED_FLAGS
 from booking.rules.services import PatientDetails
+from clinic.forms import honeypot
 
 # Links and markup have no place in a name; a name field is where spam puts them.
 NOT_A_NAME = re.compile(r"://|www\.|[<>@{}\[\]]|\.(com|net|org|ru|io|xyz)\b", re.IGNORECASE)
@@ -29,16 +30,6 @@ def normalize_phone(value, region):
             code="invalid_phone",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def honeypot():
-    """A field hidden from people and screen readers (templates/booking/_honeypot.html), which
-    form-filling scripts fill in: a public form with it filled in stores and sends nothing."""
-    return forms.CharField(
-        label="Leave this empty",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
 
 class PatientDetailsForm(forms.Form):
