@@ -73,6 +73,7 @@ class ClinicAdmin(admin.ModelAdmin):
             "How long personal data is kept",
             {"fields": ["keep_visits_months", "keep_unbooked_days"]},
         ),
+        ("Health library", {"fields": ["comments_open_days"]}),
         ("Staff sign-in", {"fields": ["require_two_factor"]}),
     ]
 

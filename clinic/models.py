@@ -173,6 +173,14 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Cancelled, declined and expired requests lose their details after this.",
     )
+    # The health library's policy: how long readers may comment under a new article.
+    comments_open_days = models.PositiveSmallIntegerField(
+        "comments stay open (days)",
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text="Readers may comment on an article for this many days after it is published; "
+        "an article can also close its comments sooner (on the article's page).",
+    )
     visit_preparation = models.TextField(
         "what to wear or bring",
         blank=True,
