@@ -13,6 +13,7 @@ from booking.ics import appointment_ics
 from booking.models import AppointmentEvent
 from clinic.models import Clinic
 from emails import outbox
+from emails.outbox import absolute  # the one helper; booking's modules import it from here
 
 # kind: who receives it, and whether a calendar file goes with it.
 EMAILS = {
@@ -29,10 +30,6 @@ EMAILS = {
     "patient_cancelled": {"to": "clinic", "ics": False},
     "patient_moved": {"to": "clinic", "ics": False},
 }
-
-
-def absolute(path):
-    return settings.SITE_URL.rstrip("/") + path
 
 
 NEW_PATIENT_EARLY = 15

@@ -49,7 +49,7 @@ def link_lasts():
 def invitation_link(user):
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     path = reverse("staff_set_password", args=[uidb64, invitation_tokens.make_token(user)])
-    return settings.SITE_URL.rstrip("/") + path
+    return outbox.absolute(path)
 
 
 def send_invitation(user, *, invited_by):

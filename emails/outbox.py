@@ -46,6 +46,12 @@ def recipient_key(address):
     return limiter.key(address)
 
 
+def absolute(path):
+    """A link for an email: the path on the site's public address (SITE_URL; https in
+    production), since an email is read away from the page that caused it."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def compose(kind, context, *, to, clinic):
     """One email from emails/<kind>_subject.txt, <kind>.txt and <kind>.html, times in clinic
     time; plain text through the "text" engine (no HTML escaping), replies to the clinic."""
