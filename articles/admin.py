@@ -10,8 +10,12 @@ from articles.models import Article, ArticleImage, ArticleReference, ArticleSlug
 from articles.services import is_own_article, save_article, user_can_publish
 from articles.widgets import MarkdownEditor
 
-# What only an editor (the publish permission) may set: publishing, and who reviewed it.
-EDITOR_FIELDS = ["status", "published_at", "featured", "reviewer", "reviewed_on", "next_review_on"]
+# What only an editor (the publish permission) may set: publishing, whether readers may still
+# comment, and who reviewed it.
+EDITOR_FIELDS = [
+    "status", "published_at", "featured", "comments_closed",
+    "reviewer", "reviewed_on", "next_review_on",
+]  # fmt: skip
 
 
 @admin.register(Topic)
@@ -74,7 +78,16 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         (
             "Publishing",
-            {"fields": ["status", "published_at", "updated_on", "featured", "preview_link"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "updated_on",
+                    "featured",
+                    "comments_closed",
+                    "preview_link",
+                ]
+            },
         ),
         ("Where it leads", {"fields": ["topics", "related_services"]}),
         ("Video", {"classes": ["collapse"], "fields": ["video_url", "video_transcript"]}),

@@ -173,6 +173,13 @@ class Article(models.Model):
     featured = models.BooleanField(
         default=False, help_text="Shown first on the library's first page."
     )
+    # Read by the comments app (articles/comments/rules.py), which also closes them by itself
+    # a set time after publishing (the clinic's comments_open_days).
+    comments_closed = models.BooleanField(
+        "close comments",
+        default=False,
+        help_text="Readers can no longer comment; the comments already published stay.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
