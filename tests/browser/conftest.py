@@ -10,6 +10,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+from tests.browser import staff
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -107,3 +110,14 @@ def assert_accessible(page):
     page.wait_for_load_state("load")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.fixture
+def front_desk(browser, live_server):
+    """The front desk signed in on the demo data, at 1366 px."""
+    call_command("load_demo", password=staff.PASSWORD)
+    context = browser.new_context(viewport=staff.ADMIN, base_url=live_server.url)
+    page = context.new_page()
+    staff.sign_in(page, "frontdesk")
+    yield page
+    context.close()

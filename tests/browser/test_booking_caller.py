@@ -7,63 +7,29 @@ docs/booking-move-week.png and docs/booking-move-confirm.png.
 """
 
 import datetime
-import os
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import time_machine
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from booking.models import Appointment
 from booking.rules import availability
 from clinic.models import Clinic, Therapist
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_front_desk import ADMIN, sign_in
+from tests.browser.staff import Clicks, desk_at, docs_screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MONDAY = datetime.date(2026, 12, 21)
 CALENDAR = "/admin/booking/appointment/calendar/"
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 MAX_CLICKS_TO_BOOK = 5  # issue 19: an existing caller, a named therapist, day and time
 MAX_CLICKS_TO_MOVE = 4  # issue 19: to another day, with a confirmation
 
 
-def screenshot(page, name):
-    if os.environ.get("DOCS_SCREENSHOTS"):
-        page.screenshot(path=DOCS / name, full_page=True)
-
-
-class Counted:
-    """The clicks and typed fields a journey takes, counted where they happen."""
-
-    def __init__(self):
-        self.clicks = 0
-        self.fields = 0
-
-    def click(self, locator):
-        self.clicks += 1
-        locator.click()
-
-    def type(self, page, text):
-        self.fields += 1
-        page.keyboard.type(text)
-
-
 @pytest.fixture
 def desk(browser, live_server):
-    zone = Clinic.objects.current().zone
-    morning = datetime.datetime.combine(MONDAY, datetime.time(9, 5), tzinfo=zone)
-    with time_machine.travel(morning, tick=True):
-        call_command("load_demo", password="browser-pass-1")
-        context = browser.new_context(viewport=ADMIN, base_url=live_server.url)
-        page = context.new_page()
-        sign_in(page, "frontdesk")
-        mail.outbox.clear()
+    with desk_at(browser, live_server, MONDAY, datetime.time(9, 5)) as page:
         yield page
-        context.close()
 
 
 def book_link(page, therapist, start):
@@ -78,7 +44,7 @@ def book_link(page, therapist, start):
 
 
 def test_an_existing_caller_is_booked_from_the_calendar_in_a_few_clicks(desk):
-    page, counted = desk, Counted()
+    page, counted = desk, Clicks()
     zone = Clinic.objects.current().zone
     seen = Appointment.objects.filter(status="confirmed").order_by("start").first()
     record, therapist = seen.patient, seen.therapist
@@ -92,7 +58,7 @@ def test_an_existing_caller_is_booked_from_the_calendar_in_a_few_clicks(desk):
     page.goto(f"{CALENDAR}?date={day.isoformat()}")
     assert_accessible(page)
 
-    counted.click(book_link(page, therapist, slot.start))
+    counted(book_link(page, therapist, slot.start))
     page.wait_for_url("**/appointment/add/**")
     expect(page.get_by_label("Therapist")).to_have_value(str(therapist.pk))
     expect(page.locator(".rule-notice")).to_have_count(0)
@@ -100,9 +66,9 @@ def test_an_existing_caller_is_booked_from_the_calendar_in_a_few_clicks(desk):
     expect(page.locator("input[name=is_new_patient]:checked")).to_have_count(0)  # never a default
     assert_accessible(page)
 
-    counted.click(page.locator(".field-patient .select2-selection"))
+    counted(page.locator(".field-patient .select2-selection"))
     counted.type(page, record.name.split()[0])
-    counted.click(page.locator(".select2-results__option", has_text=record.name))
+    counted(page.locator(".select2-results__option", has_text=record.name))
     expect(page.get_by_label("Patient name")).to_have_value(record.name)
     expect(page.get_by_label("Patient email")).to_have_value(record.email)
     expect(page.get_by_label("Patient phone")).to_have_value(record.phone)
@@ -110,15 +76,15 @@ def test_an_existing_caller_is_booked_from_the_calendar_in_a_few_clicks(desk):
     expect(page.get_by_role("status")).to_contain_text("a returning patient")
     service = page.get_by_label("Service")
     if not service.input_value():  # her last service, when this therapist gives it
-        counted.clicks += 1
+        counted.count += 1
         service.select_option(str(seen.service_id))
     expect(service.locator("option:checked")).to_have_text(
         f"{seen.service.name} — {seen.service.duration_minutes} min"
     )
     assert_accessible(page)
-    screenshot(page, "booking-add-form.png")
+    docs_screenshot(page, "booking-add-form.png")
 
-    counted.click(page.get_by_role("button", name="Save", exact=True))
+    counted(page.get_by_role("button", name="Save", exact=True))
     expect(page.locator(".messagelist")).to_contain_text(record.name)
     assert_accessible(page)
     booked = Appointment.objects.get(patient=record, start=slot.start)
@@ -127,8 +93,8 @@ def test_an_existing_caller_is_booked_from_the_calendar_in_a_few_clicks(desk):
         "confirmed",
         False,
     )
-    print(f"\nbook an existing caller: {counted.clicks} clicks, {counted.fields} field typed")
-    assert counted.clicks <= MAX_CLICKS_TO_BOOK
+    print(f"\nbook an existing caller: {counted.count} clicks, {counted.fields} field typed")
+    assert counted.count <= MAX_CLICKS_TO_BOOK
     assert counted.fields <= 1
 
 
@@ -156,7 +122,7 @@ def test_a_short_notice_time_opens_with_the_rule_named_and_the_choice_ready(desk
     assert set(services.all_inner_texts()) == theirs | {"Choose a service"}
     page.get_by_label("Therapist").select_option(str(dana.pk))
     expect(services).to_have_count(len(offered) + 1)
-    screenshot(page, "booking-add-form-short-notice.png")
+    docs_screenshot(page, "booking-add-form-short-notice.png")
 
     # Someone new on the phone: the desk says so (nothing is ticked for them).
     page.get_by_label("Service").select_option(index=1)
@@ -173,37 +139,37 @@ def test_a_short_notice_time_opens_with_the_rule_named_and_the_choice_ready(desk
 
 
 def test_a_visit_moves_to_another_day_with_one_question_and_the_email_says_from_and_to(desk):
-    page, counted = desk, Counted()
+    page, counted = desk, Clicks()
     zone = Clinic.objects.current().zone
     visit = Appointment.objects.filter(status="confirmed").order_by("start").first()
     own_day = visit.start.astimezone(zone).date()
     page.goto(f"{CALENDAR}?date={own_day.isoformat()}")
 
-    counted.click(page.locator(f'a.block-link[href$="/{visit.pk}/change/"]'))
-    counted.click(page.get_by_role("link", name="Move to another time…"))
+    counted(page.locator(f'a.block-link[href$="/{visit.pk}/change/"]'))
+    counted(page.get_by_role("link", name="Move to another time…"))
     own_heading = f"{own_day:%A, %B} {own_day.day}"
     expect(page.locator(".move-day h2").first).to_be_visible()
     headings = page.locator(".move-day h2").all_inner_texts()
     assert own_heading in headings  # it opens at the visit's own week, not today's
     expect(page.get_by_label("Go to the week of")).to_have_attribute("type", "date")
     assert_accessible(page)
-    screenshot(page, "booking-move-week.png")
+    docs_screenshot(page, "booking-move-week.png")
 
     other_day = page.locator(".move-day").filter(has_not_text=own_heading).first
     new_day = other_day.locator("h2").inner_text()
     target = other_day.locator(".move-times a").first
     new_clock = target.inner_text().split("\n")[0].strip()
-    counted.click(target)
+    counted(target)
     change = page.locator(".move-change")
     expect(change).to_contain_text(f"From {own_heading}")
     expect(change.locator("dd").nth(1)).to_contain_text(new_day)
     expect(change.locator("dd").nth(1)).to_contain_text(new_clock)
     assert_accessible(page)
-    screenshot(page, "booking-move-confirm.png")
+    docs_screenshot(page, "booking-move-confirm.png")
     visit.refresh_from_db()
     assert visit.start.astimezone(zone).date() == own_day  # asking changed nothing
 
-    counted.click(page.get_by_role("button", name="Yes, move it"))
+    counted(page.get_by_role("button", name="Yes, move it"))
     expect(page.locator(".messagelist")).to_contain_text("moved from")
     assert_accessible(page)
     visit.refresh_from_db()
@@ -211,8 +177,8 @@ def test_a_visit_moves_to_another_day_with_one_question_and_the_email_says_from_
     [email] = [m for m in mail.outbox if m.to == [visit.patient_email]]
     assert f"has moved from {own_heading}" in email.body
     assert f"{new_day}, {visit.start.year}, {new_clock}" in email.body
-    print(f"\nmove a visit to another day: {counted.clicks} clicks")
-    assert counted.clicks <= MAX_CLICKS_TO_MOVE
+    print(f"\nmove a visit to another day: {counted.count} clicks")
+    assert counted.count <= MAX_CLICKS_TO_MOVE
 
 
 def test_the_move_pages_date_picker_jumps_to_any_week(desk):

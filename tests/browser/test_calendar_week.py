@@ -6,45 +6,27 @@ DOCS_SCREENSHOTS=1 writes docs/calendar-day.png and docs/calendar-week-clinic.pn
 """
 
 import datetime
-import os
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import time_machine
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from booking.models import Appointment
 from clinic.models import Clinic, Therapist, TimeOff
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_front_desk import sign_in
+from tests.browser.staff import desk_at, docs_screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ADMIN = {"width": 1366, "height": 900}
 MONDAY = datetime.date(2026, 12, 21)  # the demo closes for its winter break on Thursday
 CALENDAR = "/admin/booking/appointment/calendar/"
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 MAX_KEY_PRESSES = 6  # issue 19: a given therapist's first free time, by keyboard
-
-
-def screenshot(page, name):
-    if os.environ.get("DOCS_SCREENSHOTS"):
-        page.screenshot(path=DOCS / name, full_page=True)
 
 
 @pytest.fixture
 def desk(browser, live_server):
-    zone = Clinic.objects.current().zone
-    morning = datetime.datetime.combine(MONDAY, datetime.time(9, 5), tzinfo=zone)
-    with time_machine.travel(morning, tick=True):
-        call_command("load_demo", password="browser-pass-1")
-        context = browser.new_context(viewport=ADMIN, base_url=live_server.url)
-        page = context.new_page()
-        sign_in(page, "frontdesk")
+    with desk_at(browser, live_server, MONDAY, datetime.time(9, 5)) as page:
         yield page
-        context.close()
 
 
 def test_the_whole_clinics_week_shows_everyone_and_a_block_opens_its_visit(desk):
@@ -84,7 +66,7 @@ def test_the_whole_clinics_week_shows_everyone_and_a_block_opens_its_visit(desk)
     expect(cell("Dana Whitfield", MONDAY).locator(".week-outside-rules").first).to_contain_text(
         "short notice"
     )
-    screenshot(page, "calendar-week-clinic.png")
+    docs_screenshot(page, "calendar-week-clinic.png")
 
     visit = Appointment.objects.filter(start__date__gte=MONDAY).order_by("start").first()
     page.get_by_role("link", name=re.compile(visit.patient_name)).first.click()
@@ -156,7 +138,7 @@ def test_a_short_notice_time_says_so_before_the_click_and_the_form_knows(desk):
     plain = page.locator(".cell-free:not(.cell-outside-rules) .book-link").first
     assert "outside_rules" not in plain.get_attribute("href")
     assert plain.evaluate("a => getComputedStyle(a.closest('td')).backgroundColor") != color
-    screenshot(page, "calendar-day.png")
+    docs_screenshot(page, "calendar-day.png")
     assert_accessible(page)
 
     page.goto(f"{CALENDAR}?date={MONDAY.isoformat()}")

@@ -4,7 +4,6 @@ completed and no-show once they have started, and follows up a doctor's note."""
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -15,21 +14,9 @@ from booking.models import Appointment
 from booking.rules import services
 from clinic.models import Clinic
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_front_desk import ADMIN, sign_in
+from tests.browser.staff import ADMIN, Clicks, docs_screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "dashboard.png"
-
-
-class Clicks:
-    """Counts what the desk clicks: the issue's bar is one click to check a patient in."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, locator):
-        self.count += 1
-        locator.click()
 
 
 def todays(day, zone):
@@ -92,7 +79,7 @@ def test_the_front_desk_runs_the_day_from_the_dashboard(browser, live_server):
         assert sam.status == Appointment.Status.ARRIVED
         expect(page.get_by_role("button", name="Undo")).to_be_visible()
         assert_accessible(page)
-        page.screenshot(path=str(SCREENSHOT), full_page=True)
+        docs_screenshot(page, "dashboard.png")
 
         # Wrong row: undone within the minute.
         clock.shift(30)

@@ -1,6 +1,5 @@
 """The front desk's day in the admin, in Chromium: dashboard and calendar."""
 
-import base64
 import datetime
 import re
 
@@ -8,36 +7,14 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from booking.models import Appointment
 from clinic.models import Clinic, Therapist
 from tests.browser.conftest import assert_accessible
+from tests.browser.staff import ADMIN, set_up_two_factor, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ADMIN = {"width": 1366, "height": 900}
-
-
-def sign_in(page, username):
-    """Sign in, unless still signed in (the admin's login page then goes straight to /admin/)."""
-    page.goto("/admin/login/")
-    if page.url.endswith("/admin/"):
-        return
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("browser-pass-1")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
-
-
-@pytest.fixture
-def front_desk(browser, live_server):
-    call_command("load_demo", password="browser-pass-1")
-    context = browser.new_context(viewport=ADMIN, base_url=live_server.url)
-    page = context.new_page()
-    sign_in(page, "frontdesk")
-    yield page
-    context.close()
 
 
 def test_the_day_starts_on_the_dashboard_and_the_calendar_opens_a_visit(front_desk):
@@ -177,11 +154,7 @@ def test_when_the_owner_requires_two_factor_the_front_desk_sets_up_an_app(browse
     expect(page.get_by_text("The clinic requires two-factor sign-in")).to_be_visible()
     expect(page.locator(".two-factor-qr svg")).to_be_visible()
     assert_accessible(page)
-    # What a person types into their app when they cannot scan: the key shown on the page.
-    key = page.locator(".two-factor-key").inner_text().replace(" ", "")
-    app = TOTP(base64.b32decode(key + "=" * (-len(key) % 8)))
-    page.get_by_label("6-digit code").fill(f"{app.token():06d}")
-    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    set_up_two_factor(page)
 
     page.wait_for_url("**/admin/")
     expect(page.get_by_text("Two-factor sign-in is on for your account.")).to_be_visible()

@@ -14,7 +14,7 @@ from booking.models import Appointment, Patient, WaitlistEntry, WaitlistOffer
 from booking.rules import services
 from tests.booking.test_patient_record import cancelled, visit
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_front_desk import front_desk  # noqa: F401  (a fixture)
+from tests.browser.staff import docs_screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 # A Tuesday morning in the clinic's zone, before the clocks change.
@@ -29,7 +29,7 @@ def frozen():
 
 
 @pytest.fixture
-def desk(frozen, front_desk):  # noqa: F811  (the imported fixture, after the clock stops)
+def desk(frozen, front_desk):
     """The front desk signed in on the demo data, at MOMENT (frozen before the demo loads)."""
     return front_desk
 
@@ -79,7 +79,7 @@ def test_the_desk_finds_a_patient_by_phone_reads_the_record_adds_a_note_and_book
     expect(notes.first).to_contain_text("allergic to almond oil")
     expect(notes.first).to_contain_text("10:")  # the time, in clinic time
     assert_accessible(page)
-    page.screenshot(path="docs/patient-record.png", full_page=True)
+    docs_screenshot(page, "patient-record.png")
 
     page.get_by_role("link", name="History").click()
     expect(page.get_by_text("Times are clinic time (America/Toronto).")).to_be_visible()

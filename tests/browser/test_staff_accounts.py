@@ -1,32 +1,20 @@
 """The owner adds a therapist as a staff member; the therapist sets their own password from the
 emailed link, signs in (with two-factor, as the clinic requires) and sees their own day."""
 
-import base64
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
-from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from booking.models import Appointment
 from clinic.models import Clinic, Therapist
 from tests.browser.conftest import assert_accessible
+from tests.browser.staff import ADMIN, docs_screenshot, set_up_two_factor, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ADMIN = {"width": 1366, "height": 900}
-SCREENSHOT = Path(settings.BASE_DIR) / "docs" / "add-staff-member.png"
-
-
-def sign_in(page, username, password="browser-pass-1"):
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def patients_today(therapist):
@@ -63,7 +51,7 @@ def test_the_owner_adds_a_therapist_who_sets_a_password_and_sees_their_own_day(
     owner.get_by_role("radio", name=re.compile("^Therapists")).check()
     owner.get_by_label("Therapist profile").select_option(label="Marcus Oyelaran")
     assert_accessible(owner)
-    owner.screenshot(path=SCREENSHOT, full_page=True)
+    docs_screenshot(owner, "add-staff-member.png")
     owner.get_by_role("button", name="Add and send the invitation").click()
     expect(owner.locator(".messagelist")).to_contain_text("Marcus Oyelaran is added as Therapists")
     expect(owner.get_by_role("row", name=re.compile("Marcus Oyelaran"))).to_contain_text(
@@ -95,10 +83,7 @@ def test_the_owner_adds_a_therapist_who_sets_a_password_and_sees_their_own_day(
     # Signed in with it: the clinic's two-factor set-up comes first.
     person.wait_for_url("**/admin/two-factor/")
     assert_accessible(person)
-    key = person.locator(".two-factor-key").inner_text().replace(" ", "")
-    app = TOTP(base64.b32decode(key + "=" * (-len(key) % 8)))
-    person.get_by_label("6-digit code").fill(f"{app.token():06d}")
-    person.get_by_role("button", name="Turn on two-factor sign-in").click()
+    set_up_two_factor(person)
     person.wait_for_url("**/admin/")
     expect(person.get_by_role("heading", level=1, name="Today")).to_be_visible()
     expect(person.locator(".messagelist")).to_contain_text("Two-factor sign-in is on")
