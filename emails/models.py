@@ -28,6 +28,10 @@ class Email(models.Model):
     html = models.TextField(blank=True)
     # [{"name": …, "content": …, "mimetype": …}]: text attachments (calendar files).
     attachments = models.JSONField(default=list, blank=True)
+    # {"List-Unsubscribe": …}: headers of the message itself (a digest's one-click unsubscribe).
+    headers = models.JSONField(default=dict, blank=True)
+    # The worker's order (emails/outbox.py PRIORITY_*): kept so a retry waits in the same place.
+    priority = models.SmallIntegerField(default=0)
     # What the email is about, as "<kind of record>:<id>" (e.g. "appointment:42"): ids only, so
     # the dashboard can show a failure to the staff who may see that record.
     about = models.CharField(max_length=60, blank=True)

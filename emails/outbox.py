@@ -39,6 +39,12 @@ DAILY_CAP_BY_KIND = {
 }
 DAY = datetime.timedelta(days=1)
 
+# The order the worker takes emails in (django-tasks-db runs the highest priority first, then the
+# oldest): appointment emails and links someone is waiting for at the default, the mailing list's
+# digest below it, so a booking email queued behind ten thousand digests leaves next.
+PRIORITY_DEFAULT = 0
+PRIORITY_BULK = -50
+
 
 def recipient_key(address):
     """A keyed hash of an address (the limiter's): counts what one address was sent, without
@@ -80,10 +86,12 @@ def _over_cap(kind, key, now):
     return sent_today.exclude(status=Email.Status.HELD).count() >= cap
 
 
-def send(message, *, kind, about="", now=None, not_before=None):
+def send(message, *, kind, about="", now=None, not_before=None, priority=PRIORITY_DEFAULT):
     """Put a composed email in the outbox; it leaves once the caller's transaction commits, and
     not before `not_before` where the worker can wait (production's
-    database queue; tests and development send at once).
+    database queue; tests and development send at once). The worker takes emails of a higher
+    `priority` first (PRIORITY_BULK for a mailing: after every appointment email waiting).
+    The message's own headers (extra_headers: a digest's List-Unsubscribe) go with it.
 
     Returns the stored email, or None when there is no address or the address had enough
     emails of this kind today (then a held-back row records it, without address or message).
@@ -116,14 +124,15 @@ def send(message, *, kind, about="", now=None, not_before=None):
             {"name": name, "content": content, "mimetype": mimetype}
             for name, content, mimetype in message.attachments
         ],
+        headers=dict(message.extra_headers),
+        priority=priority,
         about=about,
         created_at=now,
     )
-    from emails.tasks import deliver  # the task module imports this one
+    from emails.tasks import queued  # the task module imports this one
 
-    if not_before and deliver.get_backend().supports_defer:
-        deliver = deliver.using(run_after=not_before)
-    transaction.on_commit(lambda: deliver.enqueue(email_id=email.pk))
+    task = queued(priority=priority, run_after=not_before)
+    transaction.on_commit(lambda: task.enqueue(email_id=email.pk))
     return email
 
 
@@ -138,7 +147,7 @@ def withdraw(*, about, since, now=None):
         return False
     emails.update(
         status=Email.Status.WITHDRAWN, finished_at=now,
-        to="", subject="", text="", html="", attachments=[],
+        to="", subject="", text="", html="", attachments=[], headers={},
     )  # fmt: skip
     return True
 
@@ -151,7 +160,7 @@ def message_of(email):
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
         reply_to=[email.reply_to] if email.reply_to else None,
-        headers={OUTBOX_HEADER: str(email.pk)},
+        headers={**email.headers, OUTBOX_HEADER: str(email.pk)},
     )
     if email.html:
         message.attach_alternative(email.html, "text/html")

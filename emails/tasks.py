@@ -39,6 +39,16 @@ def _give_up(email, attempt, reason):
     )  # fmt: skip
 
 
+def queued(*, priority, run_after=None):
+    """`deliver` as the backend can run it: in order of priority and not before `run_after`
+    where it keeps a queue (production's database); at once otherwise (tests, development)."""
+    backend = deliver.get_backend()
+    return deliver.using(
+        priority=priority if backend.supports_priority else None,
+        run_after=run_after if backend.supports_defer else None,
+    )
+
+
 @task
 def deliver(email_id, attempt=1):
     email = Email.objects.filter(pk=email_id, status=Email.Status.QUEUED).first()
@@ -61,7 +71,7 @@ def deliver(email_id, attempt=1):
             "Email %s (%s about %s) failed (attempt %s); retrying.",
             email_id, email.kind, email.about or "-", attempt,
         )  # fmt: skip
-        deliver.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
+        queued(priority=email.priority, run_after=timezone.now() + retry_delay(attempt)).enqueue(
             email_id=email_id, attempt=attempt + 1
         )
         return
@@ -72,5 +82,5 @@ def deliver(email_id, attempt=1):
     # Sent: the address and the message are not kept (the register of personal data).
     Email.objects.filter(pk=email_id).update(
         status=Email.Status.SENT, attempts=attempt, finished_at=timezone.now(),
-        to="", subject="", text="", html="", attachments=[],
+        to="", subject="", text="", html="", attachments=[], headers={},
     )  # fmt: skip
