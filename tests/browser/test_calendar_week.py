@@ -71,8 +71,7 @@ def test_the_whole_clinics_week_shows_everyone_and_a_block_opens_its_visit(desk)
     visit = Appointment.objects.filter(start__date__gte=MONDAY).order_by("start").first()
     page.get_by_role("link", name=re.compile(visit.patient_name)).first.click()
     expect(page.get_by_role("heading", name=re.compile(visit.reference))).to_be_visible()
-    # No axe here yet: the visit page's history table has empty header cells (issue 19's
-    # "Small" list, another part's fix); the calendar's own pages are checked above and below.
+    assert_accessible(page)
 
     # One therapist's week stays a filter.
     page.goto(f"{CALENDAR}?date={MONDAY.isoformat()}&view=week&therapist={kenji.pk}")
@@ -148,5 +147,4 @@ def test_a_short_notice_time_says_so_before_the_click_and_the_form_knows(desk):
     assert query["outside_rules"] == ["1"]
     assert query["therapist"] == [str(dana.pk)]
     expect(page.get_by_label("Book outside the usual rules")).to_be_visible()
-    # No axe on the add form yet: it belongs to the "booking" part, whose new patient picker
-    # and the inline's empty header cells are being reworked in issue 19 alongside this.
+    assert_accessible(page)

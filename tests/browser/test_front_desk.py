@@ -146,6 +146,8 @@ def test_when_the_owner_requires_two_factor_the_front_desk_sets_up_an_app(browse
     context = browser.new_context(viewport=ADMIN, base_url=live_server.url)
     page = context.new_page()
     page.goto("/admin/login/")
+    expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+    assert_accessible(page)
     page.get_by_label("Username").fill("frontdesk")
     page.get_by_label("Password").fill("browser-pass-1")
     page.get_by_role("button", name="Log in").click()
