@@ -73,7 +73,10 @@ class ClinicAdmin(admin.ModelAdmin):
             "How long personal data is kept",
             {"fields": ["keep_visits_months", "keep_unbooked_days"]},
         ),
-        ("Health library", {"fields": ["comments_open_days"]}),
+        (
+            "Health library",
+            {"fields": ["comments_open_days", "digest_every_days", "digest_hour"]},
+        ),
         ("Staff sign-in", {"fields": ["require_two_factor"]}),
     ]
 

@@ -181,6 +181,20 @@ class Clinic(models.Model):
         help_text="Readers may comment on an article for this many days after it is published; "
         "an article can also close its comments sooner (on the article's page).",
     )
+    # The mailing list's digest (manage.py send_article_digest, run by the periodic timer).
+    digest_every_days = models.PositiveSmallIntegerField(
+        "send the new-articles email every (days)",
+        default=7,
+        validators=[MaxValueValidator(365)],
+        help_text="Subscribers get the articles published since their last email, this many "
+        "days apart (7: weekly); nothing is sent when there are none. 0 sends no email.",
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        "at (hour, clinic time)",
+        default=9,
+        validators=[MaxValueValidator(23)],
+        help_text="The hour of the day it goes out, 0–23.",
+    )
     visit_preparation = models.TextField(
         "what to wear or bring",
         blank=True,
