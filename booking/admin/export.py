@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from booking.rules.screening import QUESTIONS_BY_KEY
+from clinic.spreadsheet import safe_cell
 
 COLUMNS = [
     ("Reference", lambda a: a.reference),
@@ -26,13 +27,6 @@ HEALTH_COLUMNS = [
     ("Screening", lambda a: "; ".join(QUESTIONS_BY_KEY[key].text for key in a.screening)),
     ("Screening review", lambda a: a.get_screening_review_display()),
 ]
-
-
-def safe_cell(value):
-    """Text a spreadsheet will show, not run: a leading = + - @ would make a formula of what a
-    patient typed into the request form."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def appointments_csv(appointments, *, with_health):
