@@ -70,6 +70,9 @@ NOT_COUNTED = {
     "booking:waitlist_confirm": "confirms an entry once, from its emailed link; sends nothing",
     "booking:cancel": "cancels one visit once, from its emailed link: its emails go once",
     "staff_set_password": "sets a password once, from the owner's emailed invitation; sends nothing",
+    "mailing:confirm": "confirms a sign-up once, from its emailed link; sends nothing",
+    "mailing:unsubscribe": "takes one address off the list, from the link in its digest (RFC 8058 "
+    "one-click); sends nothing",
 }
 
 
