@@ -73,6 +73,7 @@ NOT_COUNTED = {
     "mailing:confirm": "confirms a sign-up once, from its emailed link; sends nothing",
     "mailing:unsubscribe": "takes one address off the list, from the link in its digest (RFC 8058 "
     "one-click); sends nothing",
+    "comments:delete": "deletes one reader's comment, from the link in their email; sends nothing",
 }
 
 
