@@ -53,7 +53,9 @@ def record_for(user, patient: Patient, *, now=None) -> PatientRecord:
         no_shows=sum(visit.status == Appointment.Status.NO_SHOW for visit in loaded),
         late_cancellations=patients.late_cancellation_count(visits, notice_hours=notice_hours),
         notice_hours=notice_hours,
-        notes=list(patient.notes.select_related("author")),
+        notes=list(
+            selectors.patient_notes_visible_to(user, patient.notes.select_related("author"))
+        ),
     )
     if loaded:
         record.book_again = loaded[-1] if not record.past else record.past[0]

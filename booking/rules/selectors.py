@@ -1,6 +1,7 @@
 """Reading rules about who may book what, in one place: the request flow, the services and the
 demo all ask here, so a rule cannot drift between them."""
 
+from booking.models import Patient
 from clinic.models import Service, Therapist
 
 
@@ -55,3 +56,12 @@ def patients_visible_to(user, patients):
     if therapist is None:
         return patients.none()
     return patients.filter(appointments__therapist=therapist).distinct()
+
+
+def patient_notes_visible_to(user, notes):
+    """Staff notes on patient records (the desk's and therapists' shared notes about the person:
+    "hard of hearing", "prefers mornings"): read by whoever may see the record, nobody else.
+    Treatment notes are not these."""
+    if sees_every_appointment(user):
+        return notes
+    return notes.filter(patient__in=patients_visible_to(user, Patient.objects.all()))

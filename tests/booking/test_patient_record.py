@@ -7,12 +7,14 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import Appointment, AppointmentEvent, Patient, PatientNote
+from booking.rules import selectors
 from emails.models import Email
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as
@@ -354,3 +356,18 @@ def test_the_appointment_list_finds_a_visit_by_the_phone_as_typed(
     coming = history["coming"]
     visit(blake, coming.therapist, coming.service, coming.start + datetime.timedelta(days=1))
     assert "Blake Moreau" not in client.get(url, {"q": typed}).content.decode()
+
+
+def test_staff_notes_are_read_through_the_selectors(avery, others, history, dana, marcus):
+    """Notes on a record are read by whoever may see the record, and by nobody else: a
+    therapist reads the notes on her own patients' records, never on a stranger's."""
+    mine = PatientNote.objects.create(patient=avery, text="Hard of hearing.")
+    theirs = PatientNote.objects.create(patient=others[0], text="Prefers mornings.")
+    dana.user = UserFactory(username="dana")
+    dana.save()
+    notes = PatientNote.objects.all()
+    assert set(selectors.patient_notes_visible_to(dana.user, notes)) == {mine}
+    desk = UserFactory(username="desk-notes")
+    desk.groups.add(Group.objects.get(name="Front desk"))
+    assert set(selectors.patient_notes_visible_to(desk, notes)) == {mine, theirs}
+    assert not selectors.patient_notes_visible_to(UserFactory(username="editor"), notes).exists()
