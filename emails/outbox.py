@@ -36,6 +36,8 @@ DAILY_CAP_BY_KIND = {
     "waitlist_offer": 1,
     "waitlist_taken": 1,
     "sign_in": 3,
+    # A mailing-list sign-up's confirmation: anyone may type anyone's address into the form.
+    "mailing_confirm": 2,
 }
 DAY = datetime.timedelta(days=1)
 

@@ -1,0 +1,41 @@
+from django import forms
+
+from articles.mailing.models import Subscriber
+from clinic.forms import honeypot
+
+HONEYPOT_MESSAGE = "We could not sign up this address. Please call us and we will add it."
+
+
+class SignupForm(forms.Form):
+    """Email only; where it was shown travels with it for the consent record. The same form sits
+    under an article and in the footer of one page: `auto_id` per place keeps their ids apart."""
+
+    email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        error_messages={
+            "required": "Please give the email address the articles should go to.",
+            "invalid": "This does not look like an email address. Please check it, e.g. "
+            "name@example.com.",
+            "max_length": "This address is too long for us (254 characters at most).",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+    place = forms.ChoiceField(choices=Subscriber.Place, widget=forms.HiddenInput)
+    path = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    website = honeypot()
+
+    def __init__(self, *args, place=Subscriber.Place.PAGE, **kwargs):
+        kwargs.setdefault("auto_id", f"id_signup_{place}_%s")
+        super().__init__(*args, **kwargs)
+        self.place_name = place
+
+    def clean_path(self):
+        # The page the form was on, as the site names its pages: nothing else is kept.
+        path = self.cleaned_data["path"]
+        if not path.startswith("/") or path.startswith("//"):
+            return "/"
+        return path
+
+    def clean_place(self):
+        return self.cleaned_data["place"] or Subscriber.Place.PAGE

@@ -1,0 +1,24 @@
+from django import template
+
+from articles.mailing import consent
+from articles.mailing.forms import SignupForm
+
+register = template.Library()
+
+
+@register.inclusion_tag("articles/mailing/_signup_form.html", takes_context=True)
+def signup_form(context, place):
+    """The sign-up form for `place` (article, library, footer), posting to the mailing list's
+    page. The footer leaves it out on a page that already shows one (an article, the library):
+    one form a page is enough."""
+    request = context.get("request")
+    shown = getattr(request, "mailing_signup_shown", False)
+    if request is not None:
+        request.mailing_signup_shown = True
+    form = SignupForm(place=place, initial={"place": place, "path": getattr(request, "path", "/")})
+    return {
+        "form": form,
+        "place": place,
+        "wording": consent.wording(context["clinic"]),
+        "hidden": place == "footer" and shown,
+    }
