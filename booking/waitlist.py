@@ -172,8 +172,8 @@ def calls_to_make(user, *, now):
     """Offers to waitlist callers without email, for the front desk to phone (the dashboard):
     open, still ahead, soonest first, as the user may see them. Two queries, whatever the list.
 
-    Each offer carries `patient_record`: the record with the caller's phone, if any, so
-    "Book" opens the add form with them chosen.
+    Each offer carries `patient_record`: the record with the caller's phone that the user may
+    see (selectors.patients_visible_to), if any, so "Book" opens the add form with them chosen.
     """
     offers = WaitlistOffer.objects.filter(
         outcome=WaitlistOffer.Outcome.OFFERED, handled_at=None, entry__email="", start__gt=now
@@ -182,7 +182,8 @@ def calls_to_make(user, *, now):
     calls = list(selectors.appointments_visible_to(user, offers).order_by("start", "pk"))
     phones = {call.entry.phone for call in calls}
     records = {}
-    for record in Patient.objects.filter(phone__in=phones).order_by("-created_at"):
+    matching = Patient.objects.filter(phone__in=phones).order_by("-created_at")
+    for record in selectors.patients_visible_to(user, matching):
         records[record.phone] = record
     for call in calls:
         call.patient_record = records.get(call.entry.phone)

@@ -456,3 +456,39 @@ def test_a_callers_entry_is_exported_and_erased_with_the_patient_found_by_phone(
     assert (held["name"], held["phone"]) == ("Robin Caller", "+14165550142")
     personal_data.erase(person(record))
     assert not WaitlistEntry.objects.exists()
+
+
+def test_a_therapist_sees_her_calls_without_buttons_she_may_not_use(
+    client, full_monday, massage, dana, monday, booking_clinic
+):
+    caller(massage, dana, monday)
+    services.cancel_appointment(appointment=full_monday[1], by=None)
+    sign_in_as(client, "Therapists", username="dana", therapist=dana)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Robin Caller" in page  # her own time's call, to know about
+    assert "Booked…" not in page  # booking and recording are the desk's: both would be 403
+    assert "/declined/" not in page
+    client.logout()
+    sign_in_as(client, FRONT_DESK, username="desk")
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Booked…" in page
+    assert "Declined" in page
+
+
+def test_a_call_names_only_a_record_the_user_may_see(
+    client, full_monday, massage, dana, marcus, monday, booking_clinic
+):
+    from booking.models import Patient
+
+    # A record with the caller's phone, from a visit with Marcus only: not Dana's to see.
+    record = Patient.objects.create(name="Robin Caller", phone="+14165550142")
+    Appointment.objects.filter(pk=full_monday[0].pk).update(patient=record, therapist=marcus)
+    caller(massage, dana, monday)
+    services.cancel_appointment(appointment=full_monday[1], by=None)
+    dana_user = sign_in_as(client, "Therapists", username="dana", therapist=dana)
+    [call] = waitlist.calls_to_make(dana_user, now=timezone.now())
+    assert call.patient_record is None
+    assert "patient=" not in call.book_url
+    desk = sign_in_as(client, FRONT_DESK, username="desk")
+    [call] = waitlist.calls_to_make(desk, now=timezone.now())
+    assert call.patient_record == record
