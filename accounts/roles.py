@@ -30,6 +30,12 @@ _EDITING = [
     "articles.view_articleslugredirect",
 ]
 
+# Readers' comments under articles: publishing or rejecting them follows who runs the site's
+# content (the front desk, editors); answering them, who can speak as a clinician (therapists,
+# editors). Everyone who handles them reads them.
+_COMMENTS_MODERATE = ["comments.view_comment", "comments.moderate_comment"]
+_COMMENTS_ANSWER = ["comments.view_comment", "comments.answer_comment"]
+
 # Stands for every permission there is, present and future (the owner's role).
 EVERYTHING = "*"
 
@@ -55,6 +61,7 @@ ROLES = {
         # Phone-only callers are added to the waitlist by the desk, and their offers handled.
         *_crud("booking", "waitlistentry", actions=("view", "add", "change", "delete")),
         *_EDITING,
+        *_COMMENTS_MODERATE,
     ],
     # See their own day (appointments of the therapist profile linked to their account) and
     # write drafts; an editor publishes.
@@ -70,9 +77,10 @@ ROLES = {
         # Notes on their own patients' records only: the admin reads through the selectors.
         *_crud("booking", "patientnote", actions=("view", "add")),
         *_WRITING,
+        *_COMMENTS_ANSWER,
     ],
-    # Review and publish the health library.
-    EDITORS: _EDITING,
+    # Review and publish the health library, and look after its readers' comments.
+    EDITORS: [*_EDITING, *_COMMENTS_MODERATE, "comments.answer_comment"],
 }  # fmt: skip
 
 
@@ -80,9 +88,11 @@ ROLES = {
 SUMMARIES = {
     OWNER: "Everything: bookings, the clinic's details, staff accounts and the System section.",
     FRONT_DESK: "Every therapist's calendar, bookings, patients and the waitlist; the clinic's "
-    "details, therapists and services; publishing articles.",
-    THERAPISTS: "Their own day and their own patients, their own profile, and article drafts.",
-    EDITORS: "Reviewing and publishing the health library.",
+    "details, therapists and services; publishing articles and readers' comments.",
+    THERAPISTS: "Their own day and their own patients, their own profile, article drafts, and "
+    "answering readers' comments.",
+    EDITORS: "Reviewing and publishing the health library; publishing and answering readers' "
+    "comments.",
 }
 
 

@@ -14,11 +14,16 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.csp import csp_override
 from django.views.generic import DetailView, ListView
 
+from articles.comments import rules as comment_rules
+from articles.comments.forms import CommentForm
+from articles.comments.thread import published_thread
+from articles.comments.thread import structured_data as comments_data
 from articles.content import split_after_first_paragraph
 from articles.models import Article, ArticleSlugRedirect, Topic
 from articles.search import clean_query, search_articles
 from articles.services import user_can_publish
 from articles.video import EMBED_ORIGINS
+from clinic import page_cache
 from clinic.models import Therapist
 
 RELATED_ARTICLES = 3
@@ -110,7 +115,13 @@ class ArticleDetailView(DetailView):
         # Only the pages that have a video open frame-src, so the decorator wraps this render.
         if self.object.video_embed_url:
             render = allow_video_frames(render)
-        return render(self.request)
+        response = render(self.request)
+        if context["comments_open"]:
+            # Kept for anonymous readers no longer than its comment form stays open.
+            page_cache.keep_until(
+                response, comment_rules.closes_at(self.object, self.request.clinic)
+            )
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -120,6 +131,7 @@ class ArticleDetailView(DetailView):
             Prefetch("therapists", queryset=Therapist.objects.active(), to_attr="active_therapists")
         )
         intro_html, rest_html = split_after_first_paragraph(article.body_html)
+        comments = published_thread(article)
         context.update(
             intro_html=intro_html,
             rest_html=rest_html,
@@ -127,8 +139,12 @@ class ArticleDetailView(DetailView):
             references=article.references.all(),
             services=services,
             related_articles=self.related_articles(article, topics),
-            json_ld=json_ld(self.structured_data(article)),
+            comments=comments,
+            comments_open=comment_rules.is_open(article, self.request.clinic),
+            json_ld=json_ld(self.structured_data(article, comments)),
         )
+        # A post under the article that went wrong passes its form back, as typed.
+        context.setdefault("comment_form", CommentForm())
         return context
 
     @staticmethod
@@ -142,7 +158,7 @@ class ArticleDetailView(DetailView):
             .order_by("-shared_topics", "-published_at")[:RELATED_ARTICLES]
         )
 
-    def structured_data(self, article):
+    def structured_data(self, article, comments):
         absolute = self.request.build_absolute_uri
         clinic = self.request.clinic
 
@@ -174,7 +190,19 @@ class ArticleDetailView(DetailView):
             data["lastReviewed"] = article.reviewed_on
         if article.hero_image:
             data["image"] = absolute(article.hero_image.url)
+        data["commentCount"] = len(comments)
+        if comments:
+            page = absolute(article.get_absolute_url())
+            data["comment"] = comments_data(comments, lambda anchor: page + anchor)
         return data
+
+
+def article_page(request, slug, **extra_context):
+    """The published article's page as a GET shows it, with `extra_context` (the comment form
+    as the reader typed it, after a post that went wrong)."""
+    view = ArticleDetailView(extra_context=extra_context)
+    view.setup(request, slug=slug)
+    return view.get(request, slug=slug)
 
 
 @method_decorator(staff_member_required, name="dispatch")
