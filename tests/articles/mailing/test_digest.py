@@ -4,9 +4,11 @@ unsubscribe link, at the outbox's bulk priority; an address that left is never m
 
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -154,3 +156,8 @@ def test_the_command_says_when_nothing_is_due(clinic):
         call_command("send_article_digest", stdout=output)
     assert output.getvalue() == "No digest due.\n"
     assert not Digest.objects.exists()
+
+
+def test_the_periodic_timer_runs_the_digest_command():
+    unit = (Path(settings.BASE_DIR) / "deploy/clinic-periodic.service").read_text()
+    assert "ExecStart=/srv/clinic/app/.venv/bin/python manage.py send_article_digest" in unit
