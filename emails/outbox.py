@@ -38,6 +38,10 @@ DAILY_CAP_BY_KIND = {
     "sign_in": 3,
     # A mailing-list sign-up's confirmation: anyone may type anyone's address into the form.
     "mailing_confirm": 2,
+    # A comment's emails go to whatever address its writer typed, once staff publish or answer
+    # it: as many a day as the comment limiter lets one address post (clinic/limiter.py).
+    "comment_published": 5,
+    "comment_answered": 5,
 }
 DAY = datetime.timedelta(days=1)
 
