@@ -21,7 +21,7 @@ from booking.admin.calendar import calendar_view
 from booking.admin.caller import PatientSearch, patient_details
 from booking.admin.export import appointments_csv
 from booking.admin.floods import FloodFilter
-from booking.admin.forms import AppointmentAdminForm, initial_from_calendar
+from booking.admin.forms import READ_FROM_LINKS, AppointmentAdminForm, initial_from_calendar
 from booking.admin.history import GuardedHistoryAdmin
 from booking.admin.move import move_view
 from booking.admin.search import PhoneSearch
@@ -172,8 +172,11 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
 
     def get_changeform_initial_data(self, request):
         patients = selectors.patients_visible_to(request.user, Patient.objects.all())
+        # Django's own reading copies every parameter as typed; a crafted one (therapist=²)
+        # would reach the form raw, so those the calendar's links carry are read only here.
+        raw = super().get_changeform_initial_data(request)
         return {
-            **super().get_changeform_initial_data(request),
+            **{name: value for name, value in raw.items() if name not in READ_FROM_LINKS},
             **initial_from_calendar(request.GET, patients=patients),
         }
 

@@ -1,14 +1,13 @@
 """Booking a caller: the patient search on the add form, and the record's details its script
 fills in when the desk picks someone (name, email, phone, new or returning, last service)."""
 
-import datetime
-
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from booking.admin import params
 from booking.models import Patient
 from booking.rules import selectors, visits
 from clinic.models import Clinic
@@ -29,15 +28,6 @@ class PatientSearch(AutocompleteSelect):
         )
 
 
-def _instant(text, zone):
-    """The booking's start as the form's script sends it (clinic wall clock), or now."""
-    try:
-        moment = datetime.datetime.fromisoformat(text or "")
-    except ValueError:
-        return timezone.now()
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-
-
 def patient_details(model_admin, request, pk):
     """JSON for the add form's script, read through the same rule as every staff read."""
     if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
@@ -45,7 +35,9 @@ def patient_details(model_admin, request, pk):
     record = get_object_or_404(
         selectors.patients_visible_to(request.user, Patient.objects.all()), pk=pk
     )
-    before = _instant(request.GET.get("before"), Clinic.objects.current().zone)
+    # The booking's start as the form's script sends it (clinic wall clock), or now.
+    zone = Clinic.objects.current().zone
+    before = params.read_instant(request.GET.get("before"), zone=zone) or timezone.now()
     last = (
         selectors.appointments_visible_to(request.user, record.appointments.all())
         .order_by("-start")

@@ -1,11 +1,10 @@
 """The appointment form staff fill in: booking a caller, or changing a visit's time."""
 
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from booking.admin import params
 from booking.models import Appointment
 from booking.request.forms import normalize_phone
 from booking.rules import availability, schedule, services, visits
@@ -20,6 +19,8 @@ OUTSIDE_RULES_HELP = (
 # The radio's values are the model field's own, so a saved visit shows its answer.
 NEW_OR_RETURNING = [("True", "New: a first visit here"), ("False", "Returning: has been here")]
 CALENDAR_PARAMS = ("therapist", "patient", "service")
+# Every parameter initial_from_calendar reads: only its reading of them goes into the form.
+READ_FROM_LINKS = (*CALENDAR_PARAMS, "start", "outside_rules")
 
 
 def service_label(service):
@@ -110,9 +111,8 @@ class AppointmentAdminForm(forms.ModelForm):
             chosen = self.initial.get("therapist") or self.instance.therapist_id
         if isinstance(chosen, Therapist):
             return chosen
-        if str(chosen or "").isdigit():
-            return Therapist.objects.filter(pk=chosen).first()
-        return None
+        chosen_id = params.read_id(chosen)
+        return None if chosen_id is None else Therapist.objects.filter(pk=chosen_id).first()
 
     def _start_from_calendar(self):
         """A new booking opened from the calendar (or a record's "Book again"): its details
@@ -242,14 +242,14 @@ def rule_breaks(*, therapist, start, service=None):
     ]  # fmt: skip
 
 
-def initial_from_calendar(params, *, patients):
+def initial_from_calendar(query, *, patients):
     """The calendar's "Book" link carries the therapist and the start as an ISO instant (and
     outside_rules=1 when the time needs it); a record's "Book again" the patient, therapist
     and service. `patients` are the records this account may see."""
     initial = {}
     for name in CALENDAR_PARAMS:
-        if params.get(name, "").isdigit():
-            initial[name] = int(params[name])
+        if (pk := params.read_id(query.get(name))) is not None:
+            initial[name] = pk
     if "patient" in initial:
         record = patients.filter(pk=initial["patient"]).first()
         initial["patient"] = record
@@ -257,12 +257,8 @@ def initial_from_calendar(params, *, patients):
             del initial["patient"]
     if "service" in initial:
         initial["service"] = Service.objects.filter(pk=initial["service"]).first()
-    try:
-        start = datetime.datetime.fromisoformat(params.get("start", ""))
-    except ValueError:
-        start = None
-    if start and start.tzinfo:
+    if start := params.read_instant(query.get("start")):
         initial["start"] = start
-    if params.get("outside_rules") == "1":
+    if query.get("outside_rules") == "1":
         initial["outside_rules"] = True
     return initial

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from booking.admin import params
 from booking.rules import availability, schedule, selectors, services
 from booking.templatetags.booking_tags import clinic_time
 from clinic.models import Clinic
@@ -103,16 +104,10 @@ def _week_url(day):
 
 def _chosen_time(data, clinic, appointment, offering):
     """(therapist, start) when they are one of the free times offered; else what to say."""
-    therapist = (
-        offering.filter(pk=data.get("therapist", "")).first()
-        if data.get("therapist", "").isdigit()
-        else None
-    )
-    try:
-        start = datetime.datetime.fromisoformat(data.get("start", ""))
-    except ValueError:
-        start = None
-    if therapist is None or start is None or start.tzinfo is None:
+    therapist_id = params.read_id(data.get("therapist"))
+    therapist = None if therapist_id is None else offering.filter(pk=therapist_id).first()
+    start = params.read_instant(data.get("start"))
+    if therapist is None or start is None:
         return "Please choose one of the free times below."
     day = start.astimezone(clinic.zone).date()
     offered = availability.free_slots(
