@@ -35,6 +35,9 @@ _EDITING = [
 # editors). Everyone who handles them reads them.
 _COMMENTS_MODERATE = ["comments.view_comment", "comments.moderate_comment"]
 _COMMENTS_ANSWER = ["comments.view_comment", "comments.answer_comment"]
+# The mailing list: the digests sent and how many subscribe, for whoever looks after the library;
+# the addresses and their export stay the owner's (mailing.view_subscriber, export_subscribers).
+_MAILING_FIGURES = ["mailing.view_digest"]
 
 # Stands for every permission there is, present and future (the owner's role).
 EVERYTHING = "*"
@@ -62,6 +65,7 @@ ROLES = {
         *_crud("booking", "waitlistentry", actions=("view", "add", "change", "delete")),
         *_EDITING,
         *_COMMENTS_MODERATE,
+        *_MAILING_FIGURES,
     ],
     # See their own day (appointments of the therapist profile linked to their account) and
     # write drafts; an editor publishes.
@@ -80,7 +84,7 @@ ROLES = {
         *_COMMENTS_ANSWER,
     ],
     # Review and publish the health library, and look after its readers' comments.
-    EDITORS: [*_EDITING, *_COMMENTS_MODERATE, "comments.answer_comment"],
+    EDITORS: [*_EDITING, *_COMMENTS_MODERATE, "comments.answer_comment", *_MAILING_FIGURES],
 }  # fmt: skip
 
 
