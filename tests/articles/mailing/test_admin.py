@@ -63,3 +63,19 @@ def test_a_csv_cell_never_becomes_a_formula(client, clinic):
     confirmed("=cmd@example.com")
     sign_in_as(client, OWNER, username="owner")
     assert "'=cmd@example.com" in client.get(EXPORT).content.decode()
+
+
+@pytest.mark.parametrize("role", [FRONT_DESK, EDITORS])
+def test_the_desk_and_editors_see_the_count_and_the_digests_not_the_addresses(
+    client, the_list, role
+):
+    sign_in_as(client, role, username="staff")
+    page = client.get(DIGESTS).text
+    assert "<strong>3</strong> confirmed subscribers" in page
+    assert "Heat or ice?" in page
+    assert SUBSCRIBERS not in page
+
+
+def test_a_therapist_does_not_see_the_mailing_list(client, the_list):
+    sign_in_as(client, THERAPISTS, username="therapist")
+    assert client.get(DIGESTS).status_code == 403
