@@ -1,9 +1,11 @@
 """The owner adds a therapist as a staff member; the therapist sets their own password from the
 emailed link, signs in (with two-factor, as the clinic requires) and sees their own day."""
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -34,9 +36,21 @@ def system_heading(page):
 def test_the_owner_adds_a_therapist_who_sets_a_password_and_sees_their_own_day(
     browser, live_server
 ):
-    call_command("load_demo", password="browser-pass-1")
+    zone = Clinic.objects.current().zone
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 21, 9, 5, tzinfo=zone), tick=True
+    ) as clock:
+        call_command("load_demo", password="browser-pass-1")
+        marcus = Therapist.objects.get(name="Marcus Oyelaran")  # a profile nobody signs in as yet
+        # The morning of Marcus's first demo visit, a day others have patients too.
+        first = Appointment.objects.filter(therapist=marcus).order_by("start").first()
+        day = first.start.astimezone(zone).date()
+        clock.move_to(datetime.datetime.combine(day, datetime.time(8), tzinfo=zone))
+        _journey(browser, live_server, marcus)
+
+
+def _journey(browser, live_server, marcus):
     mail.outbox.clear()
-    marcus = Therapist.objects.get(name="Marcus Oyelaran")  # a profile nobody signs in as yet
     owner = browser.new_context(viewport=ADMIN, base_url=live_server.url).new_page()
 
     sign_in(owner, "admin")
@@ -88,8 +102,11 @@ def test_the_owner_adds_a_therapist_who_sets_a_password_and_sees_their_own_day(
     expect(person.get_by_role("heading", level=1, name="Today")).to_be_visible()
     expect(person.locator(".messagelist")).to_contain_text("Two-factor sign-in is on")
     # Their own day: their patients' names, and none of another therapist's.
-    day = person.locator("#content-main").inner_text()
+    day = person.locator("#content").inner_text()  # the day sheet is above #content-main
     mine, others = patients_today(marcus)
+    # Both non-empty: else the two checks below would pass on an empty day.
+    assert mine
+    assert others
     assert all(name in day for name in mine)
     assert not any(name in day for name in others)
     expect(system_heading(person)).to_have_count(0)
