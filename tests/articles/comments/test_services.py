@@ -129,7 +129,9 @@ def test_staff_still_publish_and_answer_after_comments_close(waiting, article, c
 def test_an_address_gets_at_most_five_comment_emails_a_day(article, clinic, desk, now):
     for n in range(6):
         # Posted over six days (the form takes five a day from one address), published today.
-        comment = post(article, clinic, body=f"Question {n}", at=now - datetime.timedelta(days=n))
+        comment = post(
+            article, clinic, body=f"Question {n}", at=now - datetime.timedelta(days=5 - n)
+        )
         services.approve(comment, by=desk, clinic=clinic)
     statuses = [email.status for email in Email.objects.order_by("pk")]
     assert statuses.count(Email.Status.HELD) == 1
