@@ -175,11 +175,13 @@ def calls_to_make(user, *, now):
     Each offer carries `patient_record`: the record with the caller's phone that the user may
     see (selectors.patients_visible_to), if any, so "Book" opens the add form with them chosen.
     """
-    offers = WaitlistOffer.objects.filter(
-        outcome=WaitlistOffer.Outcome.OFFERED, handled_at=None, entry__email="", start__gt=now
-    ).select_related("entry__service", "therapist")
-    # An offer names its therapist as a visit does: the same rule, front desk sees every one.
-    calls = list(selectors.appointments_visible_to(user, offers).order_by("start", "pk"))
+    calls = list(
+        offers_visible_to(user)
+        .filter(
+            outcome=WaitlistOffer.Outcome.OFFERED, handled_at=None, entry__email="", start__gt=now
+        )
+        .order_by("start", "pk")
+    )
     phones = {call.entry.phone for call in calls}
     records = {}
     matching = Patient.objects.filter(phone__in=phones).order_by("-created_at")
@@ -189,6 +191,13 @@ def calls_to_make(user, *, now):
         call.patient_record = records.get(call.entry.phone)
         call.book_url = book_call_url(call)
     return calls
+
+
+def offers_visible_to(user):
+    """An offer names its therapist as a visit does: the same rule (the front desk sees every
+    one, a therapist those of her own times)."""
+    offers = WaitlistOffer.objects.select_related("entry__service", "therapist")
+    return selectors.appointments_visible_to(user, offers)
 
 
 def record_declined(offer, *, now=None):
@@ -203,13 +212,10 @@ def record_declined(offer, *, now=None):
 
 
 def book_call_url(offer):
-    """The admin's add form at the offered time, with the caller's service and therapist (and
-    their record when one has their phone)."""
-    params = {
-        "therapist": offer.therapist_id,
-        "service": offer.entry.service_id,
-        "start": offer.start.isoformat(),
-    }
+    """The admin's add form for this offer: it fills in the time, service, therapist and the
+    caller's name and phone from the offer (so no personal data rides in the address), and
+    their record when one has their phone."""
+    params = {"waitlist_offer": offer.pk}
     record = getattr(offer, "patient_record", None)
     if record is not None:
         params["patient"] = record.pk

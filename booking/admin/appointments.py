@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods
 
+from booking import waitlist
 from booking.admin import day_sheet
 from booking.admin.calendar import calendar_view
 from booking.admin.caller import PatientSearch, patient_details
@@ -177,7 +178,9 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
         raw = super().get_changeform_initial_data(request)
         return {
             **{name: value for name, value in raw.items() if name not in READ_FROM_LINKS},
-            **initial_from_calendar(request.GET, patients=patients),
+            **initial_from_calendar(
+                request.GET, patients=patients, offers=waitlist.offers_visible_to(request.user)
+            ),
         }
 
     def get_queryset(self, request):

@@ -20,7 +20,7 @@ OUTSIDE_RULES_HELP = (
 NEW_OR_RETURNING = [("True", "New: a first visit here"), ("False", "Returning: has been here")]
 CALENDAR_PARAMS = ("therapist", "patient", "service")
 # Every parameter initial_from_calendar reads: only its reading of them goes into the form.
-READ_FROM_LINKS = (*CALENDAR_PARAMS, "start", "outside_rules")
+READ_FROM_LINKS = (*CALENDAR_PARAMS, "start", "outside_rules", "waitlist_offer")
 
 
 def service_label(service):
@@ -242,11 +242,12 @@ def rule_breaks(*, therapist, start, service=None):
     ]  # fmt: skip
 
 
-def initial_from_calendar(query, *, patients):
+def initial_from_calendar(query, *, patients, offers):
     """The calendar's "Book" link carries the therapist and the start as an ISO instant (and
     outside_rules=1 when the time needs it); a record's "Book again" the patient, therapist
-    and service. `patients` are the records this account may see."""
-    initial = {}
+    and service; a waitlist call's "Booked…" the offer, whose time, service, therapist and
+    caller fill the form. `patients` and `offers` are those this account may see."""
+    initial = _from_offer(offers, params.read_id(query.get("waitlist_offer")))
     for name in CALENDAR_PARAMS:
         if (pk := params.read_id(query.get(name))) is not None:
             initial[name] = pk
@@ -262,3 +263,17 @@ def initial_from_calendar(query, *, patients):
     if query.get("outside_rules") == "1":
         initial["outside_rules"] = True
     return initial
+
+
+def _from_offer(offers, pk):
+    offer = None if pk is None else offers.filter(pk=pk).first()
+    if offer is None:
+        return {}
+    return {
+        "therapist": offer.therapist_id,
+        "service": offer.entry.service_id,
+        "start": offer.start,
+        "patient_name": offer.entry.name,
+        "patient_phone": offer.entry.phone,
+        "patient_email": offer.entry.email,
+    }

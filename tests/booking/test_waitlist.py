@@ -385,10 +385,49 @@ def test_booked_opens_the_add_form_at_the_offered_time_with_the_callers_record(
     services.cancel_appointment(appointment=full_monday[1], by=None)
     [call] = waitlist.calls_to_make(front_desk_user, now=timezone.now())
     assert call.book_url.startswith(reverse("admin:booking_appointment_add") + "?")
-    assert f"therapist={dana.pk}" in call.book_url
-    assert f"service={massage.pk}" in call.book_url
+    assert f"waitlist_offer={call.pk}" in call.book_url
     assert f"patient={record.pk}" in call.book_url
-    assert "start=" in call.book_url
+
+
+def test_booked_opens_the_add_form_filled_for_a_new_caller_with_no_personal_data_in_the_link(
+    client, full_monday, massage, dana, monday, booking_clinic, front_desk_user
+):
+    caller(massage, dana, monday)  # no record has their phone: a new caller
+    services.cancel_appointment(appointment=full_monday[1], by=None)
+    [call] = waitlist.calls_to_make(front_desk_user, now=timezone.now())
+    assert "patient=" not in call.book_url
+    for private in ["Robin", "Caller", "555", "0142"]:
+        assert private not in call.book_url
+    client.force_login(front_desk_user)
+    response = client.get(call.book_url)
+    form = response.context["adminform"].form
+    assert (form.initial["patient_name"], form.initial["patient_phone"]) == (
+        "Robin Caller", "+14165550142",
+    )  # fmt: skip
+    assert (form.initial["therapist"], form.initial["service"], form.initial["start"]) == (
+        dana.pk, massage, full_monday[1].start,
+    )  # fmt: skip
+    assert 'value="Robin Caller"' in response.content.decode()
+
+
+def test_an_offer_the_account_may_not_see_fills_nothing(
+    client, full_monday, massage, dana, marcus, monday, booking_clinic
+):
+    from django.http import QueryDict
+
+    from booking.admin.forms import initial_from_calendar
+    from booking.models import Patient
+
+    caller(massage, dana, monday)
+    services.cancel_appointment(appointment=full_monday[1], by=None)
+    [offer] = WaitlistOffer.objects.all()
+    marcus_user = sign_in_as(client, "Therapists", username="marcus", therapist=marcus)
+    initial = initial_from_calendar(
+        QueryDict(f"waitlist_offer={offer.pk}"),
+        patients=Patient.objects.none(),
+        offers=waitlist.offers_visible_to(marcus_user),
+    )
+    assert initial == {}
 
 
 def test_the_caller_booked_by_the_desk_leaves_the_list_by_their_phone(
