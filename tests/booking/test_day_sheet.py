@@ -219,6 +219,35 @@ def test_a_therapist_sees_her_day_without_buttons_and_cannot_post_them(client, d
     assert day["dana_10am"].status == Appointment.Status.CONFIRMED
 
 
+def test_a_dashboard_row_flags_a_screening_to_check_before_its_one_click_confirm(
+    client, front_desk_user, day, morning
+):
+    Appointment.objects.update(needs_review=False)
+    Appointment.objects.filter(pk=day["dana_10am"].pk).update(
+        needs_review=True, status=Appointment.Status.REQUESTED
+    )
+    client.force_login(front_desk_user)
+    page = client.get(DASHBOARD).content.decode()
+    sheet = page[page.index('id="today-heading"') : page.index("dashboard-tasks")]
+    rows = {name: sheet[sheet.index(name) :].split("</tr>")[0] for name in ["Dee Moss", "Cory Lam"]}
+    assert "Check screening" in rows["Dee Moss"]
+    assert "Confirm" in rows["Dee Moss"]  # the button it warns before
+    assert "Check screening" not in rows["Cory Lam"]
+
+
+def test_each_block_of_one_therapists_week_carries_the_day_sheet_buttons(
+    client, front_desk_user, day, dana, monday, morning
+):
+    client.force_login(front_desk_user)
+    calendar = reverse("admin:booking_appointment_calendar")
+    page = client.get(
+        calendar, {"date": monday.isoformat(), "view": "week", "therapist": dana.pk}
+    ).content.decode()
+    for visit in (day["dana_10am"], day["dana_2pm"]):
+        arrive = reverse("admin:booking_appointment_day_sheet", args=[visit.pk, "arrive"])
+        assert f'action="{arrive}"' in page
+
+
 def test_the_shared_include_needs_only_the_appointment(rf, front_desk_user, day, morning):
     from django.template.loader import render_to_string
 
