@@ -40,6 +40,7 @@ class CommentAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     readonly_fields = fields
     inlines = [AnswerInline]
+    change_form_template = "articles/comments/comment_change_form.html"
 
     @admin.display(description="comment or question")
     def short_body(self, comment):
