@@ -39,10 +39,13 @@ class DigestAdmin(ReadOnly, admin.ModelAdmin):
 
     @admin.display(description="articles")
     def article_titles(self, digest):
-        return "; ".join(article.title for article in digest.articles.all()) or "none new"
+        if not digest.recipients:
+            return "nothing sent: no subscriber had new articles"
+        return "; ".join(article.title for article in digest.articles.all())
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
+            "title": "The mailing list's digests",
             **(extra_context or {}),
             "mailing": selectors.summary(Clinic.objects.current()),
             "can_see_subscribers": request.user.has_perm("mailing.view_subscriber"),
