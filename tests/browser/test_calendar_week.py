@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from booking.models import Appointment
+from booking.rules import services
 from clinic.models import Clinic, Therapist, TimeOff
 from tests.browser.conftest import assert_accessible
 from tests.browser.staff import desk_at, docs_screenshot
@@ -147,4 +148,37 @@ def test_a_short_notice_time_says_so_before_the_click_and_the_form_knows(desk):
     assert query["outside_rules"] == ["1"]
     assert query["therapist"] == [str(dana.pk)]
     expect(page.get_by_label("Book outside the usual rules")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_block_in_one_therapists_week_checks_a_patient_in_with_a_minute_to_undo(desk):
+    page = desk
+    # The demo's visits start on Wednesday: a caller booked by phone for this afternoon.
+    dana = Therapist.objects.get(name="Dana Whitfield")
+    visit = services.book_by_staff(
+        appointment=Appointment(
+            service=dana.services.order_by("duration_minutes").first(), therapist=dana,
+            start=datetime.datetime.combine(MONDAY, datetime.time(15), tzinfo=Clinic.objects.current().zone),
+            patient_name="Morgan Lee", patient_phone="+14165550177",
+        ),
+        by=None,
+    )  # fmt: skip
+    page.goto(f"{CALENDAR}?date={MONDAY.isoformat()}&view=week&therapist={visit.therapist_id}")
+    block = page.locator(".calendar-block").filter(has_text=visit.patient_name).first
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0  # the week with its buttons still fits 1366 px
+    block.get_by_role("button", name=re.compile(rf"^Mark arrived\W+{visit.patient_name}")).click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        f"{visit.reference} · {visit.patient_name}: marked arrived."
+    )
+    assert "view=week" in page.url  # back on the same week
+    visit.refresh_from_db()
+    assert visit.status == Appointment.Status.ARRIVED
+    assert_accessible(page)
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        f"Undone: {visit.reference} · {visit.patient_name} is confirmed again."
+    )
+    visit.refresh_from_db()
+    assert visit.status == Appointment.Status.CONFIRMED
     assert_accessible(page)

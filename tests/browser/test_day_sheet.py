@@ -59,9 +59,11 @@ def test_the_front_desk_runs_the_day_from_the_dashboard(browser, live_server):
         sign_in(page, "frontdesk")
         expect(page.get_by_role("heading", name=re.compile("Today’s visits"))).to_be_visible()
         # One list in time order, whoever the therapist.
-        names = page.locator(".day-sheet tbody tr td:nth-child(2)").all_inner_texts()
+        names = page.locator(".day-sheet tbody tr td:nth-child(2) a").all_inner_texts()
         assert names == [visit.patient_name for visit in todays(day, zone)]
         assert len(names) >= 2
+        riley_row = page.locator(".day-sheet tbody tr").filter(has_text="Riley Moreau")
+        expect(riley_row.locator(".screening-flag")).to_have_text("Check screening")
         assert_accessible(page)
         # The day sheet has the screen's width: nothing beside it, nothing scrolled sideways.
         width = page.locator(".day-sheet").bounding_box()["width"]
@@ -102,6 +104,7 @@ def test_the_front_desk_runs_the_day_from_the_dashboard(browser, live_server):
         assert_accessible(page)
         click(page.get_by_role("button", name=re.compile(r"^Patient told, note awaited\W+Riley")))
         expect(task).to_contain_text("Patient told; the note is awaited")
+        assert_accessible(page)
         click(page.get_by_role("button", name=re.compile(r"^Note received\W+Riley")))
         expect(page.locator(".messagelist")).to_contain_text("doctor’s note received.")
         expect(task).not_to_contain_text("Riley Moreau")
@@ -113,6 +116,7 @@ def test_the_front_desk_runs_the_day_from_the_dashboard(browser, live_server):
         page.goto("/admin/")
         click(row_button(page, "Mark completed", sam))
         expect(page.locator(".messagelist")).to_contain_text("completed.")
+        assert_accessible(page)
         clock.move_to(absent.start + datetime.timedelta(minutes=10))
         page.goto("/admin/")
         click(row_button(page, "Mark no-show", absent))

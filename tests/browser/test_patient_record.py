@@ -101,6 +101,7 @@ def test_the_desk_adds_a_phone_only_caller_and_handles_their_call_from_the_dashb
     day = freed.start.astimezone(MOMENT.tzinfo).date()
 
     page.goto("/admin/booking/waitlistentry/")
+    assert_accessible(page)
     page.get_by_role("link", name=re.compile("Add waitlist entry")).click()
     assert_accessible(page)
     page.get_by_label("Name").fill("Robin Caller")
@@ -128,6 +129,17 @@ def test_the_desk_adds_a_phone_only_caller_and_handles_their_call_from_the_dashb
     for shown in ["Robin Caller", "+14165550188", freed.service.name, freed.therapist.name]:
         expect(calls).to_contain_text(shown)
     assert_accessible(page)
+    # "Booked…" opens the add form filled for this new caller, from the offer alone.
+    calls.get_by_role("link", name=re.compile("Book Robin Caller")).click()
+    page.wait_for_url("**/appointment/add/**")
+    assert "Robin" not in page.url  # no personal data in the link
+    assert "0188" not in page.url
+    expect(page.get_by_label("Patient name")).to_have_value("Robin Caller")
+    expect(page.get_by_label("Patient phone")).to_have_value("+14165550188")
+    expect(page.get_by_label("Therapist")).to_have_value(str(freed.therapist_id))
+    assert_accessible(page)
+    page.go_back()
+    calls = page.locator(".waitlist-calls")
     calls.get_by_role("button", name=re.compile("^Declined")).click()
     expect(page.locator(".messagelist")).to_contain_text("Robin Caller declined that time")
     expect(page.locator(".waitlist-calls")).to_contain_text("No waitlist call to make.")
