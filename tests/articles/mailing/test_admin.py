@@ -79,3 +79,20 @@ def test_the_desk_and_editors_see_the_count_and_the_digests_not_the_addresses(
 def test_a_therapist_does_not_see_the_mailing_list(client, the_list):
     sign_in_as(client, THERAPISTS, username="therapist")
     assert client.get(DIGESTS).status_code == 403
+
+
+@pytest.mark.parametrize("digests", [2, 20])
+def test_the_digests_page_asks_the_same_queries_for_2_or_20_digests(
+    client, clinic, digests, django_assert_num_queries
+):
+    articles = [ArticleFactory() for _ in range(3)]
+    for _ in range(digests):
+        sent = Digest.objects.create(finished_at=timezone.now(), recipients=5)
+        sent.articles.add(*articles)
+    sign_in_as(client, OWNER, username="owner")
+    client.get(DIGESTS)  # the session and permissions, read once
+    with django_assert_num_queries(QUERIES_FOR_THE_DIGESTS_PAGE):
+        assert client.get(DIGESTS).status_code == 200
+
+
+QUERIES_FOR_THE_DIGESTS_PAGE = 16
