@@ -44,7 +44,7 @@ def book_link(page, therapist, start):
     raise AssertionError(f"no Book link for {therapist} at {start}")
 
 
-def test_an_existing_caller_is_booked_from_the_calendar_in_a_few_clicks(desk):
+def test_an_existing_caller_is_booked_from_the_dashboard_in_a_few_clicks(desk):
     page, counted = desk, Clicks()
     zone = Clinic.objects.current().zone
     seen = Appointment.objects.filter(status="confirmed").order_by("start").first()
