@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 DASHBOARD = reverse("admin:index")
 MINUTE = datetime.timedelta(minutes=1)
-# The front desk's dashboard, whatever the size of the day (measured; see the last test).
-DASHBOARD_QUERIES = 16
+# The front desk's dashboard, whatever the size of the day (measured; see the last test), with
+# the library's comments waiting (issue 20's section on the same page, 16 before it).
+DASHBOARD_QUERIES = 17
 
 
 def visit(service, therapist, start, patient, *, name=None, confirmed=True):
