@@ -141,9 +141,9 @@ HOLDINGS = [
         key="limits",
         title="Limits on public forms",
         kept=(
-            "Each booking request, waitlist sign-up, move and sign-in link asked for is counted "
-            "by a keyed hash of the internet address and of the email or phone (never the "
-            f"values), deleted after {LIMITS_KEPT.days} days."
+            "Each booking request, waitlist sign-up, move, sign-in link asked for, reader's "
+            "comment and mailing-list sign-up is counted by a keyed hash of the internet address "
+            f"and of the email or phone (never the values), deleted after {LIMITS_KEPT.days} days."
         ),
         models=("clinic.LimitedAction",),
         purge=_purge_limits,
