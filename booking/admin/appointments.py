@@ -336,7 +336,11 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
             if not step.takes_message:
                 return HttpResponseNotAllowed(["POST"])
             return self._ask_first(request, step, [appointment])
-        self._apply(request, appointment, step, request.POST.get("message", "").strip())
+        asked_by = self._who_asked(request, step)
+        if asked_by is None:
+            return self._ask_first(request, step, [appointment], missing_who=True)
+        message = request.POST.get("message", "").strip()
+        self._apply(request, appointment, step, message, by_patient=asked_by == "patient")
         return redirect(reverse("admin:booking_appointment_change", args=[pk]))
 
     def review_view(self, request, pk):
@@ -360,8 +364,18 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
                 messages.success(request, f"{appointment.reference}: screening marked “{label}”.")
         return redirect(reverse("admin:booking_appointment_change", args=[pk]))
 
-    def _ask_first(self, request, step, appointments, action=""):
-        """The page that asks once before declining or cancelling, with a note for patients."""
+    @staticmethod
+    def _who_asked(request, step):
+        """For a cancellation, who asked for it: "patient" (it then counts as theirs, late or
+        not, on their record) or "clinic"; None when the form did not say. Other steps: ""."""
+        if step.name != "cancel":
+            return ""
+        asked_by = request.POST.get("asked_by", "")
+        return asked_by if asked_by in ("patient", "clinic") else None
+
+    def _ask_first(self, request, step, appointments, action="", missing_who=False):
+        """The page that asks once before declining or cancelling, with a note for patients
+        (and, for a cancellation, who asked for it)."""
         context = {
             **self.admin_site.each_context(request),
             "title": f"{step.label} {len(appointments)} appointment{pluralize(len(appointments))}?",
@@ -370,17 +384,21 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
             "appointments": appointments,
             "action": action,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "asks_who": step.name == "cancel",
+            "missing_who": missing_who,
+            "message": request.POST.get("message", ""),
         }
         return TemplateResponse(
             request, "admin/booking/appointment/confirm_transition.html", context
         )
 
-    def _apply(self, request, appointment, step, message=""):
+    def _apply(self, request, appointment, step, message="", by_patient=False):
         """One lifecycle change through the services; the message says what really happened."""
         try:
             services.change_status(
-                appointment=appointment, transition=step.name, by=request.user, message=message
-            )
+                appointment=appointment, transition=step.name, by=request.user, message=message,
+                by_patient=by_patient,
+            )  # fmt: skip
         except services.BookingError as error:
             messages.error(request, str(error))
             return
@@ -389,11 +407,15 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
 
     def _bulk(self, request, queryset, name):
         step = lifecycle.TRANSITIONS[name]
+        action = f"{name}_selected"
         if step.takes_message and "confirmed" not in request.POST:
-            return self._ask_first(request, step, list(queryset), action=f"{name}_selected")
+            return self._ask_first(request, step, list(queryset), action=action)
+        asked_by = self._who_asked(request, step)
+        if asked_by is None:
+            return self._ask_first(request, step, list(queryset), action=action, missing_who=True)
         message = request.POST.get("message", "").strip()
         for appointment in queryset:
-            self._apply(request, appointment, step, message)
+            self._apply(request, appointment, step, message, by_patient=asked_by == "patient")
         return None
 
     @admin.action(description="Confirm selected requests", permissions=["change"])

@@ -52,12 +52,13 @@ def by_phone(field, term):
 
 
 def late_cancellation_count(visits, *, notice_hours) -> int:
-    """How many of `visits` were cancelled late: within the clinic's cancellation notice before
-    the start (or after it), whoever recorded it (the patient online, or the desk on the phone).
-    One query."""
+    """How many of `visits` the patient cancelled late: within the clinic's cancellation notice
+    before the start (or after it), online or by asking the desk (which says who asked). A
+    cancellation the clinic made (a therapist away) is never the patient's. One query."""
     cancellations = AppointmentEvent.objects.filter(
         appointment__in=visits.filter(status=Appointment.Status.CANCELLED),
         action=AppointmentEvent.Action.CANCELLED,
+        by_patient=True,
     ).values_list("appointment_id", "appointment__start", "at")
     notice = datetime.timedelta(hours=notice_hours)
     return len({pk for pk, start, at in cancellations if at > start - notice})

@@ -194,8 +194,17 @@ def test_bulk_cancel_asks_once_then_cancels_all_with_the_message(
     assert visit.reference in page
     assert other.reference in page
     assert Appointment.objects.filter(status=Appointment.Status.CANCELLED).count() == 0
-    desk.post(changelist, {**chosen, "confirmed": "1", "message": "The clinic is flooded."})
+    # Who asked is not guessed: the page asks again, keeping the message.
+    again = desk.post(changelist, {**chosen, "confirmed": "1", "message": "The clinic is flooded."})
+    assert "Please say who asked to cancel" in again.content.decode()
+    assert "The clinic is flooded." in again.content.decode()
+    assert Appointment.objects.filter(status=Appointment.Status.CANCELLED).count() == 0
+    desk.post(
+        changelist,
+        {**chosen, "confirmed": "1", "asked_by": "clinic", "message": "The clinic is flooded."},
+    )
     assert Appointment.objects.filter(status=Appointment.Status.CANCELLED).count() == 2
+    assert not AppointmentEvent.objects.filter(action="cancelled", by_patient=True).exists()
     assert all(
         "The clinic is flooded." in m.body for m in mail.outbox if m.to == ["avery@example.com"]
     )

@@ -80,6 +80,7 @@ def history(avery, dana, marcus, massage, monday, now, booking_clinic):
         "late": cancelled(
             visit(avery, dana, massage, at(tuesday, "15:00", zone)),
             at_time=at(monday, "19:00", zone),
+            by_patient=True,
         ),
         # Three days before: in good time.
         "in_time": cancelled(
@@ -153,15 +154,37 @@ def test_the_record_shows_coming_and_past_visits_apart_with_what_they_add_up_to(
     assert reverse("admin:booking_appointment_change", args=[history["no_show"].pk]) not in coming
 
 
-def test_a_cancellation_by_the_clinic_with_notice_is_not_late_and_one_after_the_start_is(
+def test_only_the_patients_own_cancellations_within_the_notice_or_after_the_start_are_late(
     client, front_desk_user, avery, dana, massage, monday, now, booking_clinic
 ):
     zone = booking_clinic.zone
     early = visit(avery, dana, massage, at(monday, "10:00", zone))
-    cancelled(early, at_time=at(monday, "10:00", zone) - 25 * HOUR)
+    cancelled(early, at_time=at(monday, "10:00", zone) - 25 * HOUR, by_patient=True)
     after = visit(avery, dana, massage, at(monday, "14:00", zone))
-    cancelled(after, at_time=at(monday, "14:30", zone))
+    cancelled(after, at_time=at(monday, "14:30", zone), by_patient=True)
+    # The therapist fell ill: the clinic cancelled an hour before. Not the patient's doing.
+    clinics = visit(avery, dana, massage, at(monday, "16:00", zone))
+    cancelled(clinics, at_time=at(monday, "15:00", zone))
     client.force_login(front_desk_user)
+    assert record_page(client, avery).context["record"].late_cancellations == 1
+
+
+def test_the_desk_says_who_asked_to_cancel_and_the_patients_late_ask_counts(
+    client, front_desk_user, avery, dana, massage, monday, now, booking_clinic
+):
+    soon = visit(avery, dana, massage, now + 3 * HOUR)
+    url = reverse("admin:booking_appointment_transition", args=[soon.pk, "cancel"])
+    client.force_login(front_desk_user)
+    asked = client.post(url, {"message": "See you next week."}).content.decode()
+    assert "Please say who asked to cancel" in asked
+    assert "See you next week." in asked  # what was typed is kept
+    soon.refresh_from_db()
+    assert soon.status == Appointment.Status.CONFIRMED
+    client.post(url, {"asked_by": "patient", "message": "See you next week."})
+    soon.refresh_from_db()
+    assert soon.status == Appointment.Status.CANCELLED
+    event = soon.events.get(action=AppointmentEvent.Action.CANCELLED)
+    assert (event.by_patient, event.actor) == (True, front_desk_user)
     assert record_page(client, avery).context["record"].late_cancellations == 1
 
 

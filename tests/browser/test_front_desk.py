@@ -164,3 +164,18 @@ def test_when_the_owner_requires_two_factor_the_front_desk_sets_up_an_app(browse
         page.get_by_role("heading", name=re.compile("Requests waiting for an answer"))
     ).to_be_visible()
     context.close()
+
+
+def test_the_desk_cancels_a_visit_saying_who_asked(front_desk):
+    page = front_desk
+    visit = Appointment.objects.filter(status="confirmed").order_by("start").first()
+    page.goto(f"/admin/booking/appointment/{visit.pk}/change/")
+    page.get_by_role("link", name="Cancel…").click()
+    expect(page.get_by_role("group", name="Who asked to cancel?")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Message to the patient (optional)").fill("Feel better soon.")
+    page.get_by_role("radio", name=re.compile("^The patient")).check()
+    page.get_by_role("button", name="Yes, cancel").click()
+    expect(page.locator(".messagelist")).to_contain_text(f"{visit.reference}: cancelled.")
+    event = visit.events.get(action="cancelled")
+    assert event.by_patient
