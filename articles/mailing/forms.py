@@ -1,9 +1,20 @@
 from django import forms
 
 from articles.mailing.models import Subscriber
+from clinic import secret_routes
 from clinic.forms import honeypot
 
 HONEYPOT_MESSAGE = "We could not sign up this address. Please call us and we will add it."
+
+
+def page_path(path):
+    """The page a sign-up form was on, as the consent record keeps it: the site's own path,
+    a secret route's token taken out (an appointment or deletion link's token opens someone's
+    data, and the record is shown to the owner and exported)."""
+    path = secret_routes.redact(path or "")
+    if not path.startswith("/") or path.startswith("//"):
+        return "/"
+    return path
 
 
 class SignupForm(forms.Form):
@@ -31,11 +42,8 @@ class SignupForm(forms.Form):
         self.place_name = place
 
     def clean_path(self):
-        # The page the form was on, as the site names its pages: nothing else is kept.
-        path = self.cleaned_data["path"]
-        if not path.startswith("/") or path.startswith("//"):
-            return "/"
-        return path
+        # Redacted again: a post says what it likes, and the form on a page may be an old one.
+        return page_path(self.cleaned_data["path"])
 
     def clean_place(self):
         return self.cleaned_data["place"] or Subscriber.Place.PAGE

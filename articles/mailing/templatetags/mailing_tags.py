@@ -1,7 +1,7 @@
 from django import template
 
 from articles.mailing import consent
-from articles.mailing.forms import SignupForm
+from articles.mailing.forms import SignupForm, page_path
 
 register = template.Library()
 
@@ -15,7 +15,9 @@ def signup_form(context, place):
     shown = getattr(request, "mailing_signup_shown", False)
     if request is not None:
         request.mailing_signup_shown = True
-    form = SignupForm(place=place, initial={"place": place, "path": getattr(request, "path", "/")})
+    form = SignupForm(
+        place=place, initial={"place": place, "path": page_path(getattr(request, "path", "/"))}
+    )
     return {
         "form": form,
         "place": place,

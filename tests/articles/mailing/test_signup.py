@@ -190,3 +190,39 @@ def test_an_unconfirmed_sign_up_expires_after_a_week(client, sign_up, clinic):
         assert client.get(link).status_code == 410
         assert client.post(link).status_code == 410
     assert Subscriber.objects.get().confirmed_at is None
+
+
+def test_a_sign_up_from_a_manage_appointment_page_keeps_no_token(client, sign_up, clinic):
+    """The footer's form on a patient's appointment page: the page's link opens the visit, so the
+    consent record (shown to the owner, exported) keeps the page's path without its token."""
+    from booking.models import Appointment
+    from tests.factories import ServiceFactory, TherapistFactory
+
+    start = timezone.now() + datetime.timedelta(days=2)
+    visit = Appointment.objects.create(
+        service=ServiceFactory(), therapist=TherapistFactory(), start=start,
+        end=start + datetime.timedelta(hours=1), hold_until=start + datetime.timedelta(hours=1),
+        patient_name="Avery Chen", patient_email="avery@example.com",
+    )  # fmt: skip
+    page = client.get(visit.patient_url())
+    assert page.status_code == 200
+    [fields] = signup_fields(page.text)
+    assert fields["path"] == "/book/appointment//"
+    assert visit.access_token not in str(fields)
+    assert sign_up(**{**fields, "email": "avery@example.com"}).status_code == 302
+    assert Subscriber.objects.get().path == "/book/appointment//"
+
+
+@pytest.mark.parametrize(
+    ("posted", "kept"),
+    [
+        ("/book/appointment/tok3n-abc/cancel/", "/book/appointment//cancel/"),
+        ("/book/welcome-back/tok3n-abc/", "/book/welcome-back//"),
+        ("/book/waitlist/tok3n-abc/", "/book/waitlist//"),
+        ("/comments/delete/tok3n-abc/", "/comments/delete//"),
+    ],
+)
+def test_a_posted_secret_path_is_kept_without_its_token(sign_up, clinic, posted, kept):
+    # A page served before the fix, or a post made by hand, still keeps no token.
+    assert sign_up(place="footer", path=posted).status_code == 302
+    assert Subscriber.objects.get().path == kept
