@@ -5,16 +5,18 @@ from clinic import secret_routes
 from clinic.forms import honeypot
 
 HONEYPOT_MESSAGE = "We could not sign up this address. Please call us and we will add it."
+PATH_LENGTH = Subscriber._meta.get_field("path").max_length
 
 
 def page_path(path):
     """The page a sign-up form was on, as the consent record keeps it: the site's own path,
     a secret route's token taken out (an appointment or deletion link's token opens someone's
-    data, and the record is shown to the owner and exported)."""
+    data, and the record is shown to the owner and exported), cut to what the record holds: an
+    article's address or a missing page's may be longer, and a sign-up never fails for it."""
     path = secret_routes.redact(path or "")
     if not path.startswith("/") or path.startswith("//"):
         return "/"
-    return path
+    return path[:PATH_LENGTH]
 
 
 class SignupForm(forms.Form):
@@ -33,7 +35,8 @@ class SignupForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
     place = forms.ChoiceField(choices=Subscriber.Place, widget=forms.HiddenInput)
-    path = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    # No max_length: a longer path is cut (page_path), never refused in a field nobody sees.
+    path = forms.CharField(widget=forms.HiddenInput)
     website = honeypot()
 
     def __init__(self, *args, place=Subscriber.Place.PAGE, **kwargs):

@@ -226,3 +226,23 @@ def test_a_posted_secret_path_is_kept_without_its_token(sign_up, clinic, posted,
     # A page served before the fix, or a post made by hand, still keeps no token.
     assert sign_up(place="footer", path=posted).status_code == 302
     assert Subscriber.objects.get().path == kept
+
+
+@pytest.mark.parametrize("kind", ["article", "missing page"])
+def test_a_sign_up_from_a_page_with_a_long_address_is_kept_cut(client, sign_up, clinic, kind):
+    # An article's slug may be 200 characters, a missing page's path anything: the record keeps
+    # the first 200, and the reader is signed up (the hidden field's error was never shown).
+    if kind == "article":
+        address = ArticleFactory(slug="a" * 200).get_absolute_url()
+    else:
+        address = "/" + "no-such-page/" * 20
+    assert len(address) > 200
+    page = client.get(address)
+    [fields] = signup_fields(page.text)
+    assert fields["path"] == address[:200]
+    assert sign_up(**{**fields, "email": "reader@example.com"}).status_code == 302
+    assert sign_up("other@example.com", path=address).status_code == 302  # a post of the whole
+    assert [subscriber.path for subscriber in Subscriber.objects.order_by("pk")] == [
+        address[:200],
+        address[:200],
+    ]
