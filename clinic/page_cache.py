@@ -153,11 +153,25 @@ def bump(**kwargs):
     _renew(VERSION_KEY)
 
 
-def bump_on_change(models):
-    """Every save or delete of these models' rows makes every kept page out of date."""
+def bump_on_change(models, when=None):
+    """Every save or delete of these models' rows makes every kept page out of date; with
+    `when`, only of the rows `when(row)` says a page shows or showed (a reader's comment still
+    waiting for a decision is on no page: each one posted would end every kept page)."""
+    receiver = bump if when is None else _bump_if(when)
     for model in models:
         for signal in (post_save, post_delete):
-            signal.connect(bump, sender=model, dispatch_uid=f"page-{model._meta.label}")
+            # Held strongly: a condition's receiver is made here, and nothing else keeps it.
+            signal.connect(
+                receiver, sender=model, weak=False, dispatch_uid=f"page-{model._meta.label}"
+            )
+
+
+def _bump_if(when):
+    def bump_if_shown(instance, **kwargs):
+        if when(instance):
+            bump()
+
+    return bump_if_shown
 
 
 def bump_calendar(**kwargs):

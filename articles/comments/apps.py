@@ -12,6 +12,7 @@ class CommentsConfig(AppConfig):
         from clinic import page_cache
 
         # Article pages are kept whole for anonymous readers (clinic/page_cache.py): a comment
-        # published, answered or deleted shows at once (a form's closing time is the article
-        # view's to say: articles/views.py).
-        page_cache.bump_on_change(self.get_models())
+        # published, answered, un-published or deleted shows at once (a form's closing time is
+        # the article view's to say: articles/views.py). Not a comment posted to wait for staff,
+        # which no page shows: each anonymous post would end every kept page of the site.
+        page_cache.bump_on_change(self.get_models(), when=lambda row: row.is_or_was_published())

@@ -75,6 +75,26 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.name} on {self.article}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)  # its post_save still sees the status stored before
+        self._stored_status = self.status
+
+    # The status the database holds, as last read or written (None: not stored yet), so a change
+    # can tell whether the comment was on the article's page before it (is_or_was_published).
+    _stored_status = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        # Not read (deferred): unknown, so taken as published (a needless bump, never a stale page).
+        comment._stored_status = comment.__dict__.get("status", cls.Status.APPROVED)
+        return comment
+
+    def is_or_was_published(self):
+        """Whether a change to it changes the article's page: it is published, or was until
+        this change. One still waiting, or rejected unseen, is on no page."""
+        return self.Status.APPROVED in (self.status, self._stored_status)
+
     @property
     def anchor(self):
         return f"comment-{self.pk}"
@@ -104,3 +124,11 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"Answer by {self.author_name}"
+
+    def is_or_was_published(self):
+        """Whether it shows under the article: its comment is published. One waiting with its
+        comment shows only when the comment is published, which changes the page anyway."""
+        if Answer.comment.is_cached(self):
+            return self.comment.status == Comment.Status.APPROVED
+        # Deleted with its comment, say: the comment is still there while its answers go.
+        return Comment.objects.published().filter(pk=self.comment_id).exists()

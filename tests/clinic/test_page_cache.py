@@ -4,8 +4,10 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,7 +15,8 @@ from django.utils import timezone
 
 from accounts.roles import EDITORS
 from articles.models import Article
-from clinic.models import Service
+from clinic import page_cache
+from clinic.models import LimitedAction, Service
 from tests.conftest import sign_in_as
 from tests.factories import (
     ArticleFactory,
@@ -231,6 +234,30 @@ MISSING_TABLE = {
 @pytest.fixture
 def failing_cache(settings):
     settings.CACHES = MISSING_TABLE
+
+
+@pytest.fixture
+def registered_when_shown():
+    """LimitedAction (which clinic leaves out) registered with a condition: rows whose action
+    starts with "shown" are on a page. Unregistered afterwards."""
+    page_cache.bump_on_change([LimitedAction], when=lambda row: row.action.startswith("shown"))
+    yield
+    for signal in (post_save, post_delete):
+        signal.disconnect(sender=LimitedAction, dispatch_uid="page-clinic.LimitedAction")
+
+
+def test_a_condition_bumps_only_for_the_rows_a_page_shows(client, site, registered_when_shown):
+    def changes(act):
+        cache.set(page_cache.VERSION_KEY, "before", timeout=None)
+        act()
+        return cache.get(page_cache.VERSION_KEY) != "before"
+
+    unseen = LimitedAction(action="unseen", at=timezone.now())
+    assert not changes(unseen.save)
+    assert not changes(unseen.delete)
+    shown = LimitedAction(action="shown", at=timezone.now())
+    assert changes(shown.save)
+    assert changes(shown.delete)
 
 
 def test_a_failing_cache_means_uncached_pages_not_errors(client, site, caplog, failing_cache):

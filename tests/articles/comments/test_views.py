@@ -5,12 +5,13 @@ import datetime
 import json
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from articles.comments import services
 from articles.comments.models import Comment
-from clinic import limiter
+from clinic import limiter, page_cache
 from clinic.models import LimitedAction
 from tests.articles.comments.conftest import post
 from tests.html import tags
@@ -163,6 +164,46 @@ def test_the_kept_page_shows_a_comment_at_once_when_published_answered_or_delete
     assert "Kept page answer" in page(client, article)
     services.delete_by_reader(comment)
     assert "Kept page question" not in page(client, article)
+
+
+def changes_the_kept_pages(act):
+    """Whether `act()` makes every kept page of the site out of date (the page cache's version)."""
+    cache.set(page_cache.VERSION_KEY, "before", timeout=None)
+    act()
+    return cache.get(page_cache.VERSION_KEY) != "before"
+
+
+def test_a_comment_waiting_for_staff_leaves_the_sites_kept_pages_alone(
+    client, article, clinic, desk, dana
+):
+    assert not changes_the_kept_pages(lambda: send(client, article))
+    waiting = Comment.objects.get()
+    # Dana may answer but not publish: her answer waits with the comment, unseen too.
+    assert not changes_the_kept_pages(
+        lambda: services.answer(waiting, by=dana, body="Later", clinic=clinic)
+    )
+    assert not changes_the_kept_pages(lambda: services.reject(waiting, by=desk, reason="Spam"))
+    never_shown = post(article, clinic)
+    assert not changes_the_kept_pages(lambda: services.delete_by_reader(never_shown))
+
+
+def test_a_published_comment_changes_the_kept_pages_each_time_it_changes(
+    article, clinic, desk, editor
+):
+    comment = post(article, clinic)
+    assert changes_the_kept_pages(lambda: services.approve(comment, by=desk, clinic=clinic))
+    assert changes_the_kept_pages(
+        lambda: services.answer(comment, by=editor, body="An answer", clinic=clinic)
+    )
+
+    def reject_after_publishing():
+        published = Comment.objects.get(pk=comment.pk)
+        published.status = Comment.Status.REJECTED
+        published.save()
+
+    assert changes_the_kept_pages(reject_after_publishing)
+    again = services.approve(post(article, clinic, body="Another"), by=desk, clinic=clinic)
+    assert changes_the_kept_pages(lambda: services.delete_by_reader(again))
 
 
 def test_the_kept_page_lasts_no_longer_than_its_form(client, article, clinic, now):
