@@ -84,8 +84,8 @@ class Comment(models.Model):
     _stored_status = None
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        comment = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        comment = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         # Not read (deferred): unknown, so taken as published (a needless bump, never a stale page).
         comment._stored_status = comment.__dict__.get("status", cls.Status.APPROVED)
         return comment
