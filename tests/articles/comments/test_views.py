@@ -119,6 +119,42 @@ def test_a_post_from_another_sites_page_is_refused(article):
     assert Comment.objects.count() == 1
 
 
+def test_a_post_whose_origin_is_hidden_is_refused(article):
+    """`Origin: null` is what a browser sends from a page that hides where it is (a sandboxed
+    frame, a data: address): another site's page, dressed up, so it is refused like one."""
+    response = send(Client(), article, {"HTTP_ORIGIN": "null"})
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_a_post_without_an_origin_is_accepted(article):
+    """By design (clinic.forms.from_this_site): every current browser sends Origin with a form's
+    post, so a post without one is not a browser on another site's page but a script or an old
+    browser, and a script gains nothing by it: it could post the same comment itself, carrying
+    no one's session, and the limiter and staff's moderation bound it as any other."""
+    assert send(Client(), article).status_code == 302
+    assert Comment.objects.get().status == Comment.Status.WAITING
+
+
+def test_a_comment_that_closes_the_script_tag_stays_text(client, article, clinic, desk):
+    attack = "</script><script>alert(1)</script>"
+    comment = post(article, clinic, name=attack, body=attack)
+    services.approve(comment, by=desk, clinic=clinic)
+    html = page(client, article)
+    assert attack not in html
+    opening = '<script type="application/ld+json">'
+    assert html.count(opening) == 1
+    data = json_ld(html)  # the one block, whole: json.loads of everything up to its </script>
+    [given] = data["comment"]
+    assert (given["author"]["name"], given["text"]) == (attack, attack)
+    start = html.index(opening)
+    assert html.index("</script>", start) > html.index('"commentCount"', start)
+    thread = html[html.index('id="comments-heading"') :]
+    escaped = "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert f"<strong>{escaped}</strong>" in thread
+    assert f'<p class="comment-body">{escaped}</p>' in thread
+
+
 def test_published_comments_show_oldest_first_with_answers_and_dates_and_a_count(
     client, article, clinic, desk, dana, now
 ):
