@@ -6,11 +6,11 @@ shows it to everyone (Django's token would also stop the page from being kept at
 is exempt from the token and checked instead by where it comes from: browsers send Origin with
 every form post, so a post from a page of another site is refused. A comment carries no one's
 authority (a signed-in person's session is not read), so a forged one could do nothing its
-forger could not do by posting it themselves; the limiter and moderation bound both.
+forger could not do by posting it themselves; the limiter and moderation bound both. A refused
+post is shown the article with the form as typed, to send from here.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -25,6 +25,7 @@ from clinic import limiter
 from clinic.forms import from_this_site
 
 HONEYPOT_MESSAGE = "We could not post this comment. Please call or email us with your question."
+ELSEWHERE = "Please press Send my comment to send it from our own page."
 THANKS = (
     "Thank you for your comment. It will show here once our staff have read it, and we will "
     "email you then."
@@ -37,10 +38,14 @@ THANKS = (
 def post_comment(request, slug):
     """The form under an article: kept for staff to read, and the reader sent back to the
     article with thanks; any problem re-renders the article with the form as typed."""
-    if not from_this_site(request):
-        raise PermissionDenied
     article = get_object_or_404(Article.objects.published(), slug=slug)
     form = CommentForm(request.POST)
+    if not from_this_site(request):
+        # Refused, but shown our article with the form as typed, to send from here.
+        form.add_error(None, ELSEWHERE)
+        response = article_page(request, article.slug, comment_form=form)
+        response.status_code = 403
+        return response
     if form.is_valid():
         try:
             if form.cleaned_data["website"]:

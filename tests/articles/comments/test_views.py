@@ -115,8 +115,20 @@ def test_a_post_from_another_sites_page_is_refused(article):
     reader = Client(enforce_csrf_checks=True)
     response = send(reader, article, {"HTTP_ORIGIN": "https://elsewhere.example"})
     assert response.status_code == 403
+    assert not Comment.objects.exists()
     assert send(reader, article, {"HTTP_ORIGIN": "http://testserver"}).status_code == 302
     assert Comment.objects.count() == 1
+
+
+def test_a_post_from_another_sites_page_shows_the_article_with_the_form_as_typed(article):
+    response = send(Client(), article, {"HTTP_ORIGIN": "https://elsewhere.example"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Does massage help low back pain?" in html  # the article itself
+    assert "Please press Send my comment to send it from our own page." in html
+    assert "Does it help sciatica?</textarea>" in html
+    assert 'value="Alex"' in html
+    assert 'value="alex@example.com"' in html
 
 
 def test_a_post_whose_origin_is_hidden_is_refused(article):
