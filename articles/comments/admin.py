@@ -107,9 +107,12 @@ class CommentAdmin(admin.ModelAdmin):
         def reject(request):
             comment = self._comment(request, pk)
             form = RejectForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            if not form.is_valid():  # a reason nobody could type (a null character): kept out
+                for error in form.errors["reason"]:
+                    messages.error(request, f"{self._who(comment)} is not rejected: {error}")
+                return self._back(request)
             try:
-                services.reject(comment, by=request.user, reason=reason)
+                services.reject(comment, by=request.user, reason=form.cleaned_data["reason"])
             except services.AlreadyDecided as error:
                 messages.warning(request, str(error))
             else:

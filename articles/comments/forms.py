@@ -65,9 +65,10 @@ class AnswerForm(forms.Form):
 
 
 class RejectForm(forms.Form):
+    # No length limit: the model keeps any reason whole (a limit here dropped a long one while
+    # the comment was still rejected).
     reason = forms.CharField(
         label="Reason (for staff only)",
         required=False,
-        max_length=500,
         widget=forms.TextInput(),
     )

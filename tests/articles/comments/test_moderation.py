@@ -48,6 +48,27 @@ def test_the_front_desk_publishes_and_rejects_but_does_not_answer(client, articl
     assert "Readers’ comments waiting" not in dashboard(client)  # none left
 
 
+def test_a_long_reason_for_rejecting_is_kept_whole(client, article, clinic, desk):
+    comment = post(article, clinic)
+    client.force_login(desk)
+    reason = "Advertises a clinic elsewhere. " * 20  # over 600 characters
+    url = reverse("admin:comments_comment_reject", args=[comment.pk])
+    client.post(url, {"reason": reason})
+    assert (refreshed(comment).status, refreshed(comment).rejection_reason) == (
+        "rejected", reason.strip(),
+    )  # fmt: skip
+    assert 'maxlength="500"' not in dashboard(client)
+
+
+def test_a_reason_that_cannot_be_kept_rejects_nothing_and_says_why(client, article, clinic, desk):
+    comment = post(article, clinic)
+    client.force_login(desk)
+    url = reverse("admin:comments_comment_reject", args=[comment.pk])
+    html = client.post(url, {"reason": "Spam\x00"}, follow=True).content.decode()
+    assert "“Does massage help low back pain?” is not rejected: Null characters" in html
+    assert refreshed(comment).status == Comment.Status.WAITING
+
+
 def test_a_therapist_answers_but_neither_publishes_nor_rejects(client, article, clinic, dana):
     comment = post(article, clinic)
     client.force_login(dana)
