@@ -41,6 +41,25 @@ def test_publishing_tells_the_reader_without_what_they_typed_in_the_subject(
     assert (comment.status, comment.decided_by) == (Comment.Status.APPROVED, desk)
 
 
+def test_the_plain_text_emails_start_at_the_margin_with_paragraphs(
+    waiting, clinic, desk, editor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(waiting, by=desk, clinic=clinic)
+        services.answer(waiting, by=editor, body="Thank you.", clinic=clinic)
+    published, answered = mail.outbox
+    assert "now published" in published.body
+    assert "with an answer" in answered.body
+    for body in (published.body, answered.body):
+        lines = body.splitlines()
+        assert lines[0] == "Hello Alex,"
+        assert not [line for line in lines if line.startswith(" ")]
+        paragraphs = body.split("\n\n")
+        assert paragraphs[1].startswith("Thank you for your comment on")
+        assert any(paragraph.startswith("http") for paragraph in paragraphs)
+        assert any(paragraph.startswith("If you would rather") for paragraph in paragraphs)
+
+
 def test_a_comment_is_decided_once(waiting, clinic, desk, editor):
     services.approve(waiting, by=desk, clinic=clinic)
     with pytest.raises(services.AlreadyDecided, match="already published"):
