@@ -49,7 +49,9 @@ def set_up(database_url, workdir):
     call_command("load_demo", verbosity=0)
 
 
-def subscribers(count, confirmed_at):
+def subscribers(count, since):
+    """`count` confirmed readers, each a second after the one before from `since`: distinct
+    moments, as a real list's (the digest must not read the articles once per moment)."""
     from articles.mailing.models import Subscriber
     from emails.outbox import recipient_key
 
@@ -59,8 +61,8 @@ def subscribers(count, confirmed_at):
             Subscriber(
                 email=f"reader{number}@example.com",
                 email_key=recipient_key(f"reader{number}@example.com"),
-                asked_at=confirmed_at,
-                confirmed_at=confirmed_at,
+                asked_at=since + datetime.timedelta(seconds=number),
+                confirmed_at=since + datetime.timedelta(seconds=number),
                 place="footer",
                 path="/",
                 wording="Get the clinic's new health articles by email.",
@@ -71,7 +73,7 @@ def subscribers(count, confirmed_at):
     )
 
 
-def fresh_run(since):
+def fresh_run():
     """Forget the previous run: its digest, its emails and tasks, the subscribers' last one."""
     from django_tasks_db.models import DBTaskResult
 
@@ -81,7 +83,7 @@ def fresh_run(since):
     Digest.objects.all().delete()
     Email.objects.all().delete()
     DBTaskResult.objects.all().delete()
-    Subscriber.objects.update(last_digest_at=None, confirmed_at=since)
+    Subscriber.objects.update(last_digest_at=None)
 
 
 def run_digest(now):
@@ -121,11 +123,12 @@ def measure(count):
 
     now = timezone.now()
     since = now - datetime.timedelta(days=7)
-    # The demo library's articles, as if the last week's: every subscriber gets them all.
+    # The demo library's articles, as if published yesterday, after every subscriber confirmed
+    # (in the hours after `since`): every subscriber gets them all.
     Article.objects.published(now).update(published_at=now - datetime.timedelta(days=1))
     subscribers(count, since)
 
-    fresh_run(since)
+    fresh_run()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     sent = run_digest(now)
@@ -133,7 +136,7 @@ def measure(count):
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     articles = sent.articles.count()
 
-    fresh_run(since)
+    fresh_run()
     tracemalloc.start()
     if os.environ.get("DIGEST_PROFILE"):
         import cProfile

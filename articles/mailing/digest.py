@@ -6,10 +6,12 @@ Subscribers are taken BATCH at a time, each batch in its own transaction with th
 queues and the subscribers' `last_digest_at`: memory stays flat for any size of list, and a run
 cut short (a restart) is taken up where it stopped by the next, to the same moment."""
 
+import bisect
 import datetime
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,31 +88,39 @@ def _receiving(until):
 
 
 class _ArticlesSince:
-    """The articles published after a moment and up to the run's start, read once per moment
-    (most subscribers share their last digest's), as the email shows them."""
+    """The articles published after a subscriber's moment (their last digest, or when they
+    confirmed) and up to the run's start, as the email shows them. Read once per run, from the
+    earliest moment of any subscriber still to receive it; each subscriber's are then picked in
+    Python, so a list whose subscribers all confirmed at different times asks no query each."""
 
     def __init__(self, until):
         self.until = until
-        self.by_moment = {}
         self.sent = set()
+        earliest = _receiving(until).aggregate(
+            earliest=Min(Coalesce("last_digest_at", "confirmed_at"))
+        )["earliest"]
+        articles = []
+        if earliest is not None:
+            articles = list(
+                Article.objects.published(now=until)
+                .filter(published_at__gt=earliest)
+                .order_by("published_at", "pk")
+                .only("pk", "title", "summary", "slug", "published_at")
+            )
+        self.published_at = [article.published_at for article in articles]
+        self.articles = [
+            {
+                "pk": article.pk,
+                "title": article.title,
+                "summary": article.summary,
+                "url": outbox.absolute(article.get_absolute_url()),
+            }
+            for article in articles
+        ]
 
     def __call__(self, since):
-        if since not in self.by_moment:
-            articles = (
-                Article.objects.published(now=self.until)
-                .filter(published_at__gt=since)
-                .order_by("published_at", "pk")
-            )
-            self.by_moment[since] = [
-                {
-                    "pk": article.pk,
-                    "title": article.title,
-                    "summary": article.summary,
-                    "url": outbox.absolute(article.get_absolute_url()),
-                }
-                for article in articles
-            ]
-        return self.by_moment[since]
+        # Oldest first, so those published after `since` are the list's tail.
+        return self.articles[bisect.bisect_right(self.published_at, since) :]
 
 
 def _mail(clinic, subscriber, newest):

@@ -11,6 +11,8 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.mailing import digest, services
@@ -101,6 +103,43 @@ def test_the_next_digest_carries_only_what_is_new_since_and_nothing_when_nothing
     run(django_capture_on_commit_callbacks, week_later + datetime.timedelta(days=7))
     assert {sent.subject for sent in mail.outbox} == {"New from Test Clinic: 1 article for you"}
     assert all("Second" in sent.body and "First" not in sent.body for sent in mail.outbox)
+
+
+JOINING = MONDAY_9 - datetime.timedelta(days=3)
+
+
+def queries_for_a_list_who_confirmed_at_different_times(clinic, count):
+    """A run for `count` readers who each confirmed a minute apart from JOINING, among the
+    articles: (the queries it asks, the titles each reader is sent)."""
+    for number in range(count):
+        confirmed(f"reader{number}@example.com", at=JOINING + datetime.timedelta(minutes=number))
+    with time_machine.travel(MONDAY_9, tick=False), CaptureQueriesContext(connection) as asked:
+        sent = digest.send(clinic, Digest(started_at=MONDAY_9))
+    titles = {
+        email.to: [title for title in ("At 20", "At 45", "At 100", "At 150") if title in email.text]
+        for email in Email.objects.filter(kind="digest")
+    }
+    assert sent.recipients == len(titles) == min(count, 150)  # the last joined after them all
+    # The outbox stores each email (one INSERT each); the digest's own queries are the rest.
+    stored = [query for query in asked if query["sql"].startswith('INSERT INTO "emails_email"')]
+    assert len(stored) == sent.recipients
+    return len(asked) - len(stored), titles
+
+
+def test_the_digest_asks_the_same_queries_for_50_or_200_readers_who_joined_apart(clinic):
+    """Readers whose first digest is pending each have their own moment (when they confirmed):
+    the articles are read once per run and each reader's picked from them, not one query each."""
+    for minutes in (-60, 20, 45, 100, 150):  # one before them all, the others among them
+        published(f"At {minutes}", JOINING + datetime.timedelta(minutes=minutes))
+    at_50, titles = queries_for_a_list_who_confirmed_at_different_times(clinic, 50)
+    assert titles["reader0@example.com"] == ["At 20", "At 45", "At 100", "At 150"]
+    assert titles["reader20@example.com"] == ["At 45", "At 100", "At 150"]  # not the same minute
+    assert titles["reader49@example.com"] == ["At 100", "At 150"]
+    Email.objects.all().delete(), Subscriber.objects.all().delete(), Digest.objects.all().delete()
+    at_200, titles = queries_for_a_list_who_confirmed_at_different_times(clinic, 200)
+    assert titles["reader149@example.com"] == ["At 150"]
+    assert "reader150@example.com" not in titles
+    assert at_50 == at_200
 
 
 def test_the_digest_keeps_the_clinics_schedule(clinic):
