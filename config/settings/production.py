@@ -2,6 +2,7 @@
 
 import os
 from email.utils import formataddr, getaddresses
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -29,6 +30,20 @@ def admins_from(value):
             )
         admins.append(formataddr((name, address)))
     return admins
+
+
+def https_site_url(value):
+    """The site's address for links in emails, which must be https: a digest's List-Unsubscribe
+    link is only honoured one-click by mail providers over https (RFC 8058), and an appointment
+    link must not travel in the clear. Anything else stops start-up."""
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"DJANGO_SITE_URL must be an https address in production "
+            f"(like https://clinic.example.com), not {value!r}: emails' links, a digest's "
+            f"one-click List-Unsubscribe among them, need https."
+        )
+    return value
 
 
 IS_PRODUCTION = True
@@ -83,7 +98,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", f"appointments@{ALLOWED_HOSTS[0].lstrip('.')}"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-SITE_URL = os.environ.get("DJANGO_SITE_URL", f"https://{ALLOWED_HOSTS[0].lstrip('.')}")
+SITE_URL = https_site_url(
+    os.environ.get("DJANGO_SITE_URL", "").strip() or f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+)
 
 # Emails are sent by `manage.py worker` (db_worker that survives database restarts), from tasks stored in the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

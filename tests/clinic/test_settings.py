@@ -52,6 +52,24 @@ def test_production_refuses_to_start_without_each_required_variable(missing):
     assert f"{missing} must be set in production." in result.stderr
 
 
+@pytest.mark.parametrize("site_url", ["http://clinic.example.com", "clinic.example.com"])
+def test_production_refuses_to_start_when_the_site_url_is_not_https(site_url):
+    # Emails' links (a digest's one-click List-Unsubscribe, RFC 8058) need https.
+    result = run_manage("check", env={**PRODUCTION_ENV, "DJANGO_SITE_URL": site_url})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SITE_URL must be an https address in production" in (
+        result.stderr
+    )
+    assert repr(site_url) in result.stderr
+
+
+def test_production_links_default_to_https_on_the_first_host(monkeypatch):
+    monkeypatch.delenv("DJANGO_SITE_URL", raising=False)
+    assert production_settings(monkeypatch).SITE_URL == "https://clinic.example.com"
+    given = production_settings(monkeypatch, DJANGO_SITE_URL="https://www.clinic.example")
+    assert given.SITE_URL == "https://www.clinic.example"
+
+
 def test_production_settings_pass_the_deployment_checklist():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
