@@ -44,7 +44,7 @@ def sam():
     at = lambda day, clock: datetime.datetime.combine(day, clock, tzinfo=zone)  # noqa: E731
     visit(patient, coming.therapist, coming.service, at(friday, datetime.time(9)), "no_show")
     late = visit(patient, coming.therapist, coming.service, at(friday, datetime.time(15)))
-    cancelled(late, at_time=at(friday, datetime.time(10)))
+    cancelled(late, at_time=at(friday, datetime.time(10)), by_patient=True)
     return patient
 
 
