@@ -192,9 +192,10 @@ def test_an_unconfirmed_sign_up_expires_after_a_week(client, sign_up, clinic):
     assert Subscriber.objects.get().confirmed_at is None
 
 
-def test_a_sign_up_from_a_manage_appointment_page_keeps_no_token(client, sign_up, clinic):
-    """The footer's form on a patient's appointment page: the page's link opens the visit, so the
-    consent record (shown to the owner, exported) keeps the page's path without its token."""
+def test_no_sign_up_on_a_patients_appointment_page_or_in_the_booking_flow(client, clinic):
+    """A patient managing a visit (a page its secret link opens) or booking one is doing
+    something else: no second email field beside theirs, no offer to subscribe, and so no form
+    that would carry the page's token (a posted token is dropped anyway: the test below)."""
     from booking.models import Appointment
     from tests.factories import ServiceFactory, TherapistFactory
 
@@ -206,11 +207,11 @@ def test_a_sign_up_from_a_manage_appointment_page_keeps_no_token(client, sign_up
     )  # fmt: skip
     page = client.get(visit.patient_url())
     assert page.status_code == 200
-    [fields] = signup_fields(page.text)
-    assert fields["path"] == "/book/appointment//"
-    assert visit.access_token not in str(fields)
-    assert sign_up(**{**fields, "email": "avery@example.com"}).status_code == 302
-    assert Subscriber.objects.get().path == "/book/appointment//"
+    assert signup_fields(page.text) == []
+    booking = client.get("/book/")
+    assert booking.status_code == 200
+    assert signup_fields(booking.text) == []
+    assert [form["place"] for form in signup_fields(client.get("/services/").text)] == ["footer"]
 
 
 @pytest.mark.parametrize(
