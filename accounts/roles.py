@@ -58,6 +58,8 @@ ROLES = {
         "booking.add_appointment",
         "booking.change_appointment",
         "booking.view_appointmentevent",
+        # The month in numbers (visits, hours, patients, requests): no patient named.
+        "booking.view_month_report",
         *_crud("booking", "patient", actions=("view", "add", "change")),
         # Dated notes on a patient record: added, never changed or deleted.
         *_crud("booking", "patientnote", actions=("view", "add")),

@@ -169,6 +169,7 @@ class Appointment(models.Model):
             ("view_all_appointments", "Can see every therapist's appointments"),
             ("review_screening", "Can mark a flagged screening reviewed"),
             ("view_health_details", "Can see reasons and screening answers"),
+            ("view_month_report", "Can see the month in numbers"),
         ]
         constraints = [
             models.CheckConstraint(

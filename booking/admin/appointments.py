@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods
 
 from booking import waitlist
-from booking.admin import day_sheet
+from booking.admin import day_sheet, month_report
 from booking.admin.calendar import calendar_view
 from booking.admin.caller import PatientSearch, patient_details
 from booking.admin.export import appointments_csv
@@ -299,6 +299,7 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
                 name="booking_appointment_patient_details",
             ),
             *day_sheet.urls(self),
+            *month_report.urls(self),
             *super().get_urls(),
         ]
 
