@@ -305,7 +305,7 @@ class ChartGroup:
 # The chart's geometry, in SVG user units (the picture scales to its box).
 CHART_WIDTH = 720
 NAME_WIDTH = 190
-BAR_SPACE = 440
+BAR_SPACE = 380  # leaves room for the longest label ("144.0 h worked") after the bar
 BAR_HEIGHT = 16
 GROUP_HEIGHT = 56
 
