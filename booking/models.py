@@ -34,6 +34,19 @@ class Patient(models.Model):
     email = models.EmailField(blank=True, db_index=True)
     phone = models.CharField(max_length=20, blank=True, db_index=True)
     date_of_birth = models.DateField(null=True, blank=True)
+    # Therapists besides a note's author who may read this patient's treatment notes: the
+    # owner's choice, per patient (booking/rules/selectors.py reads it).
+    notes_shared_with = models.ManyToManyField(
+        Therapist,
+        blank=True,
+        related_name="+",
+        verbose_name="treatment notes shared with",
+        help_text="Therapists who may read this patient's treatment notes besides their authors.",
+    )
+    # While set, nothing of this record's treatment notes is purged (a claim, a complaint).
+    legal_hold = models.BooleanField(
+        default=False, help_text="Keep this patient's treatment notes whatever their retention."
+    )
     # Staff notes are PatientNote rows (below): dated, with their author, added not overwritten.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -360,3 +373,67 @@ class PatientSignInLink(models.Model):
 
     def __str__(self):
         return f"Sign-in link for patient {self.patient_id} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class TreatmentNote(models.Model):
+    """What the treating therapist records of one visit (the College's standard: assessment,
+    treatment given, response, plan; dated and attributed). A draft is the author's to change
+    until it is signed or 24 hours have passed since the visit's end; after that it is locked and
+    a change is an addendum. booking/rules/treatment_notes.py holds those rules; who reads a
+    note is booking/rules/selectors.py's to say."""
+
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.PROTECT, related_name="treatment_note"
+    )
+    # The patient's own link, not only the visit's: a visit's details are anonymised (its
+    # patient unset) long before its note may go, and the note must still name its patient.
+    # PROTECT: a record with notes is never deleted while they are kept.
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="treatment_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    subjective = models.TextField("subjective", blank=True, help_text="What the patient reports.")
+    assessment = models.TextField("objective / assessment", blank=True)
+    areas = models.CharField("areas treated", max_length=300, blank=True)
+    techniques = models.CharField(max_length=300, blank=True)
+    pressure = models.CharField(max_length=100, blank=True)
+    response = models.TextField("the patient's response", blank=True)
+    plan = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("view_all_treatment_notes", "Can read every treatment note")]
+
+    def __str__(self):
+        return f"Treatment note of visit {self.appointment_id}"
+
+
+class TreatmentNoteAddendum(models.Model):
+    """A later word on a locked note, with its own author and time; the note stays as signed."""
+
+    note = models.ForeignKey(TreatmentNote, on_delete=models.CASCADE, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "treatment note addenda"
+
+    def __str__(self):
+        return f"Addendum of {self.created_at:%Y-%m-%d %H:%M} UTC"
+
+
+class TreatmentNoteRead(models.Model):
+    """Who read a note, when: every read by anyone but its author."""
+
+    note = models.ForeignKey(TreatmentNote, on_delete=models.CASCADE, related_name="reads")
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"Read at {self.at:%Y-%m-%d %H:%M} UTC"

@@ -9,11 +9,19 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db.models import Q
+from django.utils import timezone
 
 from booking import returning, waitlist
-from booking.models import Patient, PatientSignInLink, SignInRequest, WaitlistEntry
+from booking.models import (
+    Patient,
+    PatientSignInLink,
+    SignInRequest,
+    TreatmentNote,
+    WaitlistEntry,
+)
 from booking.privacy import retention
 from booking.request import drafts
+from booking.rules.treatment_notes import NOTE_FIELDS
 from clinic.personal_data import Holding, Person, plural
 
 SIGN_IN_LINKS_KEPT = datetime.timedelta(days=1)
@@ -60,12 +68,52 @@ def _erase_record(person):
     if person.record is None:
         return
     record_id = person.record.pk
+    if TreatmentNote.objects.filter(patient_id=record_id).exists():
+        # Treatment notes outlive an erasure (their own holding says why); the record stays to
+        # name their patient, with only the name and date of birth that do.
+        retention.keep_only_what_names_notes([record_id])
+        return
     Patient.objects.filter(pk=record_id).delete()
     # After the delete: simple-history records the deletion itself, with the name.
     Patient.history.filter(id=record_id).delete()
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Patient), object_id=str(record_id)
     ).delete()
+
+
+def _purge_treatment_notes(clinic, now):
+    notes, records = retention.purge_treatment_notes(
+        retention.treatment_notes_due_for_purge(clinic=clinic, now=now)
+    )
+    return f"remove {plural(notes, 'treatment note')} and {plural(records, 'patient record')}"
+
+
+def _export_treatment_notes(person):
+    """Every note on the record, for the patient's own copy. Staff exporting it see only those
+    the access rule lets them read (booking/privacy/patient_data.py)."""
+    if person.record is None:
+        return []
+    notes = (
+        TreatmentNote.objects.filter(patient_id=person.record.pk)
+        .select_related("appointment__therapist")
+        .prefetch_related("addenda")
+        .order_by("appointment__start", "pk")
+    )
+    return [
+        {
+            "id": note.pk,
+            "visit": timezone.localtime(note.appointment.start).isoformat(),
+            "therapist": note.appointment.therapist.name,
+            **{name: getattr(note, name) for name in NOTE_FIELDS},
+            "written_at": note.created_at.isoformat(),
+            "signed_at": note.signed_at.isoformat() if note.signed_at else None,
+            "addenda": [
+                {"written_at": addendum.created_at.isoformat(), "text": addendum.text}
+                for addendum in note.addenda.all()
+            ],
+        }
+        for note in notes
+    ]
 
 
 def _purge_sign_in_links(clinic, now):
@@ -198,10 +246,32 @@ HOLDINGS = [
         kept=(
             "A patient's record (name, email, phone, date of birth, dated staff notes) and its "
             "history are deleted when the details of their last visit are removed, or at once when "
-            "staff erase it at the patient's request."
+            "staff erase it at the patient's request; a record with treatment notes keeps only "
+            "its name and date of birth then, until the notes go."
         ),
         models=("booking.Patient", "booking.HistoricalPatient", "booking.PatientNote"),
         erase=_erase_record,
+    ),
+    Holding(
+        key="treatment_notes",
+        title="Treatment notes",
+        kept=(
+            "A therapist's note of each visit (what the patient reported, the assessment, the "
+            "treatment given, the patient's response, the plan), its addenda and the log of who "
+            "read it are kept for a set number of years after the patient's last visit (keep "
+            "treatment notes, 10 years by default, under Clinic details; for a patient under 18 "
+            "at that visit, counted from their 18th birthday), as Ontario's College of Massage "
+            "Therapists requires, and then deleted. An erasure does not delete them while they "
+            "are kept: the patient record stays with only the name and date of birth that name "
+            "them. A legal hold on a patient record stops their deletion until it is lifted."
+        ),
+        models=(
+            "booking.TreatmentNote",
+            "booking.TreatmentNoteAddendum",
+            "booking.TreatmentNoteRead",
+        ),
+        purge=_purge_treatment_notes,
+        export=_export_treatment_notes,
     ),
     Holding(
         key="sign_in_links",

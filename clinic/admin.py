@@ -71,7 +71,7 @@ class ClinicAdmin(admin.ModelAdmin):
         ),
         (
             "How long personal data is kept",
-            {"fields": ["keep_visits_months", "keep_unbooked_days"]},
+            {"fields": ["keep_visits_months", "keep_unbooked_days", "treatment_notes_kept_years"]},
         ),
         (
             "Health library",

@@ -173,6 +173,15 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Cancelled, declined and expired requests lose their details after this.",
     )
+    treatment_notes_kept_years = models.PositiveSmallIntegerField(
+        "keep treatment notes (years)",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=(
+            "Counted from the patient's last visit. Ontario's College of Massage Therapists asks "
+            "for at least 10 years (for a minor, 10 years after they turn 18)."
+        ),
+    )
     # The health library's policy: how long readers may comment under a new article.
     comments_open_days = models.PositiveSmallIntegerField(
         "comments stay open (days)",

@@ -47,7 +47,15 @@ class PatientAdmin(PhoneSearch, GuardedHistoryAdmin):
     search_fields = ["name", "email", "phone"]
     search_help_text = "A name, an email, or a phone number as you would write it."
     fields = ["name", "email", "phone", "date_of_birth"]
+    # The owner's alone: who else reads this patient's treatment notes, and the legal hold.
+    owner_fields = ["notes_shared_with", "legal_hold"]
+    filter_horizontal = ["notes_shared_with"]
     actions = ["merge_selected"]
+
+    def get_fields(self, request, obj=None):
+        if selectors.reads_every_treatment_note(request.user):
+            return [*self.fields, *self.owner_fields]
+        return self.fields
 
     def get_queryset(self, request):
         records = (
@@ -113,7 +121,9 @@ class PatientAdmin(PhoneSearch, GuardedHistoryAdmin):
         if not request.user.has_perm("booking.view_health_details"):
             raise PermissionDenied
         self.log_change(request, patient, "Exported everything held, for the patient.")
-        data = patient_data.export(patient, visits=self.visible_visits(request, patient.pk))
+        data = patient_data.export(
+            patient, visits=self.visible_visits(request, patient.pk), reader=request.user
+        )
         response = HttpResponse(
             json.dumps(data, indent=2, ensure_ascii=False),
             content_type="application/json; charset=utf-8",
@@ -142,7 +152,16 @@ class PatientAdmin(PhoneSearch, GuardedHistoryAdmin):
             raise PermissionDenied
         if request.method == "POST":
             patient_data.erase(patient=patient, by=request.user)
-            messages.success(request, f"Patient record #{pk} and its visits' details are erased.")
+            messages.success(
+                request,
+                f"Patient record #{pk} and its visits' details are erased"
+                + (
+                    "; its treatment notes are kept, as the law requires, with only the name "
+                    "and date of birth."
+                    if patient.treatment_notes.exists()
+                    else "."
+                ),
+            )
             return redirect(reverse("admin:booking_patient_changelist"))
         context = {
             **self.admin_site.each_context(request),
@@ -150,6 +169,7 @@ class PatientAdmin(PhoneSearch, GuardedHistoryAdmin):
             "opts": self.model._meta,
             "patient": patient,
             "visit_count": patient.appointments.count(),
+            "treatment_note_count": patient.treatment_notes.count(),
         }
         return TemplateResponse(request, "admin/booking/patient/erase.html", context)
 

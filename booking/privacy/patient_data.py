@@ -7,18 +7,32 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from booking.models import Patient
+from booking.models import Patient, TreatmentNote
 from booking.personal_data import person
+from booking.rules import treatment_notes
 from booking.rules.screening import QUESTIONS_BY_KEY
+from booking.rules.selectors import treatment_notes_visible_to
 from clinic import personal_data
 
 
-def export(patient, *, visits):
+def export(patient, *, visits, reader):
     """A plain structure (for JSON) of the record and the given visits (those the staff member
-    asking may see: selectors.appointments_visible_to), in words a patient reads."""
+    asking may see: selectors.appointments_visible_to), in words a patient reads; of the
+    treatment notes, those `reader` may read, each read recorded."""
     visits = visits.select_related("therapist", "service").prefetch_related("events")
     # Found by the record and the addresses on these visits only, so the access rule holds.
     held_elsewhere = personal_data.export(person(patient, visits=visits))
+    readable = {
+        note.pk: note
+        for note in treatment_notes_visible_to(
+            reader, TreatmentNote.objects.filter(patient=patient)
+        )
+    }
+    held_elsewhere["treatment_notes"] = [
+        exported for exported in held_elsewhere["treatment_notes"] if exported["id"] in readable
+    ]
+    for exported in held_elsewhere["treatment_notes"]:
+        treatment_notes.read_note(note=readable[exported["id"]], reader=reader)
     return {
         "exported_at": timezone.now().isoformat(),
         "record": {

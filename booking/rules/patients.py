@@ -7,7 +7,7 @@ import re
 from django.db import transaction
 from django.db.models import Q
 
-from booking.models import Appointment, AppointmentEvent, Patient, PatientNote
+from booking.models import Appointment, AppointmentEvent, Patient, PatientNote, TreatmentNote
 
 # What people type for a phone number: digits and the punctuation around them.
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-]+$")
@@ -79,6 +79,11 @@ def merge(*, keep: Patient, others) -> Patient:
             appointment.save(update_fields=["patient", "updated_at"])
         # Each note keeps its author and date: the record reads as they were written.
         PatientNote.objects.filter(patient__in=others).update(patient=keep)
+        # Treatment notes too; the sharing and a legal hold of either record carry over.
+        TreatmentNote.objects.filter(patient__in=others).update(patient=keep)
+        for other in others:
+            keep.notes_shared_with.add(*other.notes_shared_with.all())
+        keep.legal_hold = keep.legal_hold or any(other.legal_hold for other in others)
         keep.email = keep.email or next((o.email for o in others if o.email), "")
         keep.phone = keep.phone or next((o.phone for o in others if o.phone), "")
         keep.date_of_birth = keep.date_of_birth or next(

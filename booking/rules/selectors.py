@@ -1,6 +1,8 @@
 """Reading rules about who may book what, in one place: the request flow, the services and the
 demo all ask here, so a rule cannot drift between them."""
 
+from django.db.models import Q
+
 from booking.models import Patient
 from clinic.models import Service, Therapist
 
@@ -65,3 +67,24 @@ def patient_notes_visible_to(user, notes):
     if sees_every_appointment(user):
         return notes
     return notes.filter(patient__in=patients_visible_to(user, Patient.objects.all()))
+
+
+def reads_every_treatment_note(user):
+    """The owner (the Owner role holds every permission; no other role holds this one)."""
+    return user.has_perm("booking.view_all_treatment_notes")
+
+
+def treatment_notes_visible_to(user, notes):
+    """Whose treatment notes a staff account may read, text and all: its own; another
+    therapist's on a patient the owner has shared with this account's therapist profile; every
+    note for the owner; nothing for anyone else (the front desk, editors: fail closed). That a
+    note exists is a visit's detail, which appointments_visible_to governs."""
+    if reads_every_treatment_note(user):
+        return notes
+    if not user.is_authenticated or not user.is_active:
+        return notes.none()
+    mine = Q(author=user)
+    therapist = getattr(user, "therapist", None)
+    if therapist is not None:
+        mine |= Q(appointment__patient__notes_shared_with=therapist)
+    return notes.filter(mine).distinct()

@@ -68,7 +68,7 @@ def test_erasure_removes_the_patients_waitlist_sign_in_links_drafts_and_emails(a
 
 def test_the_patients_file_includes_their_waitlist_entries(avery_and_blake):
     avery, _ = avery_and_blake
-    data = patient_data.export(avery, visits=avery.appointments.all())
+    data = patient_data.export(avery, visits=avery.appointments.all(), reader=UserFactory())
     [entry] = data["waitlist"]
     assert entry["email"] == "AVERY@EXAMPLE.COM"
     assert entry["service"] == "Deep tissue massage"
