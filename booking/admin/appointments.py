@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods
 
 from booking import waitlist
-from booking.admin import day_sheet, month_report
+from booking.admin import day_sheet, month_report, treatment_note
 from booking.admin.calendar import calendar_view
 from booking.admin.caller import PatientSearch, patient_details
 from booking.admin.export import appointments_csv
@@ -26,7 +26,7 @@ from booking.admin.forms import READ_FROM_LINKS, AppointmentAdminForm, initial_f
 from booking.admin.history import GuardedHistoryAdmin
 from booking.admin.move import move_view
 from booking.admin.search import PhoneSearch
-from booking.models import Appointment, AppointmentEvent, Patient
+from booking.models import Appointment, AppointmentEvent, Patient, TreatmentNote
 from booking.rules import lifecycle, selectors, services, visits
 from booking.rules.screening import QUESTIONS_BY_KEY
 from booking.templatetags.booking_tags import clinic_time
@@ -242,6 +242,13 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
             return redirect(request.get_full_path())
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            # Whoever sees the visit sees whether it has a note, never its text.
+            note = TreatmentNote.objects.select_related("author__therapist").filter(appointment=obj)
+            context["treatment_note"] = {
+                "url": reverse("admin:booking_appointment_note", args=[obj.pk]),
+                "summary": treatment_note.summary(note.first()),
+            }
         if obj is not None and self.has_change_permission(request, obj):
             # Decline and cancel open a page that asks once (and takes a message); the others
             # are one click.
@@ -300,6 +307,7 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
             ),
             *day_sheet.urls(self),
             *month_report.urls(self),
+            *treatment_note.urls(self),
             *super().get_urls(),
         ]
 

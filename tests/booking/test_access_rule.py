@@ -2,8 +2,9 @@
 registered, not a hand-made list: a view or action added later is tried too.
 
 The planted data: one patient record shared by two therapists (a visit with Dana and one with
-Marcus, the way a public booking with the same email joins a record), and a record only Marcus
-sees. Dana (a linked therapist) and an editor open every admin URL, by GET and by POST, and run
+Marcus, the way a public booking with the same email joins a record), Marcus's signed treatment
+note of his visit with an addendum, and a record only Marcus sees. The front desk walks every URL
+too, for the note's text alone. Dana (a linked therapist) and an editor open every admin URL, by GET and by POST, and run
 every admin action on Marcus's objects: nothing of Marcus's visits may show, and nothing changes.
 """
 
@@ -14,16 +15,20 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, reverse
 
-from accounts.roles import EDITORS, FRONT_DESK, THERAPISTS
-from booking.models import Appointment
+from accounts.roles import EDITORS, FRONT_DESK, OWNER, THERAPISTS
+from booking.models import Appointment, TreatmentNote
 from booking.rules import lifecycle, services
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 MARCUS_REASON = "Marcus-only reason: shoulder after the accident"
 MARCUS_ANSWER = "Varicose veins"  # the text of the screening answer only Marcus's visit gave
+# Marcus's treatment note of the shared visit, and its addendum: only he and the owner read them.
+NOTE_TEXT = "Marcus-only note: guarding of the right shoulder"
+ADDENDUM_TEXT = "Marcus-only addendum: referred to a physician"
 
 
 @pytest.fixture
@@ -42,6 +47,13 @@ def planted(massage, dana, marcus, monday, booking_clinic, patient):
         service=massage, therapist=marcus, start=at(monday, "14:00", zone), patient=patient
     )
     assert shared.patient_id == with_dana.patient_id  # one record, two therapists
+    marcus.user = UserFactory(username="marcus-account")
+    marcus.save()
+    note = TreatmentNote.objects.create(
+        appointment=shared, patient=shared.patient, author=marcus.user, assessment=NOTE_TEXT,
+        signed_at=shared.end,
+    )  # fmt: skip
+    note.addenda.create(author=marcus.user, text=ADDENDUM_TEXT)
     return {"dana": with_dana, "shared": shared, "only_marcus": only_marcus}
 
 
@@ -54,6 +66,8 @@ def secrets_of(planted):
         MARCUS_ANSWER,
         "Private Person",
         "+14165550199",
+        NOTE_TEXT,
+        ADDENDUM_TEXT,
     ]
 
 
@@ -119,12 +133,13 @@ def every_request(planted):
             yield "post", changelist, {"action": action, "_selected_action": selected}
 
 
-def leaks(client, planted):
+def leaks(client, planted, secrets=None):
+    secrets = secrets_of(planted) if secrets is None else secrets
     found = []
     for method, url, data in every_request(planted):
         response = getattr(client, method)(url, data, follow=True)
         page = response.content.decode(errors="replace")
-        found += [(method, url, secret) for secret in secrets_of(planted) if secret in page]
+        found += [(method, url, secret) for secret in secrets if secret in page]
     return found
 
 
@@ -138,6 +153,22 @@ def test_no_admin_view_or_action_shows_or_changes_another_therapists_visits(
         before = visit.status, visit.therapist_id, visit.start
         visit.refresh_from_db()
         assert (visit.status, visit.therapist_id, visit.start) == before
+
+
+def test_no_admin_view_or_action_shows_the_front_desk_a_treatment_notes_text(client, planted):
+    """The front desk sees every visit, and that a note exists, never what it says."""
+    sign_in_as(client, FRONT_DESK, username="desk-tried")
+    assert leaks(client, planted, secrets=[NOTE_TEXT, ADDENDUM_TEXT]) == []
+    note_page = client.get(reverse("admin:booking_appointment_note", args=[planted["shared"].pk]))
+    assert "Treatment note: signed by Marcus Oyelaran" in note_page.content.decode()
+
+
+def test_the_owner_reads_the_planted_note(client, planted):
+    """The other side: the text the others may not read is there, for the owner."""
+    sign_in_as(client, OWNER, username="owner-tried")
+    page = client.get(reverse("admin:booking_appointment_note", args=[planted["shared"].pk]))
+    assert NOTE_TEXT in page.content.decode()
+    assert ADDENDUM_TEXT in page.content.decode()
 
 
 def test_a_therapist_exports_a_shared_patient_with_her_own_visits_only(client, planted, dana):

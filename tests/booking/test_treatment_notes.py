@@ -368,3 +368,110 @@ def test_erasing_a_record_with_notes_says_they_stay(client, visit, dana_user):
     response = client.post(url, follow=True)
     assert "its treatment notes are kept" in response.content.decode()
     assert TreatmentNote.objects.count() == 1
+
+
+# The admin page (booking/admin/treatment_note.py)
+
+
+def note_url(visit):
+    return reverse("admin:booking_appointment_note", args=[visit.pk])
+
+
+def test_the_therapist_writes_signs_and_amends_a_note_in_the_admin(client, visit, dana_user):
+    with after_visit(visit):
+        client.force_login(dana_user)  # at that time: a session does not outlive its age
+        page = client.get(note_url(visit)).content.decode()
+        assert "Latest screening answers" in page
+        assert 'name="subjective"' in page
+        response = client.post(note_url(visit), {**TEXT, "action": "save"}, follow=True)
+        assert "Draft saved." in response.content.decode()
+        assert TreatmentNote.objects.get().signed_at is None
+        response = client.post(note_url(visit), {**TEXT, "action": "sign"}, follow=True)
+        page = response.content.decode()
+        assert "The note is signed." in page
+        assert "Signed by Dana Whitfield" in page
+        assert 'name="subjective"' not in page  # read-only now
+        response = client.post(
+            note_url(visit), {"action": "addendum", "text": "Called: ache gone"}, follow=True
+        )
+        assert "Called: ache gone" in response.content.decode()
+        # A late change of the signed note is refused, with a message, and changes nothing.
+        response = client.post(
+            note_url(visit), {**TEXT, "plan": "x", "action": "save"}, follow=True
+        )
+        assert "This note is locked" in response.content.decode()
+    assert TreatmentNote.objects.get().plan == TEXT["plan"]
+    assert not TreatmentNoteRead.objects.exists()  # the author's own reads are not logged
+
+
+def test_bad_input_is_told_next_to_its_field(client, visit, dana_user):
+    with after_visit(visit):
+        client.force_login(dana_user)  # at that time: a session does not outlive its age
+        response = client.post(note_url(visit), {"action": "sign"})
+        assert response.status_code == 200
+        assert "Write the note before signing it." in response.content.decode()
+        response = client.post(note_url(visit), {**TEXT, "pressure": "x" * 101, "action": "save"})
+        assert response.status_code == 200
+        assert 'id="id_pressure_error"' in response.content.decode()
+        assert not TreatmentNote.objects.exists()
+        client.post(note_url(visit), {**TEXT, "action": "sign"})
+        response = client.post(note_url(visit), {"action": "addendum", "text": " "})
+        assert 'id="id_text_error"' in response.content.decode()
+
+
+def signed_note(visit, dana_user):
+    note = draft(visit, dana_user)
+    with after_visit(visit):
+        notes.sign(note=note, by=dana_user)
+    return note
+
+
+def test_the_front_desk_sees_that_a_note_exists_never_its_text(client, visit, dana_user):
+    signed_note(visit, dana_user)
+    sign_in_as(client, FRONT_DESK, username="desk-user")
+    pages = {
+        "note": client.get(note_url(visit)),
+        "visit": client.get(reverse("admin:booking_appointment_change", args=[visit.pk])),
+        "history": client.get(reverse("admin:booking_appointment_history", args=[visit.pk])),
+        "record": client.get(reverse("admin:booking_patient_change", args=[visit.patient.pk])),
+        "csv": client.get(reverse("admin:booking_appointment_export")),
+        "export": client.get(reverse("admin:booking_patient_export", args=[visit.patient.pk])),
+    }
+    signed_on = notes.TreatmentNote.objects.get().signed_at
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        body = response.content.decode()
+        for text in TEXT.values():
+            assert text not in body, (name, text)
+    assert "Treatment note: signed by Dana Whitfield" in pages["visit"].content.decode()
+    assert f"signed by Dana Whitfield, {signed_on:%b}" in pages["note"].content.decode()
+    assert client.post(note_url(visit), {"action": "addendum", "text": "x"}).status_code == 403
+    assert not TreatmentNoteRead.objects.exists()
+
+
+def test_the_owner_reads_the_note_and_the_read_is_logged(client, visit, dana_user):
+    signed_note(visit, dana_user)
+    owner = sign_in_as(client, OWNER, username="owner")
+    assert TEXT["assessment"] in client.get(note_url(visit)).content.decode()
+    assert TreatmentNoteRead.objects.get().reader == owner
+
+
+def test_another_therapist_cannot_open_the_note_by_its_address(client, visit, dana_user, marcus):
+    signed_note(visit, dana_user)
+    sign_in_as(client, THERAPISTS, username="marcus", therapist=marcus)
+    assert client.get(note_url(visit)).status_code == 404
+    assert client.post(note_url(visit), {**TEXT, "action": "save"}).status_code == 404
+    assert not TreatmentNoteRead.objects.exists()
+
+
+def test_the_calendar_block_of_her_visit_opens_the_note_for_the_therapist_only(
+    client, visit, dana_user, booking_clinic
+):
+    calendar = reverse("admin:booking_appointment_calendar")
+    query = {"date": visit.start.astimezone(booking_clinic.zone).date().isoformat(), "view": "day"}
+    client.force_login(dana_user)
+    assert note_url(visit) in client.get(calendar, query).content.decode()
+    sign_in_as(client, FRONT_DESK, username="desk-user")
+    page = client.get(calendar, query).content.decode()
+    assert reverse("admin:booking_appointment_change", args=[visit.pk]) in page
+    assert note_url(visit) not in page

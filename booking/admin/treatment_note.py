@@ -1,0 +1,179 @@
+"""A visit's treatment note in the admin: the treating therapist writes the draft (the patient's
+latest screening beside it) and signs it; once locked it reads as signed, with its addenda and a
+form to add one. Who reads the text is the selectors' rule (each read logged by
+booking/rules/treatment_notes.read_note); whoever may see the visit sees that a note exists."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from booking.admin.patients import latest_screening
+from booking.models import Appointment, TreatmentNote
+from booking.rules import selectors
+from booking.rules import treatment_notes as notes
+from clinic.models import Clinic
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = TreatmentNote
+        fields = list(notes.NOTE_FIELDS)
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("subjective", "assessment", "response", "plan")
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.data.get("action") == "sign" and not any(
+            (cleaned.get(name) or "").strip() for name in notes.NOTE_FIELDS
+        ):
+            raise forms.ValidationError("Write the note before signing it.")
+        return cleaned
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label="Add an addendum", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def author_name(user):
+    therapist = getattr(user, "therapist", None)
+    return therapist.name if therapist is not None else (user.get_full_name() or user.username)
+
+
+def summary(note):
+    """What anyone who may see the visit reads of its note: that it exists, by whom, signed or
+    not; never its text."""
+    if note is None:
+        return "No treatment note yet."
+    if note.signed_at is not None:
+        signed = timezone.localtime(note.signed_at, Clinic.objects.current().zone)
+        return f"Treatment note: signed by {author_name(note.author)}, {signed:%b} {signed.day}"
+    return f"Treatment note: draft by {author_name(note.author)}, not signed yet"
+
+
+def urls(model_admin):
+    """The note's admin URL, under the appointment admin's."""
+
+    def view(request, pk):
+        return note_view(model_admin, request, pk)
+
+    return [
+        path(
+            "<int:pk>/note/",
+            model_admin.admin_site.admin_view(require_http_methods(["GET", "POST"])(view)),
+            name="booking_appointment_note",
+        )
+    ]
+
+
+def note_view(model_admin, request, pk):
+    # The visit through the appointment admin's queryset: the selectors' rule for visits.
+    appointment = get_object_or_404(
+        model_admin.get_queryset(request).select_related("therapist", "service", "patient"), pk=pk
+    )
+    if not model_admin.has_view_permission(request, appointment):
+        raise PermissionDenied
+    note = (
+        TreatmentNote.objects.select_related("author__therapist", "appointment")
+        .filter(appointment=appointment)
+        .first()
+    )
+    readable = note is not None and notes.may_read(request.user, note)
+    if note is None:
+        writable = (
+            notes.writes_notes_for(request.user, appointment)
+            and appointment.start <= timezone.now()
+            and appointment.patient_id is not None
+        )
+    else:
+        writable = note.author_id == request.user.pk and not notes.is_locked(note)
+    here = reverse("admin:booking_appointment_note", args=[pk])
+    form = NoteForm(instance=note) if writable else None
+    addendum_form = AddendumForm() if readable and notes.is_locked(note) else None
+
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action in ("save", "sign") and writable:
+                form = NoteForm(request.POST, instance=note)
+                if form.is_valid():
+                    with transaction.atomic():
+                        fields = {name: form.cleaned_data[name] for name in notes.NOTE_FIELDS}
+                        note = notes.save_draft(
+                            appointment=appointment, author=request.user, fields=fields
+                        )
+                        if action == "sign":
+                            notes.sign(note=note, by=request.user)
+                    messages.success(
+                        request, "The note is signed." if action == "sign" else "Draft saved."
+                    )
+                    return redirect(here)
+            elif action == "addendum" and addendum_form is not None:
+                addendum_form = AddendumForm(request.POST)
+                if addendum_form.is_valid():
+                    notes.add_addendum(
+                        note=note, author=request.user, text=addendum_form.cleaned_data["text"]
+                    )
+                    messages.success(request, "Addendum added.")
+                    return redirect(f"{here}#addenda")
+            elif readable:
+                # A tab left open on a draft that has since been signed or locked.
+                raise notes.NoteRefused(
+                    "This note is locked (signed, or 24 hours after the visit): nothing was "
+                    "changed; add an addendum instead."
+                )
+            else:
+                raise PermissionDenied
+        except notes.NoteRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect(here)
+
+    if readable:
+        notes.read_note(note=note, reader=request.user)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Appointment._meta,
+        "title": "Treatment note",
+        "appointment": appointment,
+        "change_url": reverse("admin:booking_appointment_change", args=[pk]),
+        "note": note if readable else None,
+        "summary": summary(note),
+        "form": form,
+        "addendum_form": addendum_form,
+        "addenda": [
+            {
+                "author": author_name(addendum.author),
+                "at": addendum.created_at,
+                "text": addendum.text,
+            }
+            for addendum in note.addenda.select_related("author__therapist")
+        ]
+        if readable
+        else (),
+        "author": author_name(note.author) if readable else "",
+        "screening": (
+            latest_screening(
+                selectors.appointments_visible_to(
+                    request.user, Appointment.objects.filter(patient_id=appointment.patient_id)
+                )
+            )
+            if (form is not None or readable) and appointment.patient_id
+            else None
+        ),
+        "fields": [
+            (TreatmentNote._meta.get_field(name).verbose_name, getattr(note, name, ""))
+            for name in notes.NOTE_FIELDS
+        ]
+        if readable
+        else (),
+    }
+    return TemplateResponse(request, "admin/booking/appointment/treatment_note.html", context)
