@@ -27,7 +27,7 @@ from booking.admin.history import GuardedHistoryAdmin
 from booking.admin.move import move_view
 from booking.admin.search import PhoneSearch
 from booking.models import Appointment, AppointmentEvent, Patient, TreatmentNote
-from booking.rules import lifecycle, selectors, services, visits
+from booking.rules import lifecycle, selectors, services, treatment_notes, visits
 from booking.rules.screening import QUESTIONS_BY_KEY
 from booking.templatetags.booking_tags import clinic_time
 
@@ -247,7 +247,7 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
             note = TreatmentNote.objects.select_related("author__therapist").filter(appointment=obj)
             context["treatment_note"] = {
                 "url": reverse("admin:booking_appointment_note", args=[obj.pk]),
-                "summary": treatment_note.summary(note.first()),
+                "summary": treatment_notes.summary(note.first()),
             }
         if obj is not None and self.has_change_permission(request, obj):
             # Decline and cancel open a page that asks once (and takes a message); the others

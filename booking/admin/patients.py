@@ -21,7 +21,7 @@ from booking.admin.history import GuardedHistoryAdmin
 from booking.admin.search import PhoneSearch
 from booking.models import Appointment, Patient
 from booking.privacy import patient_data
-from booking.rules import patients, selectors
+from booking.rules import patients, selectors, treatment_notes
 from booking.rules.screening import QUESTIONS_BY_KEY
 
 
@@ -93,6 +93,20 @@ class PatientAdmin(PhoneSearch, GuardedHistoryAdmin):
         patient = self.get_object(request, record) if record.isdigit() else None
         if patient is not None:
             extra_context["record"] = patient_record.record_for(request.user, patient)
+            # The notes this account may read, listed without their text (it opens on the
+            # note's own page, where the read is logged).
+            extra_context["treatment_notes"] = [
+                {
+                    "url": reverse("admin:booking_appointment_note", args=[note.appointment_id]),
+                    "visit": note.appointment.start,
+                    "summary": treatment_notes.summary(note),
+                }
+                for note in selectors.treatment_notes_visible_to(
+                    request.user, patient.treatment_notes.all()
+                )
+                .select_related("appointment", "author__therapist")
+                .order_by("-appointment__start")
+            ]
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,7 +18,6 @@ from booking.admin.patients import latest_screening
 from booking.models import Appointment, TreatmentNote
 from booking.rules import selectors
 from booking.rules import treatment_notes as notes
-from clinic.models import Clinic
 
 
 class NoteForm(forms.ModelForm):
@@ -44,22 +44,6 @@ class AddendumForm(forms.Form):
     )
 
 
-def author_name(user):
-    therapist = getattr(user, "therapist", None)
-    return therapist.name if therapist is not None else (user.get_full_name() or user.username)
-
-
-def summary(note):
-    """What anyone who may see the visit reads of its note: that it exists, by whom, signed or
-    not; never its text."""
-    if note is None:
-        return "No treatment note yet."
-    if note.signed_at is not None:
-        signed = timezone.localtime(note.signed_at, Clinic.objects.current().zone)
-        return f"Treatment note: signed by {author_name(note.author)}, {signed:%b} {signed.day}"
-    return f"Treatment note: draft by {author_name(note.author)}, not signed yet"
-
-
 def urls(model_admin):
     """The note's admin URL, under the appointment admin's."""
 
@@ -76,11 +60,16 @@ def urls(model_admin):
 
 
 def note_view(model_admin, request, pk):
-    # The visit through the appointment admin's queryset: the selectors' rule for visits.
+    # The visit through the selectors: one this account may see (the appointment admin's
+    # queryset), or one whose note it may read (a therapist the owner shared the patient with).
+    readable_notes = selectors.treatment_notes_visible_to(request.user, TreatmentNote.objects.all())
+    visible = model_admin.get_queryset(request).values("pk")
     appointment = get_object_or_404(
-        model_admin.get_queryset(request).select_related("therapist", "service", "patient"), pk=pk
-    )
-    if not model_admin.has_view_permission(request, appointment):
+        Appointment.objects.filter(Q(pk__in=visible) | Q(treatment_note__in=readable_notes))
+        .select_related("therapist", "service", "patient"),
+        pk=pk,
+    )  # fmt: skip
+    if not model_admin.has_view_permission(request):
         raise PermissionDenied
     note = (
         TreatmentNote.objects.select_related("author__therapist", "appointment")
@@ -146,12 +135,12 @@ def note_view(model_admin, request, pk):
         "appointment": appointment,
         "change_url": reverse("admin:booking_appointment_change", args=[pk]),
         "note": note if readable else None,
-        "summary": summary(note),
+        "summary": notes.summary(note),
         "form": form,
         "addendum_form": addendum_form,
         "addenda": [
             {
-                "author": author_name(addendum.author),
+                "author": notes.author_name(addendum.author),
                 "at": addendum.created_at,
                 "text": addendum.text,
             }
@@ -159,7 +148,17 @@ def note_view(model_admin, request, pk):
         ]
         if readable
         else (),
-        "author": author_name(note.author) if readable else "",
+        "author": notes.author_name(note.author) if readable else "",
+        # Who else read it: for its author and the owner, whom the log is for.
+        "reads": [
+            {"reader": notes.author_name(read.reader), "at": read.at}
+            for read in note.reads.select_related("reader__therapist")[:50]
+        ]
+        if readable
+        and (
+            note.author_id == request.user.pk or selectors.reads_every_treatment_note(request.user)
+        )
+        else (),
         "screening": (
             latest_screening(
                 selectors.appointments_visible_to(

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from booking.models import Appointment, TreatmentNote, TreatmentNoteAddendum, TreatmentNoteRead
 from booking.rules.selectors import treatment_notes_visible_to
+from clinic.models import Clinic
 
 EDIT_WINDOW = datetime.timedelta(hours=24)
 
@@ -126,3 +127,19 @@ def read_note(*, note: TreatmentNote, reader, now=None) -> TreatmentNote:
     if note.author_id != reader.pk:
         TreatmentNoteRead.objects.create(note=note, reader=reader, at=now or timezone.now())
     return note
+
+
+def author_name(user):
+    therapist = getattr(user, "therapist", None)
+    return therapist.name if therapist is not None else (user.get_full_name() or user.username)
+
+
+def summary(note):
+    """What anyone who may see the visit reads of its note: that it exists, by whom, signed or
+    not; never its text."""
+    if note is None:
+        return "No treatment note yet."
+    if note.signed_at is not None:
+        signed = timezone.localtime(note.signed_at, Clinic.objects.current().zone)
+        return f"Treatment note: signed by {author_name(note.author)}, {signed:%b} {signed.day}"
+    return f"Treatment note: draft by {author_name(note.author)}, not signed yet"

@@ -475,3 +475,44 @@ def test_the_calendar_block_of_her_visit_opens_the_note_for_the_therapist_only(
     page = client.get(calendar, query).content.decode()
     assert reverse("admin:booking_appointment_change", args=[visit.pk]) in page
     assert note_url(visit) not in page
+
+
+def test_a_therapist_the_owner_shares_the_patient_with_reads_from_the_record(
+    client, visit, dana_user, marcus, marcus_user
+):
+    signed_note(visit, dana_user)
+    visit.patient.notes_shared_with.add(marcus)
+    client.force_login(marcus_user)
+    record = reverse("admin:booking_patient_change", args=[visit.patient.pk])
+    # Marcus has no visit with this patient: the record itself stays closed to him …
+    assert client.get(record).status_code == 302
+    # … but the note's page opens, logged, and the author sees who read it.
+    assert TEXT["assessment"] in client.get(note_url(visit)).content.decode()
+    assert TreatmentNoteRead.objects.get().reader == marcus_user
+    client.force_login(dana_user)
+    assert "Marcus Oyelaran" in client.get(note_url(visit)).content.decode()
+
+
+def test_the_record_lists_the_notes_its_reader_may_open(client, visit, dana_user):
+    signed_note(visit, dana_user)
+    record = reverse("admin:booking_patient_change", args=[visit.patient.pk])
+    client.force_login(dana_user)
+    assert note_url(visit) in client.get(record).content.decode()
+    sign_in_as(client, FRONT_DESK, username="desk-user")
+    assert note_url(visit) not in client.get(record).content.decode()
+
+
+def test_a_shared_therapist_who_also_treats_the_patient_finds_the_note_on_the_record(
+    client, visit, dana_user, marcus, marcus_user, massage, monday, booking_clinic, patient
+):
+    signed_note(visit, dana_user)
+    services.request_appointment(
+        service=massage, therapist=marcus, start=at(monday, "13:00", booking_clinic.zone),
+        patient=patient,
+    )  # fmt: skip
+    record = reverse("admin:booking_patient_change", args=[visit.patient.pk])
+    client.force_login(marcus_user)
+    assert note_url(visit) not in client.get(record).content.decode()
+    visit.patient.notes_shared_with.add(marcus)
+    assert note_url(visit) in client.get(record).content.decode()
+    assert not TreatmentNoteRead.objects.exists()  # listed, not read
