@@ -107,6 +107,9 @@ class PatientAdmin(PhoneSearch, GuardedHistoryAdmin):
                 .select_related("appointment", "author__therapist")
                 .order_by("-appointment__start")
             ]
+            extra_context["treatment_record_url"] = reverse(
+                "admin:booking_appointment_treatment_record", args=[patient.pk]
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):

@@ -5,9 +5,12 @@ booking/rules/treatment_notes.read_note); whoever may see the visit sees that a 
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,9 +18,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from booking.admin.patients import latest_screening
-from booking.models import Appointment, TreatmentNote
+from booking.models import Appointment, Patient, TreatmentNote
 from booking.rules import selectors
 from booking.rules import treatment_notes as notes
+from clinic.personal_data import plural
 
 
 class NoteForm(forms.ModelForm):
@@ -50,13 +54,75 @@ def urls(model_admin):
     def view(request, pk):
         return note_view(model_admin, request, pk)
 
+    def record(request, pk):
+        return record_view(model_admin, request, pk)
+
     return [
         path(
             "<int:pk>/note/",
             model_admin.admin_site.admin_view(require_http_methods(["GET", "POST"])(view)),
             name="booking_appointment_note",
-        )
+        ),
+        path(
+            "patient/<int:pk>/treatment-record/",
+            model_admin.admin_site.admin_view(require_http_methods(["GET"])(record)),
+            name="booking_appointment_treatment_record",
+        ),
     ]
+
+
+def record_view(model_admin, request, pk):
+    """One patient's notes this account may read, with their addenda, on a page that prints
+    (for a referral, or the patient's own request). Producing it reads every note on it, so each
+    read is logged, and the record's admin log says it was produced and by whom."""
+    readable = (
+        selectors.treatment_notes_visible_to(
+            request.user, TreatmentNote.objects.filter(patient_id=pk)
+        )
+        .select_related("appointment__therapist", "appointment__service", "author__therapist")
+        .prefetch_related("addenda__author__therapist")
+        .order_by("appointment__start", "pk")
+    )
+    listed = list(readable)
+    if not listed:
+        # Nothing this account may read: the same answer as for a record that does not exist.
+        raise Http404
+    patient = listed[0].patient
+    with transaction.atomic():
+        for note in listed:
+            notes.read_note(note=note, reader=request.user)
+        LogEntry.objects.create(
+            user=request.user,
+            content_type=ContentType.objects.get_for_model(Patient),
+            object_id=str(patient.pk),
+            object_repr=f"Patient record #{patient.pk}",
+            action_flag=CHANGE,
+            change_message=f"Printable treatment record produced ({plural(len(listed), 'note')}).",
+        )
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Appointment._meta,
+        "title": "Treatment record",
+        "patient": patient,
+        "produced_at": timezone.now(),
+        "notes": [
+            {
+                "visit": note.appointment,
+                "author": notes.author_name(note.author),
+                "signed_at": note.signed_at,
+                "fields": [
+                    (TreatmentNote._meta.get_field(name).verbose_name, getattr(note, name))
+                    for name in notes.NOTE_FIELDS
+                ],
+                "addenda": [
+                    {"author": notes.author_name(a.author), "at": a.created_at, "text": a.text}
+                    for a in note.addenda.all()
+                ],
+            }
+            for note in listed
+        ],
+    }
+    return TemplateResponse(request, "admin/booking/patient/treatment_record.html", context)
 
 
 def note_view(model_admin, request, pk):

@@ -6,12 +6,14 @@ import json
 
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from accounts.roles import EDITORS, FRONT_DESK, OWNER, THERAPISTS
 from booking.models import Appointment, Patient, PatientNote, TreatmentNote, TreatmentNoteRead
 from booking.privacy import patient_data
+from booking.rules import patients as patient_rules
 from booking.rules import services
 from booking.rules import treatment_notes as notes
 from booking.rules.selectors import treatment_notes_visible_to
@@ -516,3 +518,46 @@ def test_a_shared_therapist_who_also_treats_the_patient_finds_the_note_on_the_re
     visit.patient.notes_shared_with.add(marcus)
     assert note_url(visit) in client.get(record).content.decode()
     assert not TreatmentNoteRead.objects.exists()  # listed, not read
+
+
+def test_merging_records_carries_the_notes_the_sharing_and_the_hold(
+    visit, dana_user, marcus, massage, monday, booking_clinic, patient
+):
+    note = draft(visit, dana_user)
+    duplicate = visit.patient
+    duplicate.notes_shared_with.add(marcus)
+    Patient.objects.filter(pk=duplicate.pk).update(legal_hold=True)
+    keep = Patient.objects.create(name="Avery Chen", email="avery.chen@example.com")
+    patient_rules.merge(keep=keep, others=[Patient.objects.get(pk=duplicate.pk)])
+    keep.refresh_from_db()
+    assert TreatmentNote.objects.get(pk=note.pk).patient == keep
+    assert keep.legal_hold
+    assert list(keep.notes_shared_with.all()) == [marcus]
+
+
+# The printable record
+
+
+def test_the_printable_record_holds_the_readers_notes_and_is_logged(client, visit, dana_user):
+    signed_note(visit, dana_user)
+    with after_visit(visit, hours=30):
+        notes.add_addendum(note=TreatmentNote.objects.get(), author=dana_user, text="Later word")
+    url = reverse("admin:booking_appointment_treatment_record", args=[visit.patient.pk])
+    owner = sign_in_as(client, OWNER, username="owner")
+    page = client.get(url).content.decode()
+    assert TEXT["assessment"] in page
+    assert "Later word" in page
+    assert "Signed by Dana Whitfield" in page
+    assert TreatmentNoteRead.objects.get().reader == owner
+    entry = LogEntry.objects.get(object_id=str(visit.patient.pk), user=owner)
+    assert entry.change_message == "Printable treatment record produced (1 note)."
+
+
+def test_nobody_else_produces_the_printable_record(client, visit, dana_user, marcus):
+    signed_note(visit, dana_user)
+    url = reverse("admin:booking_appointment_treatment_record", args=[visit.patient.pk])
+    sign_in_as(client, FRONT_DESK, username="desk-user")
+    assert client.get(url).status_code == 404
+    sign_in_as(client, THERAPISTS, username="marcus", therapist=marcus)
+    assert client.get(url).status_code == 404
+    assert not TreatmentNoteRead.objects.exists()
