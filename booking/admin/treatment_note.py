@@ -147,6 +147,7 @@ def note_view(model_admin, request, pk):
         writable = (
             notes.writes_notes_for(request.user, appointment)
             and appointment.start <= timezone.now()
+            and appointment.status in notes.TOOK_PLACE
             and appointment.patient_id is not None
         )
     else:

@@ -21,6 +21,8 @@ from booking.rules.selectors import treatment_notes_visible_to
 from clinic.models import Clinic
 
 EDIT_WINDOW = datetime.timedelta(hours=24)
+# A note records a treatment given: not a request, a no-show or a cancelled visit.
+TOOK_PLACE = (Appointment.Status.ARRIVED, Appointment.Status.COMPLETED)
 
 # The fields of a note a therapist writes, in the order of the page.
 NOTE_FIELDS = ("subjective", "assessment", "areas", "techniques", "pressure", "response", "plan")
@@ -76,8 +78,8 @@ def save_draft(*, appointment: Appointment, author, fields: dict, now=None) -> T
         )
     elif note.author_id != author.pk:
         raise NoteRefused("Only the note's author changes it; add an addendum instead.")
-    if appointment.start > now:
-        raise NoteRefused("A treatment note is written once the visit has begun.")
+    if appointment.start > now or appointment.status not in TOOK_PLACE:
+        raise NoteRefused("A treatment note is written for a visit that took place.")
     if is_locked(note, now):
         raise NoteRefused(
             "This note is locked (signed, or 24 hours after the visit): add an addendum instead."

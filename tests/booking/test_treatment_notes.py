@@ -101,6 +101,14 @@ def test_a_note_waits_for_the_visit_to_begin(visit, dana_user):
         notes.save_draft(appointment=visit, author=dana_user, fields=TEXT)
 
 
+@pytest.mark.parametrize("status", ["confirmed", "no_show", "cancelled"])
+def test_a_note_is_for_a_visit_that_took_place(visit, dana_user, status):
+    Appointment.objects.filter(pk=visit.pk).update(status=status)
+    visit.refresh_from_db()
+    with pytest.raises(notes.NoteRefused, match="took place"):
+        draft(visit, dana_user)
+
+
 def test_only_the_author_changes_a_draft_even_if_the_visit_moves_to_another_therapist(
     visit, dana_user, marcus, marcus_user
 ):
@@ -252,6 +260,8 @@ def test_sharing_one_patient_shares_no_other_patients_notes(
         patient=patient,
     )  # fmt: skip
     assert other_visit.patient_id != visit.patient_id
+    Appointment.objects.filter(pk=other_visit.pk).update(status=Appointment.Status.COMPLETED)
+    other_visit.refresh_from_db()
     not_shared = draft(other_visit, dana_user)
     visit.patient.notes_shared_with.add(marcus)
     visible = treatment_notes_visible_to(marcus_user, TreatmentNote.objects.all())
