@@ -173,6 +173,11 @@ def note_view(model_admin, request, pk):
                         request, "The note is signed." if action == "sign" else "Draft saved."
                     )
                     return redirect(here)
+            elif action == "sign" and note is not None and note.author_id == request.user.pk:
+                # A draft locked by time, unchanged, can still be signed by its author.
+                notes.sign(note=note, by=request.user)
+                messages.success(request, "The note is signed.")
+                return redirect(here)
             elif action == "addendum" and addendum_form is not None:
                 addendum_form = AddendumForm(request.POST)
                 if addendum_form.is_valid():
@@ -216,6 +221,7 @@ def note_view(model_admin, request, pk):
         if readable
         else (),
         "author": notes.author_name(note.author) if readable else "",
+        "may_sign": readable and note.signed_at is None and note.author_id == request.user.pk,
         # Who else read it: for its author and the owner, whom the log is for.
         "reads": [
             {"reader": notes.author_name(read.reader), "at": read.at}

@@ -571,3 +571,17 @@ def test_nobody_else_produces_the_printable_record(client, visit, dana_user, mar
     sign_in_as(client, THERAPISTS, username="marcus", therapist=marcus)
     assert client.get(url).status_code == 404
     assert not TreatmentNoteRead.objects.exists()
+
+
+def test_the_author_signs_a_draft_locked_by_time_as_written(client, visit, dana_user):
+    draft(visit, dana_user)
+    with after_visit(visit, hours=30):
+        client.force_login(dana_user)
+        page = client.get(note_url(visit)).content.decode()
+        assert "Sign as written" in page
+        assert 'name="plan"' not in page
+        response = client.post(note_url(visit), {**TEXT, "plan": "x", "action": "sign"})
+        assert response.status_code == 302
+    note = TreatmentNote.objects.get()
+    assert note.signed_at == visit.end + 30 * HOUR
+    assert note.plan == TEXT["plan"]
