@@ -82,6 +82,8 @@ ROLES = {
         "booking.view_patient",
         # Notes on their own patients' records only: the admin reads through the selectors.
         *_crud("booking", "patientnote", actions=("view", "add")),
+        # Their own templates for treatment notes (the admin shows each only its author's).
+        *_crud("booking", "notetemplate"),
         *_WRITING,
         *_COMMENTS_ANSWER,
     ],

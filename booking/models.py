@@ -136,6 +136,10 @@ class Appointment(models.Model):
     # group requests from one source, without keeping the address itself.
     client_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     message_to_patient = models.TextField(blank=True)
+    # One visit of a course booked in one step (booking/rules/courses.py).
+    course = models.ForeignKey(
+        "Course", null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+    )
 
     class Review(models.TextChoices):
         OK = "ok", "Reviewed: OK to treat"
@@ -375,7 +379,23 @@ class PatientSignInLink(models.Model):
         return f"Sign-in link for patient {self.patient_id} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-class TreatmentNote(models.Model):
+class NoteText(models.Model):
+    """What a treatment note says, in the College's order; a therapist's template says the same
+    things in advance."""
+
+    subjective = models.TextField("subjective", blank=True, help_text="What the patient reports.")
+    assessment = models.TextField("objective / assessment", blank=True)
+    areas = models.CharField("areas treated", max_length=300, blank=True)
+    techniques = models.CharField(max_length=300, blank=True)
+    pressure = models.CharField(max_length=100, blank=True)
+    response = models.TextField("the patient's response", blank=True)
+    plan = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class TreatmentNote(NoteText):
     """What the treating therapist records of one visit (the College's standard: assessment,
     treatment given, response, plan; dated and attributed). A draft is the author's to change
     until it is signed or 24 hours have passed since the visit's end; after that it is locked and
@@ -390,13 +410,6 @@ class TreatmentNote(models.Model):
     # PROTECT: a record with notes is never deleted while they are kept.
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="treatment_notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    subjective = models.TextField("subjective", blank=True, help_text="What the patient reports.")
-    assessment = models.TextField("objective / assessment", blank=True)
-    areas = models.CharField("areas treated", max_length=300, blank=True)
-    techniques = models.CharField(max_length=300, blank=True)
-    pressure = models.CharField(max_length=100, blank=True)
-    response = models.TextField("the patient's response", blank=True)
-    plan = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     signed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -437,3 +450,46 @@ class TreatmentNoteRead(models.Model):
 
     def __str__(self):
         return f"Read at {self.at:%Y-%m-%d %H:%M} UTC"
+
+
+class NoteTemplate(NoteText):
+    """A therapist's own wording to start a treatment note from ("Low back, first visit"): what
+    she writes often, never a patient's details. Only its author sees and uses it."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="note_templates"
+    )
+    name = models.CharField(max_length=80, help_text="What the template is for, e.g. “Low back”.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "name"], name="one_note_template_per_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Course(models.Model):
+    """A course of visits booked in one step (back pain treated every two weeks, six times):
+    same service and therapist, its visits linked by Appointment.course. It names nobody: the
+    patient is on its visits."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="+")
+    every_weeks = models.PositiveSmallIntegerField(default=1)
+    # Days of the week the visits fall on, Monday 0, as "0,3"; the first visit's day by default.
+    weekdays = models.CharField(max_length=20)
+    planned_visits = models.PositiveSmallIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Course of {self.planned_visits} visits"

@@ -274,6 +274,15 @@ HOLDINGS = [
         export=_export_treatment_notes,
     ),
     Holding(
+        key="note_templates",
+        title="Therapists' note templates",
+        kept=(
+            "A therapist's templates for starting a treatment note hold her own wording, never a "
+            "patient's details; they are kept until she deletes them or her account is removed."
+        ),
+        models=("booking.NoteTemplate",),
+    ),
+    Holding(
         key="sign_in_links",
         title="Sign-in links",
         kept=(
