@@ -9,7 +9,7 @@ the rest behind an unguessable token.
 from django.conf import settings
 from django.urls import reverse
 
-from booking.ics import appointment_ics
+from booking.ics import appointment_ics, visits_ics
 from booking.models import AppointmentEvent
 from clinic.models import Clinic
 from emails import outbox
@@ -30,6 +30,9 @@ EMAILS = {
     "patient_cancelled": {"to": "clinic", "ics": False},
     "patient_moved": {"to": "clinic", "ics": False},
 }
+
+# About several visits of one course at once: one email listing every date, one calendar file.
+COURSE_EMAILS = ("course_booked", "course_moved", "course_cancelled")
 
 
 NEW_PATIENT_EARLY = 15
@@ -86,3 +89,26 @@ def notify(appointment, *kinds, not_before=None):
             about=f"appointment:{appointment.pk}",
             not_before=not_before,
         )
+
+
+def notify_course(visits, kind):
+    """One email to the patient listing `visits` (a course's, in time order) with one calendar
+    file holding them all, in the outbox within the caller's transaction like `notify`. Named
+    after the first visit, so the register finds it with the patient's visits."""
+    first = visits[0]
+    if not first.patient_email:
+        return
+    clinic = Clinic.objects.current()
+    linked = [(visit, absolute(visit.patient_url())) for visit in visits]
+    context = {
+        "clinic": clinic,
+        "visits": linked,
+        "first": first,
+    }
+    message = outbox.compose(kind, context, to=first.patient_email, clinic=clinic)
+    message.attach(
+        "appointments.ics",
+        visits_ics(linked, clinic=clinic),
+        f"text/calendar; method={'CANCEL' if kind == 'course_cancelled' else 'PUBLISH'}",
+    )
+    outbox.send(message, kind=kind, about=f"appointment:{first.pk}")

@@ -72,13 +72,13 @@ class Busy:
         return before_end > 0 and self.reach[before_end - 1] > start
 
 
-def _busy_by_therapist(therapist_ids, window_start, window_end, ignore_appointment_id):
+def _busy_by_therapist(therapist_ids, window_start, window_end, ignoring):
     """Intervals each therapist is not free: active appointments (with buffers) and time off."""
     appointments = (
         Appointment.objects.active()
         .filter(therapist_id__in=therapist_ids)
         .overlapping(window_start, window_end)
-        .exclude(pk=ignore_appointment_id)
+        .exclude(pk__in=ignoring)
         .values_list("therapist_id", "start", "hold_until")
     )
     time_off = TimeOff.objects.filter(
@@ -113,18 +113,23 @@ def free_slots(
     end_date,
     now=None,
     ignore_appointment_id=None,
+    ignore_appointment_ids=(),
+    within_horizon=True,
 ):
     """Every free start time for `service` with any of `therapists` between two clinic dates.
 
     A start is free when the visit fits inside one working block, the visit plus the service's
     buffer touches no active appointment (plus its buffer) or time off, the day is not a
-    closure, it is at least the minimum notice away and within the booking horizon.
+    closure, it is at least the minimum notice away and within the booking horizon (staff
+    booking a course of visits pass `within_horizon=False`: a course may run for months).
+    The appointments ignored are counted free (the visits being moved).
     """
     zone = clinic.zone
     now = now or datetime.datetime.now(UTC)
     earliest = now + datetime.timedelta(hours=clinic.min_notice_hours)
     today = now.astimezone(zone).date()
-    end_date = min(end_date, today + datetime.timedelta(days=clinic.booking_horizon_days))
+    if within_horizon:
+        end_date = min(end_date, today + datetime.timedelta(days=clinic.booking_horizon_days))
     start_date = max(start_date, today)
     if start_date > end_date:
         return []
@@ -141,7 +146,8 @@ def free_slots(
         )
         + hold
     )
-    busy = _busy_by_therapist(therapist_ids, window_start, window_end, ignore_appointment_id)
+    ignoring = {ignore_appointment_id, *ignore_appointment_ids} - {None}
+    busy = _busy_by_therapist(therapist_ids, window_start, window_end, ignoring)
     closed = closures_by_date(start_date, end_date)
     blocks = defaultdict(list)
     for therapist_id, weekday, opens, closes in WorkingHours.objects.filter(
@@ -186,9 +192,12 @@ def free_times_by_day(slots, zone):
     return {day: list(times.values()) for day, times in sorted(days.items())}
 
 
-def public_rule_breaks(*, clinic, service, therapist, start, now, ignore_appointment_id=None):
+def public_rule_breaks(
+    *, clinic, service, therapist, start, now, ignore_appointment_id=None, within_horizon=True
+):
     """What the public booking rules say against this time, as reasons staff can read; none
-    means a patient could have booked it online.
+    means a patient could have booked it online (`within_horizon` False: leaving the booking
+    horizon aside, as for a course of visits).
 
     Staff may book against these after a warning. Overlaps are not among them: an overlap is
     refused for everyone (first_clash, and PostgreSQL's constraint).
@@ -202,7 +211,8 @@ def public_rule_breaks(*, clinic, service, therapist, start, now, ignore_appoint
         reasons.append(
             f"it is less than the {clinic.min_notice_hours} hours' notice patients must give"
         )
-    if day > now.astimezone(zone).date() + datetime.timedelta(days=clinic.booking_horizon_days):
+    horizon = now.astimezone(zone).date() + datetime.timedelta(days=clinic.booking_horizon_days)
+    if within_horizon and day > horizon:
         reasons.append(f"it is more than {clinic.booking_horizon_days} days ahead")
     closure = closures_by_date(day, day).get(day)
     if closure:

@@ -233,8 +233,9 @@ def _confirms_at_once(clinic, appointment):
 
 
 @retry_when_contended
-def book_by_staff(*, appointment: Appointment, by) -> Appointment:
-    """Staff book a caller (confirmed at once), anywhere the therapist is not already held."""
+def book_by_staff(*, appointment: Appointment, by, note="", tell=True) -> Appointment:
+    """Staff book a caller (confirmed at once), anywhere the therapist is not already held.
+    `tell` False: the caller sends one email for several visits (a course of visits)."""
     with transaction.atomic():
         appointment.end, appointment.hold_until = _hold_times(
             appointment.service, appointment.start
@@ -249,15 +250,16 @@ def book_by_staff(*, appointment: Appointment, by) -> Appointment:
             )
         appointment.status = Appointment.Status.CONFIRMED
         _insert(appointment)
-        _record(appointment, AppointmentEvent.Action.BOOKED, actor=by)
-        notify(appointment, "confirmed")
+        _record(appointment, AppointmentEvent.Action.BOOKED, actor=by, note=note)
+        if tell:
+            notify(appointment, "confirmed")
     return appointment
 
 
 @retry_when_contended
-def reschedule_appointment(*, appointment: Appointment, by) -> Appointment:
+def reschedule_appointment(*, appointment: Appointment, by, tell=True) -> Appointment:
     """Save staff's change of time, service or therapist, refusing any overlap; the patient is
-    told the old and the new time."""
+    told the old and the new time (unless `tell` is False: one email for a course's visits)."""
     with transaction.atomic():
         previous_start, previous_hold, previous_therapist_id = (
             Appointment.objects.select_for_update()
@@ -277,12 +279,13 @@ def reschedule_appointment(*, appointment: Appointment, by) -> Appointment:
             previous_start=previous_start,
         )
         if appointment.is_active:
-            notify(appointment, "moved")
+            if tell:
+                notify(appointment, "moved")
             freed_after_commit(previous_therapist_id, previous_start, previous_hold)
     return appointment
 
 
-def move_appointment(*, appointment: Appointment, therapist, start, by) -> Appointment:
+def move_appointment(*, appointment: Appointment, therapist, start, by, tell=True) -> Appointment:
     """Move a visit to another free time, with its therapist or another who offers the service."""
     if not appointment.is_active:
         raise InvalidTransition(
@@ -290,7 +293,7 @@ def move_appointment(*, appointment: Appointment, therapist, start, by) -> Appoi
             f"{appointment.get_status_display().lower()}; it cannot be moved."
         )
     appointment.therapist, appointment.start = therapist, start
-    return reschedule_appointment(appointment=appointment, by=by)
+    return reschedule_appointment(appointment=appointment, by=by, tell=tell)
 
 
 class MoveTooLate(BookingError):
@@ -361,13 +364,14 @@ EMAIL_HOLD = UNDO_WINDOW + datetime.timedelta(seconds=30)
 
 def change_status(
     *, appointment, transition, by=None, by_patient=False, message="", now=None, also_tell=(),
-    undoable=False,
+    undoable=False, tell=True,
 ) -> Appointment:  # fmt: skip
     """Apply one change of booking/rules/lifecycle.py's table, or raise InvalidTransition.
 
     Under a row lock, so two staff clicking at once cannot both act. It records who did it and
     the status before (for undo), and queues the table's emails (and `also_tell`) for after the
-    commit; `undoable` (the day sheet) holds them in the outbox until the undo window is over.
+    commit; `undoable` (the day sheet) holds them in the outbox until the undo window is over;
+    `tell` False leaves the patient's emails to the caller (one for a course's visits).
     """
     step = lifecycle.TRANSITIONS[transition]
     now = now or timezone.now()
@@ -387,7 +391,8 @@ def change_status(
             current, step.action, actor=by, by_patient=by_patient, note=message, at=now,
             previous_status=previous_status,
         )  # fmt: skip
-        notify(current, *step.emails, *also_tell, not_before=now + EMAIL_HOLD if undoable else None)
+        emails = (*step.emails, *also_tell) if tell else also_tell
+        notify(current, *emails, not_before=now + EMAIL_HOLD if undoable else None)
     appointment.refresh_from_db()
     return appointment
 
@@ -485,7 +490,7 @@ def _was_confirmed(appointment):
     return appointment.events.filter(action__in=promised).exists()
 
 
-def cancel_appointment(*, appointment, by=None, message="", now=None):
+def cancel_appointment(*, appointment, by=None, message="", now=None, tell=True):
     """Cancel a request or a confirmed visit. Staff (`by`) may at any time; the patient (`by`
     None) only until the clinic's cancellation notice, and then the clinic's inbox is told."""
     by_patient = by is None
@@ -501,6 +506,7 @@ def cancel_appointment(*, appointment, by=None, message="", now=None):
         message=message,
         now=now,
         also_tell=("patient_cancelled",) if by_patient else (),
+        tell=tell,
     )
 
 
