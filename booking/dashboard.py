@@ -4,13 +4,14 @@ queries, whatever the size of the calendar."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from booking import waitlist
 from booking.models import Appointment
 from booking.rules import selectors
+from booking.rules import treatment_notes as notes
 from clinic.models import Clinic
 from emails.models import Email
 from emails.tasks import STUCK_AFTER
@@ -31,7 +32,9 @@ class Dashboard:
     today: datetime.date
     waiting: list = field(default_factory=list)
     waiting_count: int = 0
-    # The day sheet: today's visits in time order, whoever their therapist.
+    # The day sheet: today's visits in time order, whoever their therapist. Each carries
+    # `note_link`: for the visit's own therapist, once it took place, what its note's link says
+    # ("Write note", "Note (draft)", "Note (signed)"); "" for everyone else.
     today_visits: list = field(default_factory=list)
     to_review: list = field(default_factory=list)
     # "Needs a doctor's note first": visits whose patient the desk must call, until the note
@@ -66,7 +69,13 @@ def dashboard_for(user, *, now=None) -> Dashboard:
     todays = visible.filter(start__gte=start_of_day, start__lt=end_of_day).exclude(
         status__in=[Appointment.Status.DECLINED, Appointment.Status.EXPIRED]
     )
+    # The note's state in the same query (its text is not read): no query per visit.
+    todays = todays.annotate(
+        note_pk=F("treatment_note__pk"), note_signed_at=F("treatment_note__signed_at")
+    )
     board.today_visits = list(todays.order_by("start", "therapist__display_order"))
+    for visit in board.today_visits:
+        visit.note_link = note_link(user, visit)
 
     board.to_review = list(
         visible.active()
@@ -83,6 +92,16 @@ def dashboard_for(user, *, now=None) -> Dashboard:
     board.calls = waitlist.calls_to_make(user, now=now)
     board.undelivered = _undelivered(user, visible, now)
     return board
+
+
+def note_link(user, visit) -> str:
+    """What the day sheet's link to `visit`'s note says for `user`, or "" for no link (the
+    rule: treatment_notes.links_note). Reads the note's state annotated on the visit."""
+    if not notes.links_note(user, visit):
+        return ""
+    if visit.note_pk is None:
+        return "Write note"
+    return "Note (signed)" if visit.note_signed_at else "Note (draft)"
 
 
 def _undelivered(user, visible, now):

@@ -1,3 +1,3 @@
 """The front desk's workplace: one module a screen (appointments, calendar, dashboard)."""
 
-from booking.admin import appointments, patients, waitlist  # noqa: F401  (they register the admins)
+from booking.admin import appointments, note_template, patients, waitlist  # noqa: F401  (they register the admins)

@@ -18,20 +18,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from booking.admin.patients import latest_screening
-from booking.models import Appointment, Patient, TreatmentNote
+from booking.models import Appointment, NoteTemplate, Patient, TreatmentNote
 from booking.rules import selectors
 from booking.rules import treatment_notes as notes
 from clinic.personal_data import plural
+
+# The note's fields as the note page shows them; a note template's page shows them the same way.
+NOTE_WIDGETS = {
+    name: forms.Textarea(attrs={"rows": 3})
+    for name in ("subjective", "assessment", "response", "plan")
+}
 
 
 class NoteForm(forms.ModelForm):
     class Meta:
         model = TreatmentNote
         fields = list(notes.NOTE_FIELDS)
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
-            for name in ("subjective", "assessment", "response", "plan")
-        }
+        widgets = NOTE_WIDGETS
 
     def clean(self):
         cleaned = super().clean()
@@ -40,6 +43,24 @@ class NoteForm(forms.ModelForm):
         ):
             raise forms.ValidationError("Write the note before signing it.")
         return cleaned
+
+
+class StartFromForm(forms.Form):
+    """Which of her own templates the writer starts the note from; another's is no choice."""
+
+    template = forms.ModelChoiceField(
+        queryset=NoteTemplate.objects.none(),
+        label="Start from a template",
+        empty_label="Choose one of your templates",
+        error_messages={
+            "required": "Choose a template first.",
+            "invalid_choice": "Choose one of your own templates.",
+        },
+    )
+
+    def __init__(self, *args, author, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = notes.templates_of(author)
 
 
 class AddendumForm(forms.Form):
@@ -154,6 +175,7 @@ def note_view(model_admin, request, pk):
         writable = note.author_id == request.user.pk and not notes.is_locked(note)
     here = reverse("admin:booking_appointment_note", args=[pk])
     form = NoteForm(instance=note) if writable else None
+    start_from = StartFromForm(author=request.user) if writable else None
     addendum_form = AddendumForm() if readable and notes.is_locked(note) else None
 
     if request.method == "POST":
@@ -173,6 +195,20 @@ def note_view(model_admin, request, pk):
                         request, "The note is signed." if action == "sign" else "Draft saved."
                     )
                     return redirect(here)
+            elif action == "template" and writable:
+                # The page comes back with what was typed (saved or not) and the template in
+                # the fields still empty; nothing is saved until the draft is.
+                start_from = StartFromForm(request.POST, author=request.user)
+                typed = {name: request.POST.get(name, "") for name in notes.NOTE_FIELDS}
+                if start_from.is_valid():
+                    template = start_from.cleaned_data["template"]
+                    typed = notes.start_from(template=template, fields=typed)
+                    messages.info(
+                        request,
+                        f"The empty fields are filled from “{template}”. "
+                        "Nothing is saved until you save the draft.",
+                    )
+                form = NoteForm(instance=note, initial=typed)
             elif action == "sign" and note is not None and note.author_id == request.user.pk:
                 # A draft locked by time, unchanged, can still be signed by its author.
                 notes.sign(note=note, by=request.user)
@@ -209,6 +245,7 @@ def note_view(model_admin, request, pk):
         "note": note if readable else None,
         "summary": notes.summary(note),
         "form": form,
+        "start_from": start_from,
         "addendum_form": addendum_form,
         "addenda": [
             {

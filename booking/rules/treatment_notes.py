@@ -8,7 +8,9 @@ The rules, kept here and nowhere else:
 - an addendum is added by whoever may read the note (its author, a therapist the owner shared
   the patient with, the owner), never by the front desk;
 - every read by anyone but the note's author is recorded (`read_note`). Who may read at all is
-  booking/rules/selectors.py's `treatment_notes_visible_to`.
+  booking/rules/selectors.py's `treatment_notes_visible_to`;
+- a therapist's note templates are hers alone (`templates_of`): starting a note from one fills
+  only what she has not written yet (`start_from`).
 """
 
 import datetime
@@ -16,7 +18,13 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from booking.models import Appointment, TreatmentNote, TreatmentNoteAddendum, TreatmentNoteRead
+from booking.models import (
+    Appointment,
+    NoteTemplate,
+    TreatmentNote,
+    TreatmentNoteAddendum,
+    TreatmentNoteRead,
+)
 from booking.rules.selectors import treatment_notes_visible_to
 from clinic.models import Clinic
 
@@ -48,6 +56,12 @@ def writes_notes_for(user, appointment: Appointment) -> bool:
     return therapist is not None and therapist.pk == appointment.therapist_id
 
 
+def links_note(user, appointment: Appointment) -> bool:
+    """Whether `user`'s calendar and day list take her from this visit to its note: she is its
+    therapist and it took place. Reads `user.therapist` once per request (Django caches it)."""
+    return appointment.status in TOOK_PLACE and writes_notes_for(user, appointment)
+
+
 def may_read(user, note: TreatmentNote) -> bool:
     return treatment_notes_visible_to(user, TreatmentNote.objects.filter(pk=note.pk)).exists()
 
@@ -57,6 +71,18 @@ def _texts(fields):
     if unknown:
         raise ValueError(f"Not a field of a treatment note: {sorted(unknown)}")
     return {name: (fields.get(name) or "").strip() for name in NOTE_FIELDS}
+
+
+def templates_of(user):
+    """`user`'s own note templates: her wording, which nobody else sees or uses, the owner
+    included (the admin's list, its pages by URL, and the note page's choice all read here)."""
+    return NoteTemplate.objects.filter(author=user)
+
+
+def start_from(*, template: NoteTemplate, fields: dict) -> dict:
+    """The note's fields with those still empty filled from `template`: what the therapist has
+    already written is never replaced. Nothing is saved; she saves the draft as usual."""
+    return {name: value or getattr(template, name) for name, value in _texts(fields).items()}
 
 
 @transaction.atomic
