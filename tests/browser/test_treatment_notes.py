@@ -1,6 +1,7 @@
-"""Dana writes, signs and amends the treatment note of this morning's visit, in Chromium at
-1366 px on the demo data with the time frozen; the front desk then opens the same page and reads
-that the note exists, never what it says."""
+"""Dana keeps a note template, opens this morning's visit from her day list, starts its treatment
+note from the template, writes, signs and amends it, in Chromium at 1366 px on the demo data
+with the time frozen; the front desk then opens the same page and reads that the note exists,
+never what it says."""
 
 import datetime
 
@@ -24,6 +25,14 @@ NOTE = {
     "Plan": "Review in two weeks; hip stretches daily.",
 }
 ADDENDUM = "Phoned two days later: ache gone, stretches going well."
+# Her own wording for a first low-back visit: part of the note above, the rest left to write.
+TEMPLATE = {
+    "Name": "Low back, first visit",
+    "Objective / assessment": "Palpation: ",
+    "Techniques": NOTE["Techniques"],
+    "Pressure": NOTE["Pressure"],
+    "Plan": NOTE["Plan"],
+}
 
 
 def this_mornings_visit():
@@ -44,14 +53,25 @@ def this_mornings_visit():
     )  # fmt: skip
 
 
-def test_a_therapist_writes_signs_and_amends_a_note_and_the_desk_cannot_read_it(
+def test_a_therapist_starts_a_note_from_her_template_signs_and_amends_it_and_the_desk_cannot_read_it(
     browser, live_server
 ):
     with desk_at(browser, live_server, DAY, datetime.time(10), username="dana") as page:
         visit = this_mornings_visit()
         page.goto(f"/admin/booking/appointment/{visit.pk}/change/")
         expect(page.get_by_text("No treatment note yet.")).to_be_visible()
-        page.get_by_role("link", name="Treatment note", exact=True).click()
+
+        page.goto("/admin/booking/notetemplate/add/")
+        expect(page.get_by_role("heading", name="Add a note template")).to_be_visible()
+        for label, text in TEMPLATE.items():
+            page.get_by_label(f"{label}:", exact=True).fill(text)  # the admin's labels end so
+        assert_accessible(page)
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.get_by_role("heading", name="Note templates", exact=True)).to_be_visible()
+
+        # From her day list, the visit that took place this morning.
+        page.goto("/admin/")
+        page.get_by_role("link", name="Write note").click()
         expect(page.get_by_role("heading", name="Latest screening answers")).to_be_visible()
 
         # Signing an empty note is told next to the form, nothing saved.
@@ -59,16 +79,32 @@ def test_a_therapist_writes_signs_and_amends_a_note_and_the_desk_cannot_read_it(
         expect(page.get_by_role("alert")).to_contain_text("Write the note before signing it.")
         assert not TreatmentNote.objects.exists()
 
-        for label, text in NOTE.items():
-            page.get_by_label(label, exact=True).fill(text)
+        # What she typed first stays; the template fills the fields still empty.
+        page.get_by_label("Subjective", exact=True).fill(NOTE["Subjective"])
+        page.get_by_label("Start from a template").select_option(label=TEMPLATE["Name"])
+        page.get_by_role("button", name="Fill the empty fields").click()
+        expect(page.get_by_text(f"filled from “{TEMPLATE['Name']}”")).to_be_visible()
+        expect(page.get_by_label("Subjective", exact=True)).to_have_value(NOTE["Subjective"])
+        expect(page.get_by_label("Techniques", exact=True)).to_have_value(NOTE["Techniques"])
+        assert not TreatmentNote.objects.exists()  # nothing saved yet
         assert_accessible(page)
-        page.get_by_role("button", name="Save draft").click()
+        docs_screenshot(page, "treatment-note-template.png")
+
+        for label in ("Objective / assessment", "Areas treated", "The patient's response"):
+            page.get_by_label(label, exact=True).fill(NOTE[label])
+        # Enter in a one-line field saves the draft (not the template's button above the note).
+        page.get_by_label("Areas treated", exact=True).press("Enter")
         expect(page.get_by_text("Draft saved.")).to_be_visible()
+        assert {label: page.get_by_label(label, exact=True).input_value() for label in NOTE} == NOTE
         expect(page.get_by_label("Plan", exact=True)).to_have_value(NOTE["Plan"])
         page.get_by_role("button", name="Save and sign").click()
         expect(page.get_by_text("The note is signed.")).to_be_visible()
         expect(page.get_by_role("heading", name="Signed by Dana Whitfield")).to_be_visible()
         expect(page.get_by_label("Plan", exact=True)).to_have_count(0)  # read-only now
+        page.goto("/admin/")
+        expect(page.get_by_role("link", name="Note (signed)")).to_be_visible()
+        assert_accessible(page)
+        page.get_by_role("link", name="Note (signed)").click()
 
         page.get_by_role("button", name="Add the addendum").click()
         expect(page.locator("#id_text_error")).to_be_visible()
