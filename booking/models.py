@@ -493,3 +493,10 @@ class Course(models.Model):
 
     def __str__(self):
         return f"Course of {self.planned_visits} visits"
+
+    def get_every_display(self):
+        return every_weeks_label(self.every_weeks)
+
+
+def every_weeks_label(weeks):
+    return "Every week" if weeks == 1 else f"Every {weeks} weeks"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from booking import notifications
 from booking.models import Appointment, Patient
 from booking.rules import patients, selectors
+from booking.rules.visits import TOOK_PLACE
 from clinic.models import Clinic
 from emails.models import Email
 
@@ -30,6 +31,7 @@ class PatientRecord:
     book_again_url: str = ""
     book_again: Appointment | None = None
     notice_hours: int = 0
+    courses: list = field(default_factory=list)
 
 
 def book_again_url(visit):
@@ -45,7 +47,9 @@ def record_for(user, patient: Patient, *, now=None) -> PatientRecord:
     with the patient and the emails about them, never another's."""
     now = now or timezone.now()
     visits = selectors.appointments_visible_to(user, Appointment.objects.filter(patient=patient))
-    loaded = list(visits.select_related("therapist", "service").order_by("start"))
+    loaded = list(
+        visits.select_related("therapist", "service", "course__therapist").order_by("start")
+    )
     notice_hours = Clinic.objects.current().cancellation_notice_hours
     record = PatientRecord(
         upcoming=[visit for visit in loaded if visit.start >= now],
@@ -61,7 +65,39 @@ def record_for(user, patient: Patient, *, now=None) -> PatientRecord:
         record.book_again = loaded[-1] if not record.past else record.past[0]
         record.book_again_url = book_again_url(record.book_again)
     record.emails = _emails(user, patient, loaded)
+    record.courses = _courses(loaded, now)
     return record
+
+
+@dataclass
+class CourseSummary:
+    """A course of visits as the record shows it: one line, its dates beneath."""
+
+    course: object
+    visits: list
+    took_place: int
+    coming: int
+    called_off: int
+
+
+def _courses(visits, now):
+    """The patient's courses, from the visits already read (no query of their own)."""
+    by_course = {}
+    for visit in visits:
+        if visit.course_id:
+            by_course.setdefault(visit.course_id, []).append(visit)
+    return [
+        CourseSummary(
+            course=members[0].course,
+            visits=members,
+            took_place=sum(visit.status in TOOK_PLACE for visit in members),
+            coming=sum(visit.is_active and visit.start >= now for visit in members),
+            called_off=sum(
+                not visit.is_active and visit.status not in TOOK_PLACE for visit in members
+            ),
+        )
+        for members in by_course.values()
+    ]
 
 
 def _emails(user, patient, visits):

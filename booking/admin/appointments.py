@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods
 
 from booking import waitlist
-from booking.admin import day_sheet, month_report, treatment_note
+from booking.admin import course, day_sheet, month_report, treatment_note
 from booking.admin.calendar import calendar_view
 from booking.admin.caller import PatientSearch, patient_details
 from booking.admin.export import appointments_csv
@@ -27,7 +27,7 @@ from booking.admin.history import GuardedHistoryAdmin
 from booking.admin.move import move_view
 from booking.admin.search import PhoneSearch
 from booking.models import Appointment, AppointmentEvent, Patient, TreatmentNote
-from booking.rules import lifecycle, selectors, services, treatment_notes, visits
+from booking.rules import courses, lifecycle, selectors, services, treatment_notes, visits
 from booking.rules.screening import QUESTIONS_BY_KEY
 from booking.templatetags.booking_tags import clinic_time
 
@@ -265,6 +265,10 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
             ]
             if obj.is_active:
                 context["move_url"] = reverse("admin:booking_appointment_move", args=[obj.pk])
+            if not obj.course_id and self.has_add_permission(request):
+                context["course_url"] = reverse("admin:booking_appointment_course", args=[obj.pk])
+        if obj is not None and obj.course_id:
+            context["course"] = course.place_in_course(obj)
         if (
             obj is not None
             and obj.needs_review
@@ -308,6 +312,7 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
             *day_sheet.urls(self),
             *month_report.urls(self),
             *treatment_note.urls(self),
+            *course.urls(self),
             *super().get_urls(),
         ]
 
@@ -349,7 +354,10 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
         if asked_by is None:
             return self._ask_first(request, step, [appointment], missing_who=True)
         message = request.POST.get("message", "").strip()
-        self._apply(request, appointment, step, message, by_patient=asked_by == "patient")
+        if step.name == "cancel" and request.POST.get("scope") == "following":
+            course.cancel_following(request, appointment, message, by_patient=asked_by == "patient")
+        else:
+            self._apply(request, appointment, step, message, by_patient=asked_by == "patient")
         return redirect(reverse("admin:booking_appointment_change", args=[pk]))
 
     def review_view(self, request, pk):
@@ -395,6 +403,10 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "asks_who": step.name == "cancel",
             "missing_who": missing_who,
+            # One visit of a course: "this visit" or "this and the following ones".
+            "following": courses.following(appointments[0])
+            if step.name == "cancel" and len(appointments) == 1
+            else [],
             "message": request.POST.get("message", ""),
         }
         return TemplateResponse(

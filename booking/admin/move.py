@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.admin import params
-from booking.rules import availability, schedule, selectors, services
+from booking.rules import availability, courses, schedule, selectors, services
 from booking.templatetags.booking_tags import clinic_time
 from clinic.models import Clinic
+from clinic.personal_data import plural
 
 DAYS_SHOWN = 7
 
@@ -68,7 +69,8 @@ def move_view(model_admin, request, pk):
             return redirect(request.path)
         therapist, start = chosen
         context = {**base, "title": f"Move {appointment.reference}?", "therapist": therapist,
-                   "start": start, "back": _week_url(start.astimezone(clinic.zone).date())}  # fmt: skip
+                   "start": start, "back": _week_url(start.astimezone(clinic.zone).date()),
+                   "following": _following_plan(clinic, appointment, therapist, start)}  # fmt: skip
         return render(request, "admin/booking/appointment/move_confirm.html", context)
 
     today = timezone.localdate(timezone=clinic.zone)
@@ -119,12 +121,29 @@ def _chosen_time(data, clinic, appointment, offering):
     return therapist, start
 
 
+def _following_plan(clinic, appointment, therapist, start):
+    """For a visit of a course: where its following visits go if they move with it (the same
+    shift), each checked, with the nearest free time for one that is not free."""
+    following = courses.following(appointment)
+    if not following:
+        return []
+    wanted = courses.shifted_starts(
+        following, moved_from=appointment.start, moved_to=start, zone=clinic.zone
+    )
+    return courses.plan(
+        clinic=clinic, service=appointment.service, therapist=therapist,
+        wanted=[start, *wanted], moving=[appointment, *following],
+    )[1:]  # fmt: skip
+
+
 def _move(request, clinic, appointment, offering, change_url):
     chosen = _chosen_time(request.POST, clinic, appointment, offering)
     if isinstance(chosen, str):
         messages.error(request, chosen)
         return redirect(request.path)
     therapist, start = chosen
+    if request.POST.get("scope") == "following":
+        return _move_following(request, appointment, therapist, start, change_url)
     before, before_with = appointment.start, appointment.therapist.name
     try:
         services.move_appointment(
@@ -138,5 +157,35 @@ def _move(request, clinic, appointment, offering, change_url):
         request,
         f"{appointment.reference}: moved from {clinic_time(before)} with {before_with} to "
         f"{clinic_time(start)} with {therapist.name}.{told}",
+    )
+    return redirect(change_url)
+
+
+def _move_following(request, appointment, therapist, start, change_url):
+    """ "This and the following ones": each following visit to the time chosen for it on the
+    page (its shifted time or the alternative offered) or left where it is."""
+    moves = []
+    for visit in courses.following(appointment):
+        choice = request.POST.get(f"visit-{visit.pk}", "skip")
+        new_start = None if choice == "skip" else params.read_instant(choice)
+        if choice != "skip" and new_start is None:
+            messages.error(
+                request, "Please choose a time or “Leave it where it is” for each visit."
+            )
+            return redirect(request.get_full_path())
+        if new_start is not None:
+            moves.append((visit, new_start))
+    try:
+        moved = courses.move_from(
+            visit=appointment, therapist=therapist, start=start, moves=moves, by=request.user
+        )
+    except services.BookingError as error:
+        messages.error(request, f"{error} Please choose another time.")
+        return redirect(request.path)
+    told = " The patient is sent one email with the new dates." if appointment.patient_email else ""
+    messages.success(
+        request,
+        f"{appointment.reference} and the course's following visits: {plural(len(moved), 'visit')} "
+        f"moved with {therapist.name}, the first to {clinic_time(start)}.{told}",
     )
     return redirect(change_url)

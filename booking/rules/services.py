@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from booking.models import Appointment, AppointmentEvent
 from booking.notifications import notify
-from booking.rules import availability, lifecycle, limits, patients, selectors
+from booking.rules import availability, lifecycle, limits, patients, selectors, visits
 from booking.rules.screening import flagged
 from booking.tasks import booked_after_commit, freed_after_commit
 from clinic import limiter
@@ -224,9 +224,7 @@ def _confirms_at_once(clinic, appointment):
     if appointment.needs_review or appointment.patient is None:
         return False
     return (
-        appointment.patient.appointments.filter(
-            status__in=[Appointment.Status.ARRIVED, Appointment.Status.COMPLETED]
-        )
+        appointment.patient.appointments.filter(status__in=visits.TOOK_PLACE)
         .exclude(pk=appointment.pk)
         .exists()
     )

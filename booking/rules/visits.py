@@ -14,6 +14,8 @@ from django.utils import timezone
 from booking.models import Appointment
 
 SEEN = [Appointment.Status.CONFIRMED, Appointment.Status.ARRIVED, Appointment.Status.COMPLETED]
+# A visit that took place: the patient came (a treatment note records it, instant booking trusts it).
+TOOK_PLACE = (Appointment.Status.ARRIVED, Appointment.Status.COMPLETED)
 
 
 def has_visited(patient, *, before=None) -> bool:

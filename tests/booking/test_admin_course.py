@@ -1,0 +1,249 @@
+"""A course of visits in the admin: booked from a visit's page with its dates checked, shown as one
+on the visit, moved or cancelled "this visit" or "this and the following ones"."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from booking.models import Appointment
+from booking.rules import courses, services
+from tests.booking.conftest import at, next_weekday
+from tests.conftest import sign_in_as
+from tests.factories import ClosureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(client, front_desk_user):
+    client.force_login(front_desk_user)
+    return client
+
+
+@pytest.fixture
+def visit(massage, dana, booking_clinic, patient, front_desk_user):
+    appointment = services.request_appointment(
+        service=massage, therapist=dana, start=at(next_weekday(1), "10:00", booking_clinic.zone),
+        patient=patient,
+    )  # fmt: skip
+    services.confirm_appointment(appointment=appointment, by=front_desk_user)
+    mail.outbox.clear()
+    return appointment
+
+
+def course_url(visit):
+    return reverse("admin:booking_appointment_course", args=[visit.pk])
+
+
+def weeks_after(visit, weeks, zone):
+    return visit.start.astimezone(zone) + datetime.timedelta(weeks=weeks)
+
+
+def other_patient_at(start, massage, dana, by):
+    return services.book_by_staff(
+        appointment=Appointment(
+            service=massage, therapist=dana, start=start, patient_name="Sam Other",
+            patient_phone="+14165550999",
+        ),
+        by=by,
+    )  # fmt: skip
+
+
+def test_the_visit_offers_a_course_and_the_form_starts_from_its_day(desk, visit):
+    page = desk.get(reverse("admin:booking_appointment_change", args=[visit.pk])).content.decode()
+    assert f'href="{course_url(visit)}"' in page
+
+    form = desk.get(course_url(visit)).context["form"]
+    assert form.initial["weekdays"] == [1]  # the visit is on a Tuesday
+    assert form.initial["visits"] == 6
+
+
+def test_checking_the_dates_names_a_clash_and_offers_the_nearest_free_time(
+    desk, visit, booking_clinic, massage, dana, front_desk_user
+):
+    zone = booking_clinic.zone
+    other_patient_at(weeks_after(visit, 2, zone), massage, dana, front_desk_user)
+    response = desk.get(course_url(visit), {"every_weeks": 1, "weekdays": [1], "visits": 4})
+
+    proposals = response.context["proposals"]
+    assert [proposal.free for proposal in proposals] == [True, False, True]
+    page = response.content.decode()
+    assert "Not free:</strong> Dana Whitfield has another visit then." in page
+    # The alternative is the checked choice for that date; "Skip this date" is there too.
+    alternative = proposals[1].alternative.isoformat()
+    assert (
+        f'name="time-1"\n                       value="{alternative}"\n                       checked'
+        in page
+    )
+    assert page.count("Skip this date") == 3
+
+
+def test_booking_the_course_books_the_choices_and_emails_once(
+    desk, visit, booking_clinic, massage, dana, front_desk_user, django_capture_on_commit_callbacks
+):
+    zone = booking_clinic.zone
+    other_patient_at(weeks_after(visit, 2, zone), massage, dana, front_desk_user)
+    planned = desk.get(course_url(visit), {"every_weeks": 1, "weekdays": [1], "visits": 4})
+    alternative = planned.context["proposals"][1].alternative
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk.post(
+            course_url(visit),
+            {
+                "every_weeks": 1, "weekdays": [1], "visits": 4,
+                "time-0": weeks_after(visit, 1, zone).isoformat(),
+                "time-1": alternative.isoformat(),
+                "time-2": "skip",
+            },
+            follow=True,
+        )  # fmt: skip
+
+    visit.refresh_from_db()
+    starts = list(visit.course.visits.order_by("start").values_list("start", flat=True))
+    assert starts == [visit.start, weeks_after(visit, 1, zone), alternative]
+    assert "Course of 3 visits booked with Dana Whitfield (1 date skipped)" in (
+        response.content.decode()
+    )
+    assert len(mail.outbox) == 1
+    # The visit's page shows it as one course now, and offers no second one.
+    page = response.content.decode()
+    assert "Visit 1 of a course of 3" in page
+    assert f'href="{course_url(visit)}"' not in page
+
+
+def test_bad_input_is_named_next_to_its_field_and_kept(desk, visit):
+    response = desk.get(course_url(visit), {"every_weeks": 2, "visits": 1})
+    page = response.content.decode()
+    assert "Choose at least one day of the week." in page
+    assert "A course has at least 2 visits, this one included." in page
+    assert 'value="1"' in page
+    assert "proposals" not in response.context
+    assert (
+        desk.get(
+            course_url(visit), {"every_weeks": "x", "weekdays": [9], "visits": "a"}
+        ).status_code
+        == 200
+    )
+
+
+def test_a_crafted_time_books_nothing(desk, visit):
+    response = desk.post(
+        course_url(visit),
+        {"every_weeks": 1, "weekdays": [1], "visits": 2, "time-0": "9999-01-01T00:00"},
+    )
+    assert response.status_code == 200
+    assert Appointment.objects.count() == 1
+
+
+def test_a_therapist_cannot_book_a_course(client, visit, dana):
+    sign_in_as(client, "Therapists", username="dana", therapist=dana)
+    assert client.get(course_url(visit)).status_code == 403
+
+
+@pytest.fixture
+def course(visit, booking_clinic, front_desk_user):
+    starts = courses.wanted_starts(
+        visit.start, every_weeks=1, weekdays=[1], visits=6, zone=booking_clinic.zone
+    )
+    course = courses.book(
+        visit=visit, starts=starts, every_weeks=1, weekdays=[1], by=front_desk_user
+    )
+    mail.outbox.clear()
+    return list(course.visits.order_by("start"))
+
+
+def test_cancelling_offers_this_and_the_following_ones_and_cancels_them(
+    desk, course, django_capture_on_commit_callbacks
+):
+    fourth = course[3]
+    url = reverse("admin:booking_appointment_transition", args=[fourth.pk, "cancel"])
+    page = desk.get(url).content.decode()
+    assert "This and the following 2" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.post(url, {"asked_by": "clinic", "scope": "following", "message": "Dana is away."})
+
+    statuses = [visit.status for visit in Appointment.objects.filter(course=fourth.course)]
+    assert statuses == ["confirmed"] * 3 + ["cancelled"] * 3
+    [email] = mail.outbox
+    assert "Dana is away." in email.body
+
+
+def test_cancelling_this_visit_only_leaves_the_rest(desk, course):
+    url = reverse("admin:booking_appointment_transition", args=[course[3].pk, "cancel"])
+    desk.post(url, {"asked_by": "patient", "scope": "this"})
+    statuses = [visit.status for visit in Appointment.objects.filter(course=course[0].course)]
+    assert statuses.count("cancelled") == 1
+
+
+def test_moving_the_fourth_and_the_following_ones_with_one_clash(
+    desk, course, booking_clinic, massage, dana, front_desk_user, django_capture_on_commit_callbacks
+):
+    fourth, fifth, sixth = course[3:]
+    # Thursday of the same week at 2 PM, where the sixth's Thursday is someone else's.
+    shift = datetime.timedelta(days=2, hours=4)
+    new_start = fourth.start + shift
+    other_patient_at(sixth.start + shift, massage, dana, front_desk_user)
+    url = reverse("admin:booking_appointment_move", args=[fourth.pk])
+    confirm = desk.get(url, {"therapist": dana.pk, "start": new_start.isoformat()})
+    plan = confirm.context["following"]
+    assert [(proposal.visit, proposal.free) for proposal in plan] == [(fifth, True), (sixth, False)]
+    assert "This and the following 2" in confirm.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk.post(
+            url,
+            {
+                "therapist": dana.pk, "start": new_start.isoformat(), "scope": "following",
+                f"visit-{fifth.pk}": plan[0].wanted.isoformat(),
+                f"visit-{sixth.pk}": "skip",
+            },
+            follow=True,
+        )  # fmt: skip
+
+    assert "3 visits moved with Dana Whitfield" not in response.content.decode()
+    assert "2 visits moved with Dana Whitfield" in response.content.decode()
+    starts = {visit.pk: visit.start for visit in Appointment.objects.filter(course=fourth.course)}
+    assert starts[fourth.pk] == new_start
+    assert starts[fifth.pk] == fifth.start + shift
+    assert starts[sixth.pk] == sixth.start  # left where it was
+    [email] = mail.outbox
+    assert "have moved" in email.subject
+    assert email.body.count("reference") == 3  # the coming visits from the fourth on
+
+
+def test_the_course_page_asks_a_fixed_number_of_queries(
+    desk, visit, booking_clinic, massage, dana, marcus, front_desk_user
+):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            desk.get(course_url(visit), {"every_weeks": 1, "weekdays": [1], "visits": 6})
+        return len(captured)
+
+    small = queries()
+    day = visit.start.astimezone(booking_clinic.zone).date()
+    for week in range(1, 6):
+        for clock in ("13:00", "14:15", "15:30"):
+            other_patient_at(
+                at(day + datetime.timedelta(weeks=week), clock, booking_clinic.zone),
+                massage, marcus, front_desk_user,
+            )  # fmt: skip
+    ClosureFactory(
+        start_date=day + datetime.timedelta(days=60), end_date=day + datetime.timedelta(days=61)
+    )
+    assert queries() == small
+
+
+def test_the_patient_record_shows_the_course_as_one(desk, course, front_desk_user):
+    services.cancel_appointment(appointment=course[5], by=front_desk_user)
+    page = desk.get(
+        reverse("admin:booking_patient_change", args=[course[0].patient_id])
+    ).content.decode()
+    assert "Courses of visits" in page
+    assert "6 visits with Dana Whitfield, every week" in page
+    assert "0 took place · 5 coming · 1 cancelled or missed" in page
