@@ -52,6 +52,7 @@ class StartFromForm(forms.Form):
         queryset=NoteTemplate.objects.none(),
         label="Start from a template",
         empty_label="Choose one of your templates",
+        help_text="What you have written stays; nothing is saved until you save the draft.",
         error_messages={
             "required": "Choose a template first.",
             "invalid_choice": "Choose one of your own templates.",
