@@ -60,16 +60,17 @@ def wanted_starts(first_start, *, every_weeks, weekdays, visits, zone):
 
 
 def shifted_starts(visits, *, moved_from, moved_to, zone):
-    """Where `visits` go when the one at `moved_from` moves to `moved_to`: the same shift in
-    clinic wall-clock time (two days later at 3 PM stays 3 PM across a clock change)."""
-    shift = _local(moved_to, zone) - _local(moved_from, zone)
-    starts = []
-    for visit in visits:
-        moved = _local(visit.start, zone) + shift
-        starts.append(
-            availability.wall_clock_instant(moved.date(), moved.time(), zone, boundary="start")
+    """Where `visits` go when the one at `moved_from` moves to `moved_to`: as many days later
+    or earlier, at the new clock time ("from the fourth on, Mondays at 9"), in clinic wall-clock
+    time (9 AM stays 9 AM across a clock change)."""
+    days = _local(moved_to, zone).date() - _local(moved_from, zone).date()
+    clock = _local(moved_to, zone).time()
+    return [
+        availability.wall_clock_instant(
+            _local(visit.start, zone).date() + days, clock, zone, boundary="start"
         )
-    return starts
+        for visit in visits
+    ]
 
 
 def _local(instant, zone):
