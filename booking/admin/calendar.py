@@ -83,8 +83,6 @@ def calendar_view(model_admin, request):
         "show_inactive": show_inactive,
         "offered": offered,
         "therapist_id": request.GET.get("therapist", ""),
-        # Her own visits' blocks open their treatment notes (read without a query per block).
-        "own_therapist_id": getattr(getattr(request.user, "therapist", None), "pk", None),
         "can_book": can_book,
         "add_url": reverse("admin:booking_appointment_add"),
         "previous_url": link(date=(day - jump).isoformat()),

@@ -88,3 +88,9 @@ def treatment_notes_visible_to(user, notes):
     if therapist is not None:
         mine |= Q(appointment__patient__notes_shared_with=therapist)
     return notes.filter(mine).distinct()
+
+
+def note_templates_visible_to(user, templates):
+    """A therapist's note templates are her own wording: every account, the owner included, sees
+    and uses only its own (the admin's list, its pages by URL, the note page's choice)."""
+    return templates.filter(author=user)

@@ -25,12 +25,13 @@ from booking.models import (
     TreatmentNoteAddendum,
     TreatmentNoteRead,
 )
-from booking.rules.selectors import treatment_notes_visible_to
+from booking.rules import visits
+from booking.rules.selectors import note_templates_visible_to, treatment_notes_visible_to
 from clinic.models import Clinic
 
 EDIT_WINDOW = datetime.timedelta(hours=24)
 # A note records a treatment given: not a request, a no-show or a cancelled visit.
-TOOK_PLACE = (Appointment.Status.ARRIVED, Appointment.Status.COMPLETED)
+TOOK_PLACE = visits.TOOK_PLACE
 
 # The fields of a note a therapist writes, in the order of the page.
 NOTE_FIELDS = ("subjective", "assessment", "areas", "techniques", "pressure", "response", "plan")
@@ -74,9 +75,8 @@ def _texts(fields):
 
 
 def templates_of(user):
-    """`user`'s own note templates: her wording, which nobody else sees or uses, the owner
-    included (the admin's list, its pages by URL, and the note page's choice all read here)."""
-    return NoteTemplate.objects.filter(author=user)
+    """`user`'s own note templates (booking/rules/selectors.py's rule)."""
+    return note_templates_visible_to(user, NoteTemplate.objects.all())
 
 
 def start_from(*, template: NoteTemplate, fields: dict) -> dict:

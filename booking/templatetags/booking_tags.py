@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from booking.request.selection import Selection
+from booking.rules import treatment_notes
 
 register = template.Library()
 
@@ -63,3 +64,10 @@ def time_range(start, end):
     """ "10:00–11:00 AM" in the active (clinic) zone."""
     start, end = timezone.localtime(start), timezone.localtime(end)
     return f"{date_format(start, 'g:i')}–{date_format(end, 'g:i A')}"
+
+
+@register.filter
+def links_note(appointment, user):
+    """Whether this visit's block or row links to its treatment note for `user` (the one rule,
+    booking/rules/treatment_notes.links_note)."""
+    return treatment_notes.links_note(user, appointment)

@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, reverse
 
 from accounts.roles import EDITORS, FRONT_DESK, OWNER, THERAPISTS
-from booking.models import Appointment, TreatmentNote
+from booking.models import Appointment, NoteTemplate, TreatmentNote
 from booking.rules import lifecycle, services
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as
@@ -29,6 +29,8 @@ MARCUS_ANSWER = "Varicose veins"  # the text of the screening answer only Marcus
 # Marcus's treatment note of the shared visit, and its addendum: only he and the owner read them.
 NOTE_TEXT = "Marcus-only note: guarding of the right shoulder"
 ADDENDUM_TEXT = "Marcus-only addendum: referred to a physician"
+# Marcus's own note template: nobody else sees or uses it, by page or by address.
+TEMPLATE_TEXT = "Marcus-only template: check the rotator cuff"
 
 
 @pytest.fixture
@@ -54,7 +56,12 @@ def planted(massage, dana, marcus, monday, booking_clinic, patient):
         signed_at=shared.end,
     )  # fmt: skip
     note.addenda.create(author=marcus.user, text=ADDENDUM_TEXT)
-    return {"dana": with_dana, "shared": shared, "only_marcus": only_marcus}
+    template = NoteTemplate.objects.create(
+        author=marcus.user, name="Shoulder", assessment=TEMPLATE_TEXT
+    )
+    return {
+        "dana": with_dana, "shared": shared, "only_marcus": only_marcus, "template": template,
+    }  # fmt: skip
 
 
 def secrets_of(planted):
@@ -68,6 +75,7 @@ def secrets_of(planted):
         "+14165550199",
         NOTE_TEXT,
         ADDENDUM_TEXT,
+        TEMPLATE_TEXT,
     ]
 
 
@@ -86,6 +94,8 @@ def objects_for(name, planted):
         return [planted["shared"], planted["only_marcus"]]
     if name.startswith("booking_patient"):
         return [planted["shared"].patient, planted["only_marcus"].patient]
+    if name.startswith("booking_notetemplate"):
+        return [planted["template"]]
     return [None]
 
 
@@ -149,10 +159,12 @@ def test_no_admin_view_or_action_shows_or_changes_another_therapists_visits(
 ):
     sign_in_as(client, role, username="tried", therapist=dana if role == THERAPISTS else None)
     assert leaks(client, planted) == []
-    for visit in planted.values():
+    for visit in (planted["dana"], planted["shared"], planted["only_marcus"]):
         before = visit.status, visit.therapist_id, visit.start
         visit.refresh_from_db()
         assert (visit.status, visit.therapist_id, visit.start) == before
+    template = NoteTemplate.objects.get(pk=planted["template"].pk)  # not deleted by the walk
+    assert template.assessment == TEMPLATE_TEXT
 
 
 def test_no_admin_view_or_action_shows_the_front_desk_a_treatment_notes_text(client, planted):
