@@ -6,6 +6,7 @@ never what it says."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from booking.models import Appointment, Patient, TreatmentNote, TreatmentNoteRead
@@ -129,5 +130,21 @@ def test_a_therapist_starts_a_note_from_her_template_signs_and_amends_it_and_the
         body = desk.locator("body").inner_text()
         assert all(text not in body for text in [*NOTE.values(), ADDENDUM])
         assert_accessible(desk)
+        # Nor anywhere else she might look: the visit's history, the patient's export, the
+        # appointments' CSV, the printable record and the note's address typed in.
+        record = visit.patient_id
+        for url in [
+            f"/admin/booking/appointment/{visit.pk}/history/",
+            f"/admin/booking/patient/{record}/history/",
+            reverse("admin:booking_patient_export", args=[record]),
+            reverse("admin:booking_appointment_export"),
+            reverse("admin:booking_appointment_note", args=[visit.pk]),
+        ]:
+            answer = desk.request.get(url)
+            assert answer.ok, url  # she may open each; none says what the note says
+            assert all(text not in answer.text() for text in [*NOTE.values(), ADDENDUM]), url
+        # The printable record has nothing she may read, so it is not there for her at all.
+        printable = reverse("admin:booking_appointment_treatment_record", args=[record])
+        assert desk.request.get(printable).status == 404
         assert not TreatmentNoteRead.objects.exists()  # the desk read nothing; Dana is its author
         desk.context.close()
