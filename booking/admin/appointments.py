@@ -268,7 +268,7 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
             if not obj.course_id and self.has_add_permission(request):
                 context["course_url"] = reverse("admin:booking_appointment_course", args=[obj.pk])
         if obj is not None and obj.course_id:
-            context["course"] = course.place_in_course(obj)
+            context["course"] = course.place_in_course(obj, request.user)
         if (
             obj is not None
             and obj.needs_review

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from booking.admin import params
 from booking.models import every_weeks_label
-from booking.rules import courses, services
+from booking.rules import courses, selectors, services
 from clinic.models import Clinic
 from clinic.personal_data import plural
 
@@ -143,13 +143,17 @@ def _book(request, visit, form, wanted):
     return True
 
 
-def place_in_course(visit):
-    """ "Visit 3 of 6" for the visit's page, with the course's dates."""
-    visits = list(visit.course.visits.order_by("start").only("pk", "start", "status"))
+def place_in_course(visit, user):
+    """ "Visit 3 of 6" for the visit's page, with the course's dates this account may see (a
+    visit moved to another therapist is shown to her, not to this one)."""
+    every = visit.course.visits.order_by("start")
+    starts = list(every.values_list("pk", flat=True))
     return {
-        "number": next(n for n, one in enumerate(visits, 1) if one.pk == visit.pk),
-        "visits": visits,
-        "course": visit.course,
+        "number": starts.index(visit.pk) + 1,
+        "of": len(starts),
+        "visits": list(
+            selectors.appointments_visible_to(user, every).only("pk", "start", "status")
+        ),
     }
 
 

@@ -247,3 +247,19 @@ def test_the_patient_record_shows_the_course_as_one(desk, course, front_desk_use
     assert "Courses of visits" in page
     assert "6 visits with Dana Whitfield, every week" in page
     assert "0 took place · 5 coming · 1 cancelled or missed" in page
+
+
+def test_a_therapist_sees_the_course_dates_that_are_hers(
+    client, course, dana, marcus, front_desk_user
+):
+    moved = course[5]
+    services.move_appointment(
+        appointment=moved, therapist=marcus, start=moved.start, by=front_desk_user
+    )
+    sign_in_as(client, "Therapists", username="dana", therapist=dana)
+    page = client.get(
+        reverse("admin:booking_appointment_change", args=[course[0].pk])
+    ).content.decode()
+    assert "Visit 1 of a course of 6" in page
+    assert reverse("admin:booking_appointment_change", args=[course[4].pk]) in page
+    assert reverse("admin:booking_appointment_change", args=[moved.pk]) not in page
