@@ -404,14 +404,21 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
             "asks_who": step.name == "cancel",
             "missing_who": missing_who,
             # One visit of a course: "this visit" or "this and the following ones".
-            "following": courses.following(appointments[0])
-            if step.name == "cancel" and len(appointments) == 1
-            else [],
+            **self._following(step, appointments),
             "message": request.POST.get("message", ""),
         }
         return TemplateResponse(
             request, "admin/booking/appointment/confirm_transition.html", context
         )
+
+    @staticmethod
+    def _following(step, appointments):
+        """For cancelling one visit of a course: its following visits, and their dates."""
+        if step.name != "cancel" or len(appointments) != 1:
+            return {"following": []}
+        following = courses.following(appointments[0])
+        dates = "; ".join(clinic_time(visit.start) for visit in following)
+        return {"following": following, "following_dates": f" ({dates})"}
 
     def _apply(self, request, appointment, step, message="", by_patient=False):
         """One lifecycle change through the services; the message says what really happened."""

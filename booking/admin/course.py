@@ -111,16 +111,11 @@ def course_view(model_admin, request, pk):
 
 def _book(request, visit, form, wanted):
     """Book the times chosen on the page (one per wanted date, or skipped); True when booked."""
-    starts = []
-    for index in range(len(wanted)):
-        choice = request.POST.get(f"time-{index}", SKIP)
-        if choice == SKIP:
-            continue
-        start = params.read_instant(choice)
-        if start is None:
-            messages.error(request, "Please choose a time or “Skip” for each date.")
-            return False
-        starts.append(start)
+    chosen = chosen_times(request.POST, [f"time-{index}" for index in range(len(wanted))])
+    if chosen is None:
+        messages.error(request, "Please choose a time or “Skip this date” for each date.")
+        return False
+    starts = [start for start in chosen if start]
     if not starts:
         messages.error(request, "Every date was skipped: there is nothing to book.")
         return False
@@ -141,6 +136,19 @@ def _book(request, visit, form, wanted):
         f"{told}",
     )
     return True
+
+
+def chosen_times(data, names):
+    """The time chosen on a course's plan for each of `names` (the form's radio groups), None
+    where it says skip (or "leave it where it is"); None for all when one is unreadable."""
+    chosen = []
+    for name in names:
+        choice = data.get(name, SKIP)
+        start = None if choice == SKIP else params.read_instant(choice)
+        if choice != SKIP and start is None:
+            return None
+        chosen.append(start)
+    return chosen
 
 
 def place_in_course(visit, user):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.admin import params
+from booking.admin.course import chosen_times
 from booking.rules import availability, courses, schedule, selectors, services
 from booking.templatetags.booking_tags import clinic_time
 from clinic.models import Clinic
@@ -142,50 +143,44 @@ def _move(request, clinic, appointment, offering, change_url):
         messages.error(request, chosen)
         return redirect(request.path)
     therapist, start = chosen
-    if request.POST.get("scope") == "following":
-        return _move_following(request, appointment, therapist, start, change_url)
+    following = request.POST.get("scope") == "following"
+    moves = chosen_moves(request.POST, appointment) if following else []
+    if moves is None:
+        messages.error(request, "Please choose a time or “Leave it where it is” for each visit.")
+        return redirect(request.get_full_path())
     before, before_with = appointment.start, appointment.therapist.name
     try:
-        services.move_appointment(
-            appointment=appointment, therapist=therapist, start=start, by=request.user
-        )
-    except services.BookingError as error:
-        messages.error(request, f"{error} Please choose another time.")
-        return redirect(request.path)
-    told = " The patient is told by email." if appointment.patient_email else ""
-    messages.success(
-        request,
-        f"{appointment.reference}: moved from {clinic_time(before)} with {before_with} to "
-        f"{clinic_time(start)} with {therapist.name}.{told}",
-    )
-    return redirect(change_url)
-
-
-def _move_following(request, appointment, therapist, start, change_url):
-    """ "This and the following ones": each following visit to the time chosen for it on the
-    page (its shifted time or the alternative offered) or left where it is."""
-    moves = []
-    for visit in courses.following(appointment):
-        choice = request.POST.get(f"visit-{visit.pk}", "skip")
-        new_start = None if choice == "skip" else params.read_instant(choice)
-        if choice != "skip" and new_start is None:
-            messages.error(
-                request, "Please choose a time or “Leave it where it is” for each visit."
+        if following:
+            moved = courses.move_from(
+                visit=appointment, therapist=therapist, start=start, moves=moves, by=request.user
             )
-            return redirect(request.get_full_path())
-        if new_start is not None:
-            moves.append((visit, new_start))
-    try:
-        moved = courses.move_from(
-            visit=appointment, therapist=therapist, start=start, moves=moves, by=request.user
-        )
+        else:
+            services.move_appointment(
+                appointment=appointment, therapist=therapist, start=start, by=request.user
+            )
     except services.BookingError as error:
         messages.error(request, f"{error} Please choose another time.")
         return redirect(request.path)
-    told = " The patient is sent one email with the new dates." if appointment.patient_email else ""
+    if following:
+        told = " The patient is sent one email with the new dates."
+        moved = f" and the course's following visits: {plural(len(moved), 'visit')} moved"
+    else:
+        told = " The patient is told by email."
+        moved = f": moved from {clinic_time(before)} with {before_with}"
+    told = told if appointment.patient_email else ""
     messages.success(
         request,
-        f"{appointment.reference} and the course's following visits: {plural(len(moved), 'visit')} "
-        f"moved with {therapist.name}, the first to {clinic_time(start)}.{told}",
+        f"{appointment.reference}{moved} to {clinic_time(start)} with {therapist.name}.{told}",
     )
     return redirect(change_url)
+
+
+def chosen_moves(data, appointment):
+    """ "This and the following ones": (visit, its new start) for each following visit given a
+    time on the page (its shifted time or the alternative offered); None when one is
+    unreadable. A visit left where it is is not among them."""
+    following = courses.following(appointment)
+    chosen = chosen_times(data, [f"visit-{visit.pk}" for visit in following])
+    if chosen is None:
+        return None
+    return [(visit, start) for visit, start in zip(following, chosen, strict=True) if start]

@@ -1,8 +1,11 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
+from booking.models import Appointment
+from booking.rules import courses, services
 from booking.rules.services import PatientDetails
 from clinic.models import Clinic
 from tests.factories import ServiceFactory, TherapistFactory, WorkingHoursFactory
@@ -99,3 +102,39 @@ def patient():
 @pytest.fixture
 def monday(booking_clinic):
     return next_weekday(0)
+
+
+@pytest.fixture
+def tuesday_visit(massage, dana, booking_clinic, patient, front_desk_user):
+    """Avery's confirmed visit with Dana, a Tuesday at 10:00 weeks ahead: a course starts here."""
+    appointment = services.request_appointment(
+        service=massage, therapist=dana, start=at(next_weekday(1), "10:00", booking_clinic.zone),
+        patient=patient,
+    )  # fmt: skip
+    services.confirm_appointment(appointment=appointment, by=front_desk_user)
+    mail.outbox.clear()
+    return appointment
+
+
+@pytest.fixture
+def weekly_course(tuesday_visit, booking_clinic, front_desk_user):
+    """Six weekly Tuesday visits from `tuesday_visit`, booked as a course, in time order."""
+    starts = courses.wanted_starts(
+        tuesday_visit.start, every_weeks=1, weekdays=[1], visits=6, zone=booking_clinic.zone
+    )
+    course = courses.book(
+        visit=tuesday_visit, starts=starts, every_weeks=1, weekdays=[1], by=front_desk_user
+    )
+    mail.outbox.clear()
+    return list(course.visits.order_by("start"))
+
+
+def book_someone_else(start, service, therapist, by):
+    """Another caller (no email) booked by the desk at `start`: a time the course cannot have."""
+    return services.book_by_staff(
+        appointment=Appointment(
+            service=service, therapist=therapist, start=start, patient_name="Sam Other",
+            patient_phone="+14165550999",
+        ),
+        by=by,
+    )  # fmt: skip

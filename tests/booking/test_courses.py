@@ -10,22 +10,15 @@ from icalendar import Calendar
 
 from booking.models import Appointment, AppointmentEvent
 from booking.rules import courses, services
-from tests.booking.conftest import at, next_weekday
+from tests.booking.conftest import at
 from tests.factories import ClosureFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def first_visit(massage, dana, booking_clinic, patient, front_desk_user):
-    tuesday = next_weekday(1)
-    appointment = services.request_appointment(
-        service=massage, therapist=dana, start=at(tuesday, "10:00", booking_clinic.zone),
-        patient=patient,
-    )  # fmt: skip
-    services.confirm_appointment(appointment=appointment, by=front_desk_user)
-    mail.outbox.clear()
-    return appointment
+def course(weekly_course):
+    return weekly_course
 
 
 def _local(instant, zone):
@@ -38,22 +31,24 @@ def weeks_after(visit, weeks, zone, clock="10:00"):
 
 
 def test_every_two_weeks_six_visits_gives_five_more_at_the_same_clock_time(
-    first_visit, booking_clinic
+    tuesday_visit, booking_clinic
 ):
     zone = booking_clinic.zone
     starts = courses.wanted_starts(
-        first_visit.start, every_weeks=2, weekdays=[1], visits=6, zone=zone
+        tuesday_visit.start, every_weeks=2, weekdays=[1], visits=6, zone=zone
     )
-    assert starts == [weeks_after(first_visit, weeks, zone) for weeks in (2, 4, 6, 8, 10)]
+    assert starts == [weeks_after(tuesday_visit, weeks, zone) for weeks in (2, 4, 6, 8, 10)]
 
 
-def test_chosen_days_give_each_day_of_each_week_after_the_first_visit(first_visit, booking_clinic):
+def test_chosen_days_give_each_day_of_each_week_after_the_first_visit(
+    tuesday_visit, booking_clinic
+):
     zone = booking_clinic.zone
     # Tuesdays and Thursdays, weekly: Thursday of the first week comes next.
     starts = courses.wanted_starts(
-        first_visit.start, every_weeks=1, weekdays=[3, 1], visits=4, zone=zone
+        tuesday_visit.start, every_weeks=1, weekdays=[3, 1], visits=4, zone=zone
     )
-    first_day = _local(first_visit.start, zone).date()
+    first_day = _local(tuesday_visit.start, zone).date()
     assert [_local(start, zone).date() - first_day for start in starts] == [
         datetime.timedelta(days=2), datetime.timedelta(days=7), datetime.timedelta(days=9),
     ]  # fmt: skip
@@ -61,11 +56,11 @@ def test_chosen_days_give_each_day_of_each_week_after_the_first_visit(first_visi
 
 
 def test_a_clash_and_a_closure_are_named_with_the_nearest_free_time(
-    first_visit, booking_clinic, massage, dana, front_desk_user
+    tuesday_visit, booking_clinic, massage, dana, front_desk_user
 ):
     zone = booking_clinic.zone
     wanted = courses.wanted_starts(
-        first_visit.start, every_weeks=1, weekdays=[1], visits=4, zone=zone
+        tuesday_visit.start, every_weeks=1, weekdays=[1], visits=4, zone=zone
     )
     # Week 2: someone else has Dana at 10:00. Week 3: the clinic is closed that day.
     other = Appointment(
@@ -90,21 +85,21 @@ def test_a_clash_and_a_closure_are_named_with_the_nearest_free_time(
 
 
 def test_booking_a_course_books_every_accepted_time_as_one_course_with_one_email(
-    first_visit, booking_clinic, front_desk_user, django_capture_on_commit_callbacks
+    tuesday_visit, booking_clinic, front_desk_user, django_capture_on_commit_callbacks
 ):
     zone = booking_clinic.zone
     starts = courses.wanted_starts(
-        first_visit.start, every_weeks=2, weekdays=[1], visits=4, zone=zone
+        tuesday_visit.start, every_weeks=2, weekdays=[1], visits=4, zone=zone
     )
     with django_capture_on_commit_callbacks(execute=True):
         course = courses.book(
-            visit=first_visit, starts=starts, every_weeks=2, weekdays=[1], by=front_desk_user
+            visit=tuesday_visit, starts=starts, every_weeks=2, weekdays=[1], by=front_desk_user
         )
 
     visits = list(course.visits.order_by("start"))
-    assert [visit.start for visit in visits] == [first_visit.start, *starts]
+    assert [visit.start for visit in visits] == [tuesday_visit.start, *starts]
     assert {visit.status for visit in visits} == {Appointment.Status.CONFIRMED}
-    assert {visit.patient_id for visit in visits} == {first_visit.patient_id}
+    assert {visit.patient_id for visit in visits} == {tuesday_visit.patient_id}
     assert course.planned_visits == 4
     assert visits[1].events.get().action == AppointmentEvent.Action.BOOKED
 
@@ -123,10 +118,10 @@ def test_booking_a_course_books_every_accepted_time_as_one_course_with_one_email
 
 
 def test_a_time_taken_meanwhile_books_nothing(
-    first_visit, booking_clinic, front_desk_user, massage, dana
+    tuesday_visit, booking_clinic, front_desk_user, massage, dana
 ):
     starts = courses.wanted_starts(
-        first_visit.start, every_weeks=1, weekdays=[1], visits=3, zone=booking_clinic.zone
+        tuesday_visit.start, every_weeks=1, weekdays=[1], visits=3, zone=booking_clinic.zone
     )
     services.book_by_staff(
         appointment=Appointment(
@@ -137,22 +132,10 @@ def test_a_time_taken_meanwhile_books_nothing(
     )  # fmt: skip
     with pytest.raises(services.SlotUnavailable, match="nothing was booked"):
         courses.book(
-            visit=first_visit, starts=starts, every_weeks=1, weekdays=[1], by=front_desk_user
+            visit=tuesday_visit, starts=starts, every_weeks=1, weekdays=[1], by=front_desk_user
         )
     assert Appointment.objects.filter(course__isnull=False).count() == 0
     assert Appointment.objects.count() == 2
-
-
-@pytest.fixture
-def course(first_visit, booking_clinic, front_desk_user):
-    starts = courses.wanted_starts(
-        first_visit.start, every_weeks=1, weekdays=[1], visits=6, zone=booking_clinic.zone
-    )
-    course = courses.book(
-        visit=first_visit, starts=starts, every_weeks=1, weekdays=[1], by=front_desk_user
-    )
-    mail.outbox.clear()
-    return list(course.visits.order_by("start"))
 
 
 def test_moving_from_the_fourth_on_shifts_it_and_the_following_ones_alone(
@@ -184,7 +167,7 @@ def test_moving_from_the_fourth_on_shifts_it_and_the_following_ones_alone(
     assert [event.decoded("dtstart") for event in events] == starts[3:]
 
 
-def test_moving_a_weekly_course_a_week_later_moves_each_onto_the_next_ones_old_time(
+def test_moving_a_course_a_week_later_moves_each_onto_the_next_ones_old_time(
     course, booking_clinic, dana, front_desk_user
 ):
     """Each visit goes where the next one was: the last moves first, so nothing clashes."""
