@@ -6,8 +6,12 @@ cache until something it shows changes. Any save or delete of a clinic or librar
 version number that is part of every key, so a change shows at once; an article scheduled to go
 live ends the entries before its publish time. Anyone with a session (staff, a patient on a
 booking or signed in by link, anyone with a message waiting) is never served a cached page and
-never fills one; the rest of the booking flow, the admin and /healthz are never cached, nor is a
-response that sets a cookie, carries a CSRF token, is not a 200, or says no-cache.
+never fills one, except on a page whose view declares it reads nothing from the session
+(`page_cache_shared_with_sessions`: the booking flow's first three steps, so a patient who goes
+back from her details to change the time gets the kept page, not a new one); she does not fill
+one (her response refreshes her session's cookie). The rest of the booking flow, the admin and /healthz are never
+cached, nor is a response that sets a cookie, carries a CSRF token, is not a 200, or says
+no-cache.
 
 A version is a random value, never a count: a cache that drops entries when full (both Django's
 database and memory caches do) may drop a version key, and a counter started again would bring
@@ -231,27 +235,43 @@ def _is_calendar_page(request):
     return request.path in _paths()[0]
 
 
-def _has_session(request):
-    """Whether the visitor has a live session: one that exists, has not expired and holds
-    something. A cookie naming none is dropped from this request, so the page is the one for
-    no session (kept, or kept from now on). One query, only when the cookie is sent."""
+def _live_session(request):
+    """The visitor's live session's data: one that exists, has not expired and holds something;
+    None otherwise. A cookie naming none is dropped from this request, so the page is the one
+    for no session (kept, or kept from now on). One query, only when the cookie is sent."""
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if key is None:
-        return False
+        return None
     engine = import_module(settings.SESSION_ENGINE)
     # load() reads only an unexpired session (exists() would take an expired one as live).
-    if SESSION_KEY.fullmatch(key) and engine.SessionStore(key).load():
-        return True
+    data = engine.SessionStore(key).load() if SESSION_KEY.fullmatch(key) else {}
+    if data:
+        return data
     del request.COOKIES[settings.SESSION_COOKIE_NAME]
-    return False
+    return None
+
+
+def _view_class(request):
+    """The view's class (or function) for this address, None for one nothing answers."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return None
+    return getattr(view, "view_class", view)
 
 
 def _wanted(request):
-    return (
-        request.method in ("GET", "HEAD")
-        and (_is_calendar_page(request) or not request.path.startswith(_paths()[1]))
-        and "messages" not in request.COOKIES
-        and not _has_session(request)
+    # A message waiting always has its cookie (one too long for it waits in the session, and
+    # the cookie says so), so its page is rendered, with the message.
+    if request.method not in ("GET", "HEAD") or "messages" in request.COOKIES:
+        return False
+    if not (_is_calendar_page(request) or not request.path.startswith(_paths()[1])):
+        return False
+    session = _live_session(request)
+    # A page its view declares the same with or without a session (it reads nothing from it:
+    # the booking flow's first steps) is shared.
+    return session is None or getattr(
+        _view_class(request), "page_cache_shared_with_sessions", False
     )
 
 
@@ -259,11 +279,8 @@ def _query(request):
     """The page's address as the page reads it: only the parameters its view declares."""
     if not request.GET:
         return ""
-    try:
-        view = resolve(request.path_info).func
-    except Resolver404:
-        return ""  # a "not found" page, which is never kept
-    reads = getattr(getattr(view, "view_class", view), "page_cache_query", ())
+    # None for a "not found" page, which is never kept: it reads nothing.
+    reads = getattr(_view_class(request), "page_cache_query", ())
     if callable(reads):
         return reads(request.GET)
     return urlencode([(name, value) for name in reads for value in request.GET.getlist(name)])

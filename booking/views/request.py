@@ -62,6 +62,9 @@ class RequestStartView(View):
     token every step can be kept for anonymous visitors (clinic/page_cache.py)."""
 
     page_cache_query = staticmethod(canonical_query)
+    # Nothing here reads the session (what a patient typed is read from step four on): a
+    # visitor who has one gets the same kept page as one who has none.
+    page_cache_shared_with_sessions = True
 
     def get(self, request):
         selection = read_selection(request.GET)

@@ -7,9 +7,13 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpRequest
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -120,13 +124,37 @@ def test_a_new_service_shows_on_the_kept_service_step_at_once(client, massage, d
     assert "Hot stone massage" in client.get(start).content.decode()
 
 
-def test_a_visitor_with_a_session_is_never_served_a_kept_booking_page(client, url):
-    client.get(url)  # kept for anonymous visitors
-    signed_in = Client()
-    session = signed_in.session  # a live session, as a draft or a sign-in link makes
-    session["draft"] = "typed"
+def visitor_with_session(**data):
+    """A client with a live session, as a draft or a sign-in link makes one."""
+    visitor = Client()
+    session = visitor.session
+    session.update(data or {"draft": "typed"})
     session.save()
-    assert queries_for(signed_in, url) > 1  # more than the one looking the session up
+    return visitor
+
+
+def test_a_visitor_with_a_session_gets_the_kept_time_step_as_everyone_does(client, url):
+    """The time step reads nothing from the session: a patient who goes back from her details
+    to change the time gets the page kept for everyone (issue 22), not one rendered anew."""
+    kept = client.get(url).content
+    with_session = visitor_with_session()
+    assert queries_for(with_session, url) == 1  # the session looked up, nothing rendered
+    assert with_session.get(url).content == kept
+
+
+def test_a_message_waiting_is_shown_not_a_kept_page(client, url):
+    client.get(url)
+    waiting = visitor_with_session()
+    note = Message(constants.INFO, "Please choose a service, a therapist and a time first.")
+    waiting.cookies["messages"] = CookieStorage(HttpRequest())._encode([note])
+    assert note.message in waiting.get(url).content.decode()
+
+
+def test_a_visitor_with_a_session_is_never_served_a_kept_page_of_another_kind(client, dana):
+    """Pages whose views do not say they read nothing from the session are rendered for her."""
+    therapist_page = reverse("clinic:therapist_detail", args=[dana.slug])
+    client.get(therapist_page)
+    assert queries_for(visitor_with_session(), therapist_page) > 1
 
 
 def test_the_kept_page_ends_when_the_clinics_date_turns(booking_clinic):
