@@ -18,7 +18,7 @@ from clinic.models import Clinic, Service, Therapist, WorkingHours
 
 # The newcomers work a split day, Monday to Friday, as many clinic therapists do.
 NEW_HOURS = [(datetime.time(9), datetime.time(13)), (datetime.time(14), datetime.time(19))]
-PAST_DAYS, FUTURE_DAYS = 700, 30  # two years of calendar, the coming month booked
+PAST_YEARS, FUTURE_DAYS = 2, 30  # two years of calendar (by default), the coming month booked
 FUTURE_FILL = 0.5  # the coming month is half booked, so patients still find times
 HOLD = datetime.timedelta(minutes=75)  # the longest 60-minute visit plus its buffer
 PATIENTS = 3000
@@ -34,8 +34,12 @@ class Command(BaseCommand):
         parser.add_argument("--articles", type=int, default=200)
         parser.add_argument("--appointments", type=int, default=20_000)
         parser.add_argument("--seed", type=int, default=11)
+        parser.add_argument(
+            "--years", type=int, default=PAST_YEARS,
+            help="Years of history the appointments spread over (more, for more appointments).",
+        )  # fmt: skip
 
-    def handle(self, *args, therapists, articles, appointments, seed, **options):
+    def handle(self, *args, therapists, articles, appointments, seed, years, **options):
         if settings.IS_PRODUCTION:
             raise CommandError("load_benchmark_data refuses to run with production settings.")
         if not Article.objects.exists() or not Therapist.objects.exists():
@@ -44,7 +48,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             add_therapists(therapists)
             add_articles(articles)
-            made = add_appointments(appointments - Appointment.objects.count(), chance)
+            made = add_appointments(appointments - Appointment.objects.count(), chance, years)
         self.stdout.write(
             self.style.SUCCESS(
                 f"The clinic now has {Therapist.objects.count()} therapists, "
@@ -89,8 +93,8 @@ def add_articles(total):
         article.topics.set(model.topics.all())
 
 
-def add_appointments(total, chance):
-    """`total` appointments from two years ago to a month ahead, on every therapist's hours.
+def add_appointments(total, chance, years=PAST_YEARS):
+    """`total` appointments from `years` ago to a month ahead, on every therapist's hours.
 
     Each working block is cut into back-to-back holds, so no two overlap (PostgreSQL's
     constraint would refuse them); the past takes what the coming month leaves.
@@ -107,7 +111,7 @@ def add_appointments(total, chance):
     taken = busy_by_therapist(
         Appointment.objects.active().values_list("therapist_id", "start", "hold_until")
     )
-    first_day = today - datetime.timedelta(days=PAST_DAYS)
+    first_day = today - datetime.timedelta(days=round(350 * years))
     for day in dates(first_day, today + datetime.timedelta(days=FUTURE_DAYS)):
         for block in blocks[day.weekday()]:
             start = wall_clock_instant(day, block.start_time, clinic.zone, boundary="start")
@@ -118,7 +122,9 @@ def add_appointments(total, chance):
                 start += HOLD
     booked = chance.sample(future, min(total, int(len(future) * FUTURE_FILL)))
     if len(past) < total - len(booked):
-        raise CommandError(f"The working hours hold only {len(past) + len(booked)} visits.")
+        raise CommandError(
+            f"The working hours hold only {len(past) + len(booked)} visits: give more --years."
+        )
     booked += chance.sample(past, total - len(booked))
     patients = Patient.objects.bulk_create(
         Patient(name=f"Bench Patient {n}", email=f"bench-{n}@example.com") for n in range(PATIENTS)
