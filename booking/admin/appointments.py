@@ -265,7 +265,11 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
             ]
             if obj.is_active:
                 context["move_url"] = reverse("admin:booking_appointment_move", args=[obj.pk])
-            if not obj.course_id and self.has_add_permission(request):
+            if (
+                not obj.course_id
+                and not courses.why_no_course(obj)
+                and self.has_add_permission(request)
+            ):
                 context["course_url"] = reverse("admin:booking_appointment_course", args=[obj.pk])
         if obj is not None and obj.course_id:
             context["course"] = course.place_in_course(obj, request.user)
@@ -354,7 +358,8 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
         if asked_by is None:
             return self._ask_first(request, step, [appointment], missing_who=True)
         message = request.POST.get("message", "").strip()
-        if step.name == "cancel" and request.POST.get("scope") == "following":
+        following = step.name == "cancel" and courses.following(appointment, request.user)
+        if following and request.POST.get("scope") == "following":
             course.cancel_following(request, appointment, message, by_patient=asked_by == "patient")
         else:
             self._apply(request, appointment, step, message, by_patient=asked_by == "patient")
@@ -404,7 +409,7 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
             "asks_who": step.name == "cancel",
             "missing_who": missing_who,
             # One visit of a course: "this visit" or "this and the following ones".
-            **self._following(step, appointments),
+            **self._following(request, step, appointments),
             "message": request.POST.get("message", ""),
         }
         return TemplateResponse(
@@ -412,13 +417,15 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
         )
 
     @staticmethod
-    def _following(step, appointments):
-        """For cancelling one visit of a course: its following visits, and their dates."""
+    def _following(request, step, appointments):
+        """For cancelling one visit of a course: its following visits, their dates, and the
+        choice already made (kept when the page asks again)."""
         if step.name != "cancel" or len(appointments) != 1:
             return {"following": []}
-        following = courses.following(appointments[0])
+        following = courses.following(appointments[0], request.user)
         dates = "; ".join(clinic_time(visit.start) for visit in following)
-        return {"following": following, "following_dates": f" ({dates})"}
+        scope = request.POST.get("scope", "this")
+        return {"following": following, "following_dates": f" ({dates})", "scope": scope}
 
     def _apply(self, request, appointment, step, message="", by_patient=False):
         """One lifecycle change through the services; the message says what really happened."""

@@ -20,6 +20,8 @@ WEEKDAYS = [
     (5, "Saturday"), (6, "Sunday"),
 ]  # fmt: skip
 SKIP = "skip"
+# The radio groups of a plan's rows: a date of a course to book, a following visit to move.
+BOOKING_ROWS, MOVING_ROWS = "time-{index}", "visit-{visit}"
 
 
 class CourseForm(forms.Form):
@@ -70,8 +72,12 @@ def course_view(model_admin, request, pk):
     ):
         raise PermissionDenied
     change_url = reverse("admin:booking_appointment_change", args=[pk])
-    if visit.course_id:
-        messages.info(request, f"{visit.reference} is already part of a course.")
+    refusal = (
+        f"{visit.reference} is already part of a course." if visit.course_id
+        else courses.why_no_course(visit)
+    )  # fmt: skip
+    if refusal:
+        messages.info(request, refusal)
         return redirect(change_url)
     clinic = Clinic.objects.current()
     asked = "visits" in request.GET or request.method == "POST"
@@ -91,6 +97,7 @@ def course_view(model_admin, request, pk):
         "appointment": visit,
         "change_url": change_url,
         "form": form,
+        "max_visits": courses.MAX_VISITS,
     }
     if not form.is_valid():
         return render(request, "admin/booking/appointment/course.html", context)
@@ -99,22 +106,20 @@ def course_view(model_admin, request, pk):
         weekdays=form.cleaned_data["weekdays"], visits=form.cleaned_data["visits"],
         zone=clinic.zone,
     )  # fmt: skip
-    if request.method == "POST":
-        booked = _book(request, visit, form, wanted)
-        if booked:
-            return redirect(change_url)
-    context["proposals"] = courses.plan(
+    # The same check the page showed, made again: only what it offered can be booked.
+    proposals = courses.plan(
         clinic=clinic, service=visit.service, therapist=visit.therapist, wanted=wanted
     )
+    context["rows"] = plan_rows(proposals, BOOKING_ROWS)
+    if request.method == "POST":
+        chosen, context["unanswered"] = read_choices(request.POST, proposals, BOOKING_ROWS)
+        if not context["unanswered"] and _book(request, visit, form, chosen):
+            return redirect(change_url)
     return render(request, "admin/booking/appointment/course.html", context)
 
 
-def _book(request, visit, form, wanted):
-    """Book the times chosen on the page (one per wanted date, or skipped); True when booked."""
-    chosen = chosen_times(request.POST, [f"time-{index}" for index in range(len(wanted))])
-    if chosen is None:
-        messages.error(request, "Please choose a time or “Skip this date” for each date.")
-        return False
+def _book(request, visit, form, chosen):
+    """Book the times chosen on the page (skipped dates are None); True when booked."""
     starts = [start for start in chosen if start]
     if not starts:
         messages.error(request, "Every date was skipped: there is nothing to book.")
@@ -127,7 +132,7 @@ def _book(request, visit, form, wanted):
     except services.BookingError as error:
         messages.error(request, str(error))
         return False
-    skipped = len(wanted) - len(starts)
+    skipped = len(chosen) - len(starts)
     skipped = f" ({plural(skipped, 'date')} skipped)" if skipped else ""
     told = " The patient is sent one email with every date." if visit.patient_email else ""
     messages.success(
@@ -138,17 +143,31 @@ def _book(request, visit, form, wanted):
     return True
 
 
-def chosen_times(data, names):
-    """The time chosen on a course's plan for each of `names` (the form's radio groups), None
-    where it says skip (or "leave it where it is"); None for all when one is unreadable."""
-    chosen = []
-    for name in names:
-        choice = data.get(name, SKIP)
-        start = None if choice == SKIP else params.read_instant(choice)
-        if choice != SKIP and start is None:
-            return None
-        chosen.append(start)
-    return chosen
+def plan_rows(proposals, name):
+    """(proposal, its radio group's name) for each row of a plan, the name made from `name`
+    with the row's `index` and the `visit` it moves (the page and its reading agree)."""
+    return [
+        (proposal, name.format(index=index, visit=proposal.visit.pk if proposal.visit else ""))
+        for index, proposal in enumerate(proposals)
+    ]
+
+
+def read_choices(data, proposals, name):
+    """What was chosen on a plan's rows: for each, its time when free, its alternative, or
+    None for skip ("leave it where it is"), and only those: a time the plan did not offer is
+    not taken. `name` names each row's radio group from its `index` and `visit`. Returns the
+    choices and the set of rows (by group name) left unanswered, to ask again beside them."""
+    chosen, unanswered = [], set()
+    for proposal, group in plan_rows(proposals, name):
+        offered = proposal.wanted if proposal.free else proposal.alternative
+        choice = data.get(group)
+        if choice == SKIP:
+            chosen.append(None)
+        elif offered is not None and params.read_instant(choice) == offered:
+            chosen.append(offered)
+        else:
+            unanswered.add(group)
+    return chosen, unanswered
 
 
 def place_in_course(visit, user):
@@ -177,5 +196,6 @@ def cancel_following(request, visit, message, *, by_patient):
     told = " The patient is sent one email listing them." if visit.patient_email else ""
     messages.success(
         request,
-        f"{visit.reference} and the course's following visits: {plural(len(cancelled), 'visit')} cancelled.{told}",
+        f"{visit.reference} and the course's following visits: "
+        f"{plural(len(cancelled), 'visit')} cancelled.{told}",
     )

@@ -208,7 +208,7 @@ class AppointmentAdminForm(forms.ModelForm):
             return data
         breaks = availability.public_rule_breaks(
             clinic=Clinic.objects.current(), service=service, therapist=therapist, start=start,
-            now=now, ignore_appointment_id=self.instance.pk,
+            now=now,
         )  # fmt: skip
         if breaks and not data.get("outside_rules"):
             self.add_error(

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.admin import params
-from booking.admin.course import chosen_times
+from booking.admin.course import MOVING_ROWS, plan_rows, read_choices
 from booking.rules import availability, courses, schedule, selectors, services
 from booking.templatetags.booking_tags import clinic_time
 from clinic.models import Clinic
@@ -22,15 +22,16 @@ from clinic.personal_data import plural
 DAYS_SHOWN = 7
 
 
-def free_times_by_day_and_therapist(*, clinic, appointment, therapists, first_day):
-    """{day: [(therapist, [starts])]} for the days shown, the visit's own time counted free."""
+def free_times_by_day_and_therapist(*, clinic, appointment, therapists, first_day, ignoring):
+    """{day: [(therapist, [starts])]} for the days shown, the visits `ignoring` (its own, and
+    the course's following ones, which may move with it) counted free."""
     slots = availability.free_slots(
         clinic=clinic,
         service=appointment.service,
         therapists=therapists,
         start_date=first_day,
         end_date=first_day + datetime.timedelta(days=DAYS_SHOWN - 1),
-        ignore_appointment_id=appointment.pk,
+        ignore_appointment_ids=ignoring,
     )
     grouped = defaultdict(lambda: defaultdict(list))
     for slot in slots:
@@ -55,23 +56,33 @@ def move_view(model_admin, request, pk):
         appointment.service, is_new_patient=appointment.is_new_patient
     )
     change_url = reverse("admin:booking_appointment_change", args=[pk])
+    # A visit of a course may move with the ones after it: their times count as free here,
+    # and "this visit only" into one of them is refused when it is saved.
+    following = courses.following(appointment, request.user)
+    ignoring = [appointment.pk, *(visit.pk for visit in following)]
     base = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "appointment": appointment,
         "change_url": change_url,
     }
-    if request.method == "POST":
-        return _move(request, clinic, appointment, offering, change_url)
-    if "start" in request.GET:
-        chosen = _chosen_time(request.GET, clinic, appointment, offering)
+    if "start" in request.GET or request.method == "POST":
+        data = request.POST if request.method == "POST" else request.GET
+        chosen = _chosen_time(data, clinic, appointment, offering, ignoring)
         if isinstance(chosen, str):
             messages.error(request, chosen)
             return redirect(request.path)
         therapist, start = chosen
+        plan = _following_plan(clinic, appointment, following, therapist, start)
+        if request.method == "POST":
+            moved = _move(request, appointment, therapist, start, plan)
+            if moved:
+                return redirect(change_url)
         context = {**base, "title": f"Move {appointment.reference}?", "therapist": therapist,
                    "start": start, "back": _week_url(start.astimezone(clinic.zone).date()),
-                   "following": _following_plan(clinic, appointment, therapist, start)}  # fmt: skip
+                   "following": plan, "rows": plan_rows(plan, MOVING_ROWS),
+                   "unanswered": getattr(request, "unanswered", set()),
+                   "scope": data.get("scope", "this")}  # fmt: skip
         return render(request, "admin/booking/appointment/move_confirm.html", context)
 
     today = timezone.localdate(timezone=clinic.zone)
@@ -85,8 +96,9 @@ def move_view(model_admin, request, pk):
     # Her own therapist first: most moves keep the therapist.
     therapists = sorted(offering, key=lambda t: t.pk != appointment.therapist_id)
     days = free_times_by_day_and_therapist(
-        clinic=clinic, appointment=appointment, therapists=therapists, first_day=first_day
-    )
+        clinic=clinic, appointment=appointment, therapists=therapists, first_day=first_day,
+        ignoring=ignoring,
+    )  # fmt: skip
     context = {
         **base,
         "title": f"Move {appointment.reference} · {appointment.patient_name}",
@@ -105,7 +117,7 @@ def _week_url(day):
     return f"?{urlencode({'from': day.isoformat()})}"
 
 
-def _chosen_time(data, clinic, appointment, offering):
+def _chosen_time(data, clinic, appointment, offering, ignoring):
     """(therapist, start) when they are one of the free times offered; else what to say."""
     therapist_id = params.read_id(data.get("therapist"))
     therapist = None if therapist_id is None else offering.filter(pk=therapist_id).first()
@@ -115,17 +127,16 @@ def _chosen_time(data, clinic, appointment, offering):
     day = start.astimezone(clinic.zone).date()
     offered = availability.free_slots(
         clinic=clinic, service=appointment.service, therapists=[therapist], start_date=day,
-        end_date=day, ignore_appointment_id=appointment.pk,
+        end_date=day, ignore_appointment_ids=ignoring,
     )  # fmt: skip
     if start not in {slot.start for slot in offered}:
         return "That time is no longer free. Please choose one of these."
     return therapist, start
 
 
-def _following_plan(clinic, appointment, therapist, start):
+def _following_plan(clinic, appointment, following, therapist, start):
     """For a visit of a course: where its following visits go if they move with it (the same
     shift), each checked, with the nearest free time for one that is not free."""
-    following = courses.following(appointment)
     if not following:
         return []
     wanted = courses.shifted_starts(
@@ -137,20 +148,18 @@ def _following_plan(clinic, appointment, therapist, start):
     )[1:]  # fmt: skip
 
 
-def _move(request, clinic, appointment, offering, change_url):
-    chosen = _chosen_time(request.POST, clinic, appointment, offering)
-    if isinstance(chosen, str):
-        messages.error(request, chosen)
-        return redirect(request.path)
-    therapist, start = chosen
-    following = request.POST.get("scope") == "following"
-    moves = chosen_moves(request.POST, appointment) if following else []
-    if moves is None:
-        messages.error(request, "Please choose a time or “Leave it where it is” for each visit.")
-        return redirect(request.get_full_path())
+def _move(request, appointment, therapist, start, plan):
+    """Move the visit (and, asked, the following ones as chosen on the page); True when moved.
+    Rows of the plan left unanswered are put on the request to ask again beside them."""
+    moves, with_following = [], request.POST.get("scope") == "following" and bool(plan)
+    if with_following:
+        chosen, request.unanswered = read_choices(request.POST, plan, MOVING_ROWS)
+        if request.unanswered:
+            return False
+        moves = [(proposal.visit, new) for proposal, new in zip(plan, chosen, strict=True) if new]
     before, before_with = appointment.start, appointment.therapist.name
     try:
-        if following:
+        if with_following:
             moved = courses.move_from(
                 visit=appointment, therapist=therapist, start=start, moves=moves, by=request.user
             )
@@ -160,27 +169,16 @@ def _move(request, clinic, appointment, offering, change_url):
             )
     except services.BookingError as error:
         messages.error(request, f"{error} Please choose another time.")
-        return redirect(request.path)
-    if following:
+        return False
+    if with_following:
         told = " The patient is sent one email with the new dates."
-        moved = f" and the course's following visits: {plural(len(moved), 'visit')} moved"
+        what = f" and the course's following visits: {plural(len(moved), 'visit')} moved"
     else:
         told = " The patient is told by email."
-        moved = f": moved from {clinic_time(before)} with {before_with}"
+        what = f": moved from {clinic_time(before)} with {before_with}"
     told = told if appointment.patient_email else ""
     messages.success(
         request,
-        f"{appointment.reference}{moved} to {clinic_time(start)} with {therapist.name}.{told}",
+        f"{appointment.reference}{what} to {clinic_time(start)} with {therapist.name}.{told}",
     )
-    return redirect(change_url)
-
-
-def chosen_moves(data, appointment):
-    """ "This and the following ones": (visit, its new start) for each following visit given a
-    time on the page (its shifted time or the alternative offered); None when one is
-    unreadable. A visit left where it is is not among them."""
-    following = courses.following(appointment)
-    chosen = chosen_times(data, [f"visit-{visit.pk}" for visit in following])
-    if chosen is None:
-        return None
-    return [(visit, start) for visit, start in zip(following, chosen, strict=True) if start]
+    return True

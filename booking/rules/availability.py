@@ -13,6 +13,7 @@ import datetime
 import functools
 import itertools
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import BigIntegerField, Func
@@ -98,7 +99,7 @@ class EpochSeconds(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-def _busy_spans(therapist_ids, window_start, window_end, ignoring):
+def busy_spans(therapist_ids, window_start, window_end, ignoring):
     """{therapist id: sorted, disjoint [start, end) spans in epoch seconds} when each is not
     free: active appointments (with their buffers) and time off."""
     appointments = (
@@ -210,7 +211,7 @@ def free_slots(
         + hold
     )
     ignoring = {ignore_appointment_id, *ignore_appointment_ids} - {None}
-    busy = _busy_spans(therapist_ids, window_start, window_end, ignoring)
+    busy = busy_spans(therapist_ids, window_start, window_end, ignoring)
     closed = closures_by_date(start_date, end_date)
     blocks = defaultdict(list)
     for therapist_id, weekday, opens, closes in (
@@ -264,12 +265,34 @@ def free_times_by_day(slots, zone):
     return {day: list(times.values()) for day, times in sorted(days.items())}
 
 
-def public_rule_breaks(
-    *, clinic, service, therapist, start, now, ignore_appointment_id=None, within_horizon=True
-):
+@dataclass
+class RuleFacts:
+    """What the public rules read about one therapist over a range of dates, read once (three
+    queries) so many times can be checked against them: closures, her time off, her hours."""
+
+    closed: dict
+    time_off: list
+    hours: dict
+
+    @classmethod
+    def load(cls, therapist, first_day, last_day, zone):
+        window_start = wall_clock_instant(first_day, datetime.time(0), zone, boundary="start")
+        window_end = wall_clock_instant(
+            last_day + datetime.timedelta(days=1), datetime.time(0), zone, boundary="end"
+        )
+        hours = defaultdict(list)
+        for block in WorkingHours.objects.filter(therapist=therapist).order_by():
+            hours[block.weekday].append((block.start_time, block.end_time))
+        time_off = TimeOff.objects.filter(
+            therapist=therapist, start__lt=window_end + LONGEST_HOLD, end__gt=window_start
+        ).values_list("start", "end")
+        return cls(closures_by_date(first_day, last_day), list(time_off), hours)
+
+
+def public_rule_breaks(*, clinic, service, therapist, start, now, within_horizon=True, facts=None):
     """What the public booking rules say against this time, as reasons staff can read; none
     means a patient could have booked it online (`within_horizon` False: leaving the booking
-    horizon aside, as for a course of visits).
+    horizon aside, as for a course of visits). `facts`: RuleFacts already read for its date.
 
     Staff may book against these after a warning. Overlaps are not among them: an overlap is
     refused for everyone (first_clash, and PostgreSQL's constraint).
@@ -278,6 +301,7 @@ def public_rule_breaks(
     hold = datetime.timedelta(minutes=service.duration_minutes + service.buffer_minutes)
     end = start + datetime.timedelta(minutes=service.duration_minutes)
     day = start.astimezone(zone).date()
+    facts = facts or RuleFacts.load(therapist, day, day, zone)
     reasons = []
     if start < now + datetime.timedelta(hours=clinic.min_notice_hours):
         reasons.append(
@@ -286,15 +310,14 @@ def public_rule_breaks(
     horizon = now.astimezone(zone).date() + datetime.timedelta(days=clinic.booking_horizon_days)
     if within_horizon and day > horizon:
         reasons.append(f"it is more than {clinic.booking_horizon_days} days ahead")
-    closure = closures_by_date(day, day).get(day)
-    if closure:
-        reasons.append(f"the clinic is closed that day ({closure})")
-    if TimeOff.objects.filter(therapist=therapist, start__lt=start + hold, end__gt=start).exists():
+    if day in facts.closed:
+        reasons.append(f"the clinic is closed that day ({facts.closed[day]})")
+    if any(off_start < start + hold and off_end > start for off_start, off_end in facts.time_off):
         reasons.append(f"{therapist.name} has time off then")
     within_hours = any(
-        wall_clock_instant(day, block.start_time, zone, boundary="start") <= start
-        and end <= wall_clock_instant(day, block.end_time, zone, boundary="end")
-        for block in WorkingHours.objects.filter(therapist=therapist, weekday=day.weekday())
+        wall_clock_instant(day, opens, zone, boundary="start") <= start
+        and end <= wall_clock_instant(day, closes, zone, boundary="end")
+        for opens, closes in facts.hours[day.weekday()]
     )
     if not within_hours:
         reasons.append(f"it is outside {therapist.name}'s working hours")

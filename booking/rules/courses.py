@@ -17,13 +17,14 @@ from django.utils import timezone
 
 from booking.models import Appointment, Course
 from booking.notifications import notify_course
-from booking.rules import availability, services
+from booking.rules import availability, selectors, services
+from booking.rules import visits as visits_rules
 from clinic.models import Clinic
 
 MAX_VISITS = 20
 MAX_EVERY_WEEKS = 8
 # How far either side of a time that is not free the nearest free one is looked for.
-ALTERNATIVES_WITHIN = datetime.timedelta(days=7)
+ALTERNATIVES_WITHIN = datetime.timedelta(days=7)  # clinic dates, not elapsed time
 
 
 @dataclass
@@ -79,38 +80,66 @@ def _local(instant, zone):
 
 def plan(*, clinic, service, therapist, wanted, moving=(), now=None):
     """A Proposal for each of `wanted` (with the visit of `moving` at the same place, for a
-    move): free when staff could book it for `therapist`, else the reason and the nearest free
-    time within ALTERNATIVES_WITHIN that no other time of the course takes. Visits being moved
-    count as free; the course's own times never overlap one another."""
+    move): free when staff could book it for `therapist` (the public rules, the horizon aside,
+    and no other visit in its time), else the reason and the nearest free time within
+    ALTERNATIVES_WITHIN days that no other time of the course takes. Visits being moved count
+    as free; the course's own times never overlap one another. A fixed number of queries."""
     if not wanted:
         return []
+    now = now or timezone.now()
     zone = clinic.zone
     days = [start.astimezone(zone).date() for start in wanted]
-    slots = availability.free_slots(
-        clinic=clinic, service=service, therapists=[therapist],
-        start_date=min(days) - ALTERNATIVES_WITHIN, end_date=max(days) + ALTERNATIVES_WITHIN,
-        now=now, ignore_appointment_ids=[visit.pk for visit in moving], within_horizon=False,
-    )  # fmt: skip
-    free = [slot.start for slot in slots]
+    first_day, last_day = min(days) - ALTERNATIVES_WITHIN, max(days) + ALTERNATIVES_WITHIN
+    ignoring = [visit.pk for visit in moving]
+    free = [
+        slot.start
+        for slot in availability.free_slots(
+            clinic=clinic, service=service, therapists=[therapist], start_date=first_day,
+            end_date=last_day, now=now, ignore_appointment_ids=ignoring, within_horizon=False,
+        )
+    ]  # fmt: skip
+    facts = availability.RuleFacts.load(therapist, first_day, last_day, zone)
+    window = [
+        availability.wall_clock_instant(day, datetime.time(0), zone, boundary="start")
+        for day in (first_day, last_day + datetime.timedelta(days=1))
+    ]
+    busy = availability.busy_spans([therapist.pk], *window, set(ignoring))[therapist.pk]
     hold = datetime.timedelta(minutes=service.duration_minutes + service.buffer_minutes)
     taken = []
 
     def fits(start):
         return all(not (start < other + hold and other < start + hold) for other in taken)
 
+    def held_by_others(start):
+        opens, closes = int(start.timestamp()), int((start + hold).timestamp())
+        return any(span_start < closes and span_end > opens for span_start, span_end in busy)
+
     proposals = []
     for index, start in enumerate(wanted):
         visit = moving[index] if index < len(moving) else None
-        if start in free and fits(start):
+        if start < now:
+            problem = "This date has passed"
+        else:
+            reasons = availability.public_rule_breaks(
+                clinic=clinic, service=service, therapist=therapist, start=start, now=now,
+                within_horizon=False, facts=facts,
+            )  # fmt: skip
+            problem = (
+                _sentence(reasons) if reasons
+                else f"{therapist.name} has another visit then" if held_by_others(start)
+                else "Another visit of this course is then" if not fits(start)
+                else ""
+            )  # fmt: skip
+        if not problem:
             proposals.append(Proposal(start, visit=visit))
             taken.append(start)
             continue
+        day = start.astimezone(zone).date()
         nearest = min(
-            (s for s in free if abs(s - start) <= ALTERNATIVES_WITHIN and fits(s)),
+            (s for s in free if abs((s.astimezone(zone).date() - day).days) <= 7 and fits(s)),
             key=lambda s: _nearness(s, start, zone),
             default=None,
         )
-        problem = _why_not_free(clinic, service, therapist, start, now, taken_by_course=fits)
         if nearest:
             taken.append(nearest)
         proposals.append(Proposal(start, problem=problem, alternative=nearest, visit=visit))
@@ -126,17 +155,9 @@ def _nearness(candidate, wanted, zone):
     return days, clock, candidate
 
 
-def _why_not_free(clinic, service, therapist, start, now, *, taken_by_course):
-    reasons = availability.public_rule_breaks(
-        clinic=clinic, service=service, therapist=therapist, start=start,
-        now=now or timezone.now(), within_horizon=False,
-    )  # fmt: skip
-    if reasons:
-        text = "; ".join(reasons)
-        return text[0].upper() + text[1:]
-    if not taken_by_course(start):
-        return "Another visit of this course is then"
-    return f"{therapist.name} has another visit then"
+def _sentence(reasons):
+    text = "; ".join(reasons)
+    return text[0].upper() + text[1:]
 
 
 def _check_all_free(proposals):
@@ -148,6 +169,23 @@ def _check_all_free(proposals):
         )
 
 
+def why_no_course(visit):
+    """Why a course cannot start from `visit`, or "": it must be a visit that holds its time or
+    took place, and its screening must not be waiting for a therapist (its follow-ups would be
+    confirmed with nothing flagged)."""
+    if not (visit.is_active or visit.status in visits_rules.TOOK_PLACE):
+        return (
+            f"{visit.reference} is {visit.get_status_display().lower()}: a course starts from "
+            "a visit that is booked or took place."
+        )
+    if visit.needs_review and visit.screening_review != Appointment.Review.OK:
+        return (
+            f"{visit.reference}'s health screening needs a therapist's review first (and any "
+            "doctor's note): then book the course."
+        )
+    return ""
+
+
 def book(*, visit, starts, every_weeks, weekdays, by, now=None):
     """Book the course that `visit` starts: a confirmed visit at each of `starts` (the times
     accepted, alternatives included), with `visit`'s patient, service and therapist. All or
@@ -157,6 +195,9 @@ def book(*, visit, starts, every_weeks, weekdays, by, now=None):
         first = Appointment.objects.select_for_update().get(pk=visit.pk)
         if first.course_id:
             raise services.BookingError(f"{first.reference} is already part of a course.")
+        refusal = why_no_course(first)
+        if refusal:
+            raise services.BookingError(refusal)
         _check_all_free(
             plan(clinic=clinic, service=first.service, therapist=first.therapist,
                  wanted=sorted(starts), now=now)
@@ -188,16 +229,18 @@ def _next_visit(first, start):
     )  # fmt: skip
 
 
-def following(visit):
-    """The course's active visits after `visit`, in time order (none outside a course)."""
+def _course_visits(visit, user):
+    """The active visits of `visit`'s course that `user` may see (the selectors' rule)."""
+    visits = Appointment.objects.active().filter(course_id=visit.course_id)
+    return selectors.appointments_visible_to(user, visits).select_related("service", "therapist")
+
+
+def following(visit, user):
+    """The course's active visits after `visit` that `user` may see, in time order (none
+    outside a course)."""
     if not visit.course_id:
         return []
-    return list(
-        Appointment.objects.active()
-        .filter(course_id=visit.course_id, start__gt=visit.start)
-        .select_related("service", "therapist")
-        .order_by("start")
-    )
+    return list(_course_visits(visit, user).filter(start__gt=visit.start).order_by("start"))
 
 
 def move_from(*, visit, therapist, start, moves, by):
@@ -213,21 +256,43 @@ def move_from(*, visit, therapist, start, moves, by):
                  moving=[visit, *(moved for moved, _new in moves)])
         )  # fmt: skip
         changes = [(visit, start), *moves]
-        # A later visit first when the course moves later (and the earliest first when it moves
-        # earlier): each goes where nothing of the course still is.
-        changes.sort(key=lambda change: change[0].start, reverse=start > visit.start)
-        for appointment, new_start in changes:
+        for appointment, new_start in _in_writable_order(changes):
             services.move_appointment(
                 appointment=appointment, therapist=therapist, start=new_start, by=by, tell=False
             )
-        notify_course(coming(visit), "course_moved")
+        earliest = min(new_start for _appointment, new_start in changes)
+        listed = _course_visits(visit, by).filter(start__gte=earliest).order_by("start")
+        notify_course(list(listed), "course_moved")
     return [appointment for appointment, _ in sorted(changes, key=lambda c: c[1])]
 
 
+def _in_writable_order(changes):
+    """The moves in an order where each goes to a time none of the visits still to move holds
+    (PostgreSQL checks its constraint row by row): a weekly course moved a week later moves its
+    last visit first. Moves that would each need another's time first are refused."""
+    pending, ordered = list(changes), []
+    while pending:
+        for index, (appointment, new_start) in enumerate(pending):
+            new_end = new_start + (appointment.hold_until - appointment.start)
+            if all(
+                not (new_start < other.hold_until and other.start < new_end)
+                for other, _ in pending
+                if other is not appointment
+            ):
+                ordered.append(pending.pop(index))
+                break
+        else:
+            raise services.SlotUnavailable(
+                "These visits would each need another one's time first: move them one at a time."
+            )
+    return ordered
+
+
 def cancel_from(*, visit, by, by_patient, message=""):
-    """Cancel `visit` and the course's active visits after it; one email lists the dates."""
+    """Cancel `visit` and the course's active visits after it that `by` may see; one email
+    lists the dates."""
     with transaction.atomic():
-        visits = [visit, *following(visit)]
+        visits = [visit, *following(visit, by)]
         for appointment in visits:
             services.change_status(
                 appointment=appointment, transition="cancel", by=by, by_patient=by_patient,
@@ -236,13 +301,3 @@ def cancel_from(*, visit, by, by_patient, message=""):
             appointment.refresh_from_db()
         notify_course(visits, "course_cancelled")
     return visits
-
-
-def coming(visit):
-    """The course's active visits from `visit` on."""
-    return [
-        *Appointment.objects.active()
-        .filter(course_id=visit.course_id, start__gte=visit.start)
-        .select_related("service", "therapist")
-        .order_by("start")
-    ]

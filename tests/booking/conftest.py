@@ -112,6 +112,9 @@ def tuesday_visit(massage, dana, booking_clinic, patient, front_desk_user):
         patient=patient,
     )  # fmt: skip
     services.confirm_appointment(appointment=appointment, by=front_desk_user)
+    # Her screening flagged a pregnancy; Dana has read it: OK to treat.
+    services.review_screening(appointment=appointment, by=front_desk_user, outcome="ok")
+    appointment.refresh_from_db()
     mail.outbox.clear()
     return appointment
 

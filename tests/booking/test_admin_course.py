@@ -59,17 +59,22 @@ def test_checking_the_dates_names_a_clash_and_offers_the_nearest_free_time(
     book_someone_else(weeks_after(visit, 2, zone), massage, dana, front_desk_user)
     response = desk.get(course_url(visit), {"every_weeks": 1, "weekdays": [1], "visits": 4})
 
-    proposals = response.context["proposals"]
+    proposals = [proposal for proposal, _group in response.context["rows"]]
     assert [proposal.free for proposal in proposals] == [True, False, True]
     page = response.content.decode()
     assert "Not free:</strong> Dana Whitfield has another visit then." in page
-    # The alternative is the checked choice for that date; "Skip this date" is there too.
+    # The alternative or "Skip this date", neither chosen for her: the patient agrees first.
     radios = [attrs for _tag, attrs in tags(page, "input") if attrs.get("name") == "time-1"]
     assert [(r["value"], "checked" in r) for r in radios] == [
-        (proposals[1].alternative.isoformat(), True),
+        (proposals[1].alternative.isoformat(), False),
         ("skip", False),
     ]
-    assert page.count("Skip this date") == 3
+    # A free date is booked unless skipped.
+    free = [attrs for _tag, attrs in tags(page, "input") if attrs.get("name") == "time-0"]
+    assert [(r["value"], "checked" in r) for r in free] == [
+        (proposals[0].wanted.isoformat(), True),
+        ("skip", False),
+    ]
 
 
 def test_booking_the_course_books_the_choices_and_emails_once(
@@ -78,7 +83,7 @@ def test_booking_the_course_books_the_choices_and_emails_once(
     zone = booking_clinic.zone
     book_someone_else(weeks_after(visit, 2, zone), massage, dana, front_desk_user)
     planned = desk.get(course_url(visit), {"every_weeks": 1, "weekdays": [1], "visits": 4})
-    alternative = planned.context["proposals"][1].alternative
+    alternative = planned.context["rows"][1][0].alternative
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -111,8 +116,9 @@ def test_bad_input_is_named_next_to_its_field_and_kept(desk, visit):
     page = response.content.decode()
     assert "Choose at least one day of the week." in page
     assert "A course has at least 2 visits, this one included." in page
-    assert 'value="1"' in page
-    assert "proposals" not in response.context
+    [visits] = [attrs for _tag, attrs in tags(page, "input") if attrs.get("name") == "visits"]
+    assert visits["value"] == "1"  # as typed
+    assert "rows" not in response.context
     assert (
         desk.get(
             course_url(visit), {"every_weeks": "x", "weekdays": [9], "visits": "a"}
@@ -121,13 +127,51 @@ def test_bad_input_is_named_next_to_its_field_and_kept(desk, visit):
     )
 
 
-def test_a_crafted_time_books_nothing(desk, visit):
-    response = desk.post(
-        course_url(visit),
-        {"every_weeks": 1, "weekdays": [1], "visits": 2, "time-0": "9999-01-01T00:00"},
-    )
+@pytest.mark.parametrize("crafted", ["9999-01-01T00:00", "free but not offered", "missing"])
+def test_only_a_time_the_page_offered_is_booked(desk, visit, booking_clinic, crafted):
+    """A free time the plan did not offer (a Friday afternoon, for a Tuesday course), a
+    nonsense value or no choice at all books nothing: the row asks again."""
+    friday = visit.start.astimezone(booking_clinic.zone).date() + datetime.timedelta(days=10)
+    values = {
+        "9999-01-01T00:00": "9999-01-01T00:00",
+        "free but not offered": at(friday, "15:00", booking_clinic.zone).isoformat(),
+    }
+    data = {"every_weeks": 1, "weekdays": [1], "visits": 2}
+    if crafted in values:
+        data["time-0"] = values[crafted]
+    response = desk.post(course_url(visit), data)
     assert response.status_code == 200
     assert Appointment.objects.count() == 1
+    assert 'id="time-0-error"' in response.content.decode()
+
+
+def test_an_unanswered_date_that_is_not_free_is_asked_again_beside_it(
+    desk, visit, booking_clinic, massage, dana, front_desk_user
+):
+    zone = booking_clinic.zone
+    book_someone_else(weeks_after(visit, 1, zone), massage, dana, front_desk_user)
+    response = desk.post(course_url(visit), {"every_weeks": 1, "weekdays": [1], "visits": 2})
+    page = response.content.decode()
+    assert "Choose the time offered or “Skip this date”." in page
+    assert Appointment.objects.filter(course__isnull=False).count() == 0
+
+
+@pytest.mark.parametrize("status", ["cancelled", "declined", "no_show"])
+def test_a_course_starts_only_from_a_visit_that_is_booked_or_took_place(desk, visit, status):
+    Appointment.objects.filter(pk=visit.pk).update(status=status)
+    page = desk.get(reverse("admin:booking_appointment_change", args=[visit.pk])).content
+    assert course_url(visit).encode() not in page
+    response = desk.get(course_url(visit), follow=True)
+    assert "a course starts from a visit that is booked or took place" in response.content.decode()
+
+
+def test_a_flagged_screening_is_reviewed_before_a_course(desk, visit):
+    Appointment.objects.filter(pk=visit.pk).update(needs_review=True, screening_review="")
+    response = desk.get(course_url(visit), follow=True)
+    assert "health screening needs a therapist" in response.content.decode()
+    Appointment.objects.filter(pk=visit.pk).update(screening_review=Appointment.Review.OK)
+    assert "rows" not in desk.get(course_url(visit)).context  # the form, no refusal
+    assert desk.get(course_url(visit)).status_code == 200
 
 
 def test_a_therapist_cannot_book_a_course(client, visit, dana):
@@ -209,8 +253,12 @@ def test_the_course_page_asks_a_fixed_number_of_queries(
         for clock in ("13:00", "14:15", "15:30"):
             book_someone_else(
                 at(day + datetime.timedelta(weeks=week), clock, booking_clinic.zone),
-                massage, marcus, front_desk_user,
+                massage, dana, front_desk_user,
             )  # fmt: skip
+    # Two dates taken at her course's time: each is named with its alternative.
+    for week in (2, 4):
+        book_someone_else(weeks_after(visit, week, booking_clinic.zone), massage, dana,
+                          front_desk_user)  # fmt: skip
     ClosureFactory(
         start_date=day + datetime.timedelta(days=60), end_date=day + datetime.timedelta(days=61)
     )
@@ -241,3 +289,61 @@ def test_a_therapist_sees_the_course_dates_that_are_hers(
     assert "Visit 1 of a course of 6" in page
     assert reverse("admin:booking_appointment_change", args=[course[4].pk]) in page
     assert reverse("admin:booking_appointment_change", args=[moved.pk]) not in page
+
+
+def test_the_move_page_can_push_the_rest_of_the_course_back_a_week(
+    desk, course, dana, booking_clinic
+):
+    """The fifth visit's time is offered to the fourth: the fifth moves on with it."""
+    fourth, fifth, sixth = course[3:]
+    url = reverse("admin:booking_appointment_move", args=[fourth.pk])
+    fifth_day = fifth.start.astimezone(booking_clinic.zone).date()
+    week = desk.get(url, {"from": fifth_day.isoformat()})
+    offered = dict(week.context["days"][fifth_day])[dana]
+    assert fifth.start in offered
+    confirm = desk.get(url, {"therapist": dana.pk, "start": fifth.start.isoformat()})
+    plan = confirm.context["following"]
+    assert [(proposal.visit, proposal.free) for proposal in plan] == [(fifth, True), (sixth, True)]
+    desk.post(
+        url,
+        {
+            "therapist": dana.pk, "start": fifth.start.isoformat(), "scope": "following",
+            f"visit-{fifth.pk}": plan[0].wanted.isoformat(),
+            f"visit-{sixth.pk}": plan[1].wanted.isoformat(),
+        },
+    )  # fmt: skip
+    after = dict(Appointment.objects.filter(course=fourth.course).values_list("pk", "start"))
+    assert after[fourth.pk] == fifth.start
+    assert after[fifth.pk] == sixth.start
+
+
+def test_this_visit_only_onto_the_next_ones_time_is_refused(desk, course, dana):
+    fourth, fifth = course[3], course[4]
+    url = reverse("admin:booking_appointment_move", args=[fourth.pk])
+    response = desk.post(
+        url, {"therapist": dana.pk, "start": fifth.start.isoformat(), "scope": "this"}, follow=True
+    )
+    assert "already booked" in response.content.decode()
+    assert Appointment.objects.get(pk=fourth.pk).start == fourth.start
+
+
+def test_the_cancel_page_keeps_the_choice_of_visits_when_it_asks_again(desk, course):
+    url = reverse("admin:booking_appointment_transition", args=[course[3].pk, "cancel"])
+    page = desk.post(url, {"scope": "following", "message": "Away"}).content.decode()
+    [chosen] = [
+        attrs["value"]
+        for _tag, attrs in tags(page, "input")
+        if attrs.get("name") == "scope" and "checked" in attrs
+    ]
+    assert chosen == "following"
+    assert Appointment.objects.filter(status="cancelled").count() == 0
+
+
+def test_following_asked_of_a_visit_outside_a_course_is_a_plain_cancellation(
+    desk, visit, django_capture_on_commit_callbacks
+):
+    url = reverse("admin:booking_appointment_transition", args=[visit.pk, "cancel"])
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.post(url, {"asked_by": "clinic", "scope": "following"})
+    [email] = mail.outbox
+    assert email.subject == "Your appointment at Test Clinic is cancelled"

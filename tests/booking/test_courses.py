@@ -3,6 +3,7 @@ free alternative, booked all at once, moved or cancelled "this and the following
 email listing the dates with one calendar file."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.core import mail
@@ -174,7 +175,7 @@ def test_moving_a_course_a_week_later_moves_each_onto_the_next_ones_old_time(
     zone = booking_clinic.zone
     fourth, later = course[3], course[4:]
     before = [visit.start for visit in course[3:]]
-    new_start = fourth.start + datetime.timedelta(weeks=1)
+    new_start = a_week_later(fourth.start, zone)
     wanted = courses.shifted_starts(later, moved_from=fourth.start, moved_to=new_start, zone=zone)
     proposals = courses.plan(
         clinic=booking_clinic, service=fourth.service, therapist=dana, wanted=wanted, moving=later
@@ -184,7 +185,70 @@ def test_moving_a_course_a_week_later_moves_each_onto_the_next_ones_old_time(
         moves=[(p.visit, p.wanted) for p in proposals], by=front_desk_user,
     )  # fmt: skip
     starts = list(Appointment.objects.filter(course=fourth.course).values_list("start", flat=True))
-    assert starts[3:] == [start + datetime.timedelta(weeks=1) for start in before]
+    assert starts[3:] == [a_week_later(start, zone) for start in before]
+
+
+def a_week_later(instant, zone):
+    """The same clinic time a week on (across a clock change, not 168 hours)."""
+    local = instant.astimezone(zone)
+    return at(local.date() + datetime.timedelta(weeks=1), local.strftime("%H:%M"), zone)
+
+
+@pytest.mark.parametrize(
+    ("first", "change"),
+    [(datetime.date(2027, 3, 9), "spring forward"), (datetime.date(2027, 11, 2), "fall back")],
+)
+def test_a_course_across_a_clock_change_keeps_its_time_of_day(first, change):
+    """Toronto changes its clocks on 2027-03-14 and 2027-11-07: the visits stay at 10:00."""
+    zone = zoneinfo.ZoneInfo("America/Toronto")
+    starts = courses.wanted_starts(
+        at(first - datetime.timedelta(weeks=1), "10:00", zone), every_weeks=1, weekdays=[1],
+        visits=3, zone=zone,
+    )  # fmt: skip
+    assert [start.astimezone(zone).strftime("%m-%d %H:%M") for start in starts] == [
+        first.strftime("%m-%d 10:00"),
+        (first + datetime.timedelta(weeks=1)).strftime("%m-%d 10:00"),
+    ], change
+    assert starts[1] - starts[0] != datetime.timedelta(weeks=1)  # 167 or 169 hours
+    moved = courses.shifted_starts(
+        [Appointment(start=start) for start in starts], moved_from=starts[0],
+        moved_to=at(first + datetime.timedelta(days=2), "14:00", zone), zone=zone,
+    )  # fmt: skip
+    assert {start.astimezone(zone).strftime("%H:%M") for start in moved} == {"14:00"}
+
+
+def test_moves_that_cross_are_written_in_an_order_the_database_accepts(
+    tuesday_visit, booking_clinic, dana, front_desk_user
+):
+    """A Tuesday-and-Wednesday course: Tuesday's visit goes to the afternoon and Wednesday's
+    to Tuesday's old morning time; written the other way round, the second would clash."""
+    zone = booking_clinic.zone
+    starts = courses.wanted_starts(
+        tuesday_visit.start, every_weeks=1, weekdays=[1, 2], visits=2, zone=zone
+    )
+    course = courses.book(
+        visit=tuesday_visit, starts=starts, every_weeks=1, weekdays=[1, 2], by=front_desk_user
+    )
+    tuesday, wednesday = course.visits.order_by("start")
+    old_morning = tuesday.start
+    afternoon = at(tuesday.start.astimezone(zone).date(), "14:00", zone)
+    courses.move_from(
+        visit=tuesday, therapist=dana, start=afternoon, moves=[(wednesday, old_morning)],
+        by=front_desk_user,
+    )  # fmt: skip
+    assert sorted(course.visits.values_list("start", flat=True)) == [old_morning, afternoon]
+
+
+def test_moves_that_each_need_the_others_time_are_refused_and_nothing_moves(
+    course, dana, front_desk_user
+):
+    fifth, sixth = course[4], course[5]
+    with pytest.raises(services.SlotUnavailable, match="one at a time"):
+        courses.move_from(
+            visit=fifth, therapist=dana, start=sixth.start, moves=[(sixth, fifth.start)],
+            by=front_desk_user,
+        )  # fmt: skip
+    assert Appointment.objects.get(pk=fifth.pk).start == fifth.start
 
 
 def test_cancelling_this_and_the_following_ones_sends_one_email_that_removes_them(
