@@ -22,6 +22,7 @@ PAST_YEARS, FUTURE_DAYS = 2, 30  # two years of calendar (by default), the comin
 FUTURE_FILL = 0.5  # the coming month is half booked, so patients still find times
 HOLD = datetime.timedelta(minutes=75)  # the longest 60-minute visit plus its buffer
 PATIENTS = 3000
+PATIENT_NAME = "Bench Patient"
 PAST_STATUSES = [("completed", 86), ("cancelled", 9), ("no_show", 3), ("expired", 2)]
 FUTURE_STATUSES = [("confirmed", 7), ("requested", 3)]
 
@@ -107,9 +108,9 @@ def add_appointments(total, chance, years=PAST_YEARS):
     blocks = defaultdict(list)
     for block in WorkingHours.objects.select_related("therapist"):
         blocks[block.weekday].append(block)
-    # The demo's own visits keep their times.
+    # Every visit already there keeps its time (the demo's, or an earlier run's history).
     taken = busy_by_therapist(
-        Appointment.objects.active().values_list("therapist_id", "start", "hold_until")
+        Appointment.objects.values_list("therapist_id", "start", "hold_until")
     )
     first_day = today - datetime.timedelta(days=round(350 * years))
     for day in dates(first_day, today + datetime.timedelta(days=FUTURE_DAYS)):
@@ -120,14 +121,20 @@ def add_appointments(total, chance, years=PAST_YEARS):
                 if not taken[block.therapist_id].overlaps(start, start + HOLD):
                     (past if day <= today else future).append((block.therapist, start))
                 start += HOLD
-    booked = chance.sample(future, min(total, int(len(future) * FUTURE_FILL)))
+    # A second run (more history, for availability over ten times the years) leaves the coming
+    # month as the first one booked it, so the free times to find stay the same.
+    coming_filled = Appointment.objects.filter(
+        start__gte=timezone.now(), patient__name__startswith=PATIENT_NAME
+    ).exists()
+    fill = 0 if coming_filled else int(len(future) * FUTURE_FILL)
+    booked = chance.sample(future, min(total, fill))
     if len(past) < total - len(booked):
         raise CommandError(
             f"The working hours hold only {len(past) + len(booked)} visits: give more --years."
         )
     booked += chance.sample(past, total - len(booked))
     patients = Patient.objects.bulk_create(
-        Patient(name=f"Bench Patient {n}", email=f"bench-{n}@example.com") for n in range(PATIENTS)
+        Patient(name=f"{PATIENT_NAME} {n}", email=f"bench-{n}@example.com") for n in range(PATIENTS)
     )
     services = {
         therapist.pk: list(therapist.services.filter(duration_minutes__lte=60)) for therapist in
