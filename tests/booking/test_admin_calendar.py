@@ -315,3 +315,17 @@ def test_a_therapist_who_cannot_book_gets_no_skip_links_to_book_links_she_lacks(
     page = dana_signed_in.get(CALENDAR, {"date": monday.isoformat()}).content.decode()
     assert "calendar-skip-link" not in page
     assert "book-link" not in page
+
+
+def test_a_free_times_book_link_names_it_and_escapes_what_staff_typed(desk, dana, monday):
+    """Free cells are written in Python (booking/admin/calendar.free_cell_html): their link
+    reads as the template's did, and a name with markup in it stays text."""
+    dana.name = 'Dana <b>"Whitfield"</b>'
+    dana.save()
+    response = desk.get(CALENDAR, {"date": monday.isoformat()})
+    page = response.content.decode()
+    assert "<b>" not in page.split('<table class="calendar-grid', 1)[1]
+    assert (
+        'Book<span class="visually-hidden"> Dana &lt;b&gt;&quot;Whitfield&quot;&lt;/b&gt; on '
+        f"{monday:%A, %B} {monday.day} at 9:00 AM E" in page
+    )
