@@ -84,10 +84,18 @@ class ClinicAdminSite(admin.AdminSite):
 
     def get_app_list(self, request, app_label=None):
         """The sections as Django lists them, with the internal ones gathered last under
-        "System" for the owner, and left out for everyone else."""
+        "System" for the owner, and left out for everyone else. Made once per request: the
+        dashboard asks for it twice (its page and the sidebar), each a round of permission
+        checks."""
+        if app_label is None and hasattr(request, "clinic_app_list"):
+            return request.clinic_app_list
         app_list = super().get_app_list(request, app_label)
         if app_label is not None:
             return app_list
+        request.clinic_app_list = self._sections(request, app_list)
+        return request.clinic_app_list
+
+    def _sections(self, request, app_list):
         system = [app for app in app_list if app["app_label"] in SYSTEM_APPS]
         shown = [app for app in app_list if app["app_label"] not in SYSTEM_APPS]
         for app in shown:
