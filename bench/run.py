@@ -117,7 +117,11 @@ def measure(base, data, args, env):
     for label, path, kind, who in PAGES:
         headers = cookies[who] if who else {}
         request = urllib.request.Request(base + path, headers=headers)
-        urllib.request.urlopen(request).read()  # warm renditions, connections, the cache
+        with urllib.request.urlopen(request) as answer:  # warm renditions, connections, cache
+            answer.read()
+            # A redirect (to sign-in, to two-factor) would measure the wrong page.
+            if answer.url != base + path:
+                sys.exit(f"{label}: {path} answered with {answer.url}, not the page itself")
         row = {"page": label, "path": path, "kind": kind, "data": data}
         row |= wrk(base + path, args.seconds, args.connections, headers)
         row["p99_ms_at_32"] = wrk(base + path, args.seconds, 32, headers)["p99_ms"]
