@@ -316,6 +316,14 @@ def report(rows, compared, args):
     }
     name = "latest-postgresql" if args.postgres else "latest"
     (RESULTS / f"{name}.json").write_text(json.dumps(run, indent=2) + "\n")
+    draw_results(run, RESULTS / f"{name}.png")
+    print(f"\nResults: {RESULTS / name}.json and {RESULTS / name}.png")
+
+
+def draw_results(run, path):
+    """The chart of a run (as latest.json holds it): pages against the bare view, the staff's
+    against the stock admin page, and availability at each history size underneath."""
+    rows, compared = run["rows"], run["availability"]
     availability_lines = "\n".join(
         f"{peer['appointments_on_record']:,} appointments: {peer['ours_ms']} ms"
         f" ({peer['times_faster']}x django-appointment)"
@@ -324,16 +332,21 @@ def report(rows, compared, args):
     draw(
         [(f"{row['page']} ({row['data']})", row["vs_bare_template"]) for row in rows
          if row["kind"] in TARGETS]
-        + [(f"{row['page']} ({row['data']}) vs stock admin", row["vs_stock_admin"])
+        + [(f"{row['page']} ({row['data']})", row["vs_stock_admin"])
            for row in rows if row["kind"] == "staff"],
-        RESULTS / f"{name}.png",
-        f"Throughput vs the bare 20-row template view; staff pages vs Django's password change"
-        f" ({run['database']}, {args.connections} connections)",
+        path,
+        f"Throughput vs the bare 20-row template view; admin pages vs Django's password change"
+        f" ({run['database']}, {run['connections']} connections)",
         f"free_slots, {compared[0]['therapists']} therapists x {compared[0]['days']} days:\n"
         + availability_lines,
     )  # fmt: skip
-    print(f"\nResults: {RESULTS / name}.json and {RESULTS / name}.png")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--redraw"]:  # the chart again from the saved results
+        for saved in RESULTS.glob("latest*.json"):
+            run = json.loads(saved.read_text())
+            if isinstance(run.get("availability"), list):
+                draw_results(run, saved.with_suffix(".png"))
+    else:
+        main()
