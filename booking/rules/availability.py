@@ -131,11 +131,12 @@ def _merged(intervals):
     return merged
 
 
-def _free_starts(opens, closes, spans, *, step, duration, hold, earliest):
+def _free_starts(opens, closes, spans, ends, *, step, duration, hold, earliest):
     """Starts from `opens` by `step` (epoch seconds) whose visit ends by `closes` and whose hold
-    touches none of `spans`: one walk along the spans, jumping past each busy one."""
+    touches none of `spans` (`ends`: their ends, in order): one walk along the spans, jumping
+    past each busy one."""
     found = []
-    index = bisect.bisect_right([end for _start, end in spans], opens)
+    index = bisect.bisect_right(ends, opens)
     candidate = opens
     if candidate < earliest:
         candidate += -(-(earliest - candidate) // step) * step
@@ -231,6 +232,7 @@ def free_slots(
         "step": int(step.total_seconds()), "duration": int(duration.total_seconds()),
         "hold": int(hold.total_seconds()), "earliest": int(earliest.timestamp()),
     }  # fmt: skip
+    ends = {pk: [end for _start, end in spans] for pk, spans in busy.items()}
     starts = set()
     for day in dates(start_date, end_date):
         if day in closed:
@@ -238,12 +240,12 @@ def free_slots(
         for therapist_id in therapist_ids:
             for opens, closes in blocks[(therapist_id, day.weekday())]:
                 opening, closing = seconds(day, opens, "start"), seconds(day, closes, "end")
-                for start in _free_starts(opening, closing, busy[therapist_id], **timing):
+                spans, span_ends = busy[therapist_id], ends.get(therapist_id, [])
+                for start in _free_starts(opening, closing, spans, span_ends, **timing):
                     starts.add((start, therapist_id))
-    return [
-        Slot(datetime.datetime.fromtimestamp(start, UTC), therapist_id)
-        for start, therapist_id in sorted(starts)
-    ]
+    # Therapists share their start times: each instant is made once.
+    instant = functools.cache(lambda start: datetime.datetime.fromtimestamp(start, UTC))
+    return [Slot(instant(start), therapist_id) for start, therapist_id in sorted(starts)]
 
 
 def unchanged_until(starts, *, clinic, now):
