@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser import staff
 from tests.browser.conftest import assert_accessible
@@ -76,7 +77,8 @@ def test_a_reader_comments_staff_publish_and_answer_and_the_page_shows_both(
     dana.get_by_role("link", name=re.compile("Does it help when the pain")).click()
     assert_accessible(dana)
     dana.get_by_role("link", name="Answer this comment").click()
-    assert "Answered by Dana Whitfield, RMT" in dana.content()
+    # Waits for the answer page (reading content() at once could catch it half loaded).
+    expect(dana.get_by_text("Answered by Dana Whitfield, RMT")).to_be_visible()
     assert_accessible(dana)
     dana.get_by_label("Your answer").fill(ANSWER)
     dana.get_by_role("button", name="Publish the answer").click()
