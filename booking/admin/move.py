@@ -74,14 +74,18 @@ def move_view(model_admin, request, pk):
             return redirect(request.path)
         therapist, start = chosen
         plan = _following_plan(clinic, appointment, following, therapist, start)
+        unanswered = set()
         if request.method == "POST":
-            moved = _move(request, appointment, therapist, start, plan)
-            if moved:
+            moves = None  # this visit only
+            if request.POST.get("scope") == "following" and plan:
+                chosen, unanswered = read_choices(request.POST, plan, MOVING_ROWS)
+                moves = [(row.visit, new) for row, new in zip(plan, chosen, strict=False) if new]
+            if not unanswered and _move(request, appointment, therapist, start, moves):
                 return redirect(change_url)
         context = {**base, "title": f"Move {appointment.reference}?", "therapist": therapist,
                    "start": start, "back": _week_url(start.astimezone(clinic.zone).date()),
                    "following": plan, "rows": plan_rows(plan, MOVING_ROWS),
-                   "unanswered": getattr(request, "unanswered", set()),
+                   "unanswered": unanswered,
                    "scope": data.get("scope", "this")}  # fmt: skip
         return render(request, "admin/booking/appointment/move_confirm.html", context)
 
@@ -148,15 +152,10 @@ def _following_plan(clinic, appointment, following, therapist, start):
     )[1:]  # fmt: skip
 
 
-def _move(request, appointment, therapist, start, plan):
-    """Move the visit (and, asked, the following ones as chosen on the page); True when moved.
-    Rows of the plan left unanswered are put on the request to ask again beside them."""
-    moves, with_following = [], request.POST.get("scope") == "following" and bool(plan)
-    if with_following:
-        chosen, request.unanswered = read_choices(request.POST, plan, MOVING_ROWS)
-        if request.unanswered:
-            return False
-        moves = [(proposal.visit, new) for proposal, new in zip(plan, chosen, strict=True) if new]
+def _move(request, appointment, therapist, start, moves):
+    """Move the visit, and with `moves` (the following visits' new times as chosen on the page;
+    None: this visit only) the following ones too, in one email; True when moved."""
+    with_following = moves is not None
     before, before_with = appointment.start, appointment.therapist.name
     try:
         if with_following:
