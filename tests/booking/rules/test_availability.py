@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from booking.models import Appointment
+from booking.rules import availability
 from booking.rules.availability import Busy, free_slots, free_times_by_day, wall_clock_instant
 from clinic.models import Closure, TimeOff, WorkingHours
 from tests.booking.conftest import at, next_weekday
@@ -335,3 +336,39 @@ def test_touching_intervals_do_not_overlap_and_a_long_one_blocks_past_shorter_on
     assert not Busy([(540, 600)]).overlaps(600, 660)
     assert not Busy([(540, 600)]).overlaps(480, 540)
     assert not Busy().overlaps(0, 10)
+
+
+@given(
+    spans=st.lists(
+        st.tuples(st.integers(0, 24 * 60), st.integers(1, 4 * 60)).map(lambda s: (s[0], sum(s))),
+        max_size=8,
+    ),
+    block=st.tuples(st.integers(0, 12 * 60), st.integers(0, 12 * 60)).map(sorted),
+    step=st.sampled_from([5, 10, 15, 30]),
+    duration=st.sampled_from([15, 30, 60, 90]),
+    buffer=st.sampled_from([0, 10, 15]),
+    earliest=st.integers(0, 24 * 60),
+)
+def test_the_walk_along_busy_spans_finds_what_checking_each_start_finds(
+    spans, block, step, duration, buffer, earliest
+):
+    """The walk jumps from span to span; a plain check of every start on the grid agrees."""
+    opens, closes = block[0], block[0] + block[1]
+    merged = availability._merged(spans)
+    found = availability._free_starts(
+        opens,
+        closes,
+        merged,
+        [end for _start, end in merged],
+        step=step,
+        duration=duration,
+        hold=duration + buffer,
+        earliest=earliest,
+    )
+    expected = [
+        start
+        for start in range(opens, closes - duration + 1, step)
+        if start >= earliest
+        and not any(busy < start + duration + buffer and until > start for busy, until in spans)
+    ]
+    assert list(itertools.chain.from_iterable(found)) == expected
