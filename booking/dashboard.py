@@ -4,7 +4,7 @@ queries, whatever the size of the calendar."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -57,18 +57,25 @@ def dashboard_for(user, *, now=None) -> Dashboard:
         user, Appointment.objects.select_related("therapist", "service")
     )
     expiry = datetime.timedelta(hours=clinic.request_expiry_hours)
-    waiting = list(visible.filter(status=Appointment.Status.REQUESTED).order_by("requested_at"))
-    board = Dashboard(today=today, waiting_count=len(waiting))
+    # The first LIMIT, each carrying the count of all (a window over the rows before the
+    # limit): one query, and the rows read stay LIMIT however many requests wait.
+    waiting = list(
+        visible.filter(status=Appointment.Status.REQUESTED)
+        .annotate(waiting_total=Window(Count("pk")))
+        .order_by("requested_at")[:LIMIT]
+    )
+    board = Dashboard(today=today, waiting_count=waiting[0].waiting_total if waiting else 0)
     board.waiting = [
-        Waiting(a, now - a.requested_at, min(a.requested_at + expiry, a.start))
-        for a in waiting[:LIMIT]
+        Waiting(a, now - a.requested_at, min(a.requested_at + expiry, a.start)) for a in waiting
     ]
 
     start_of_day = datetime.datetime.combine(today, datetime.time(), tzinfo=zone)
     end_of_day = start_of_day + datetime.timedelta(days=1)
-    todays = visible.filter(start__gte=start_of_day, start__lt=end_of_day).exclude(
-        status__in=[Appointment.Status.DECLINED, Appointment.Status.EXPIRED]
-    )
+    # The statuses shown named, not those left out: an index on (status, start) then reads
+    # only today's rows (a NOT IN scanned the whole history).
+    hidden = {Appointment.Status.DECLINED, Appointment.Status.EXPIRED}
+    shown = [status for status in Appointment.Status if status not in hidden]
+    todays = visible.filter(start__gte=start_of_day, start__lt=end_of_day, status__in=shown)
     # The note's state in the same query (its text is not read): no query per visit.
     todays = todays.annotate(
         note_pk=F("treatment_note__pk"), note_signed_at=F("treatment_note__signed_at")

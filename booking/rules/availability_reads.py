@@ -6,17 +6,17 @@ its rows through its converters as much again; free_slots for ten therapists ove
 was half that overhead (issue 22). The same three reads as plain SQL take a fifth of the time.
 
 What makes an appointment hold time is still defined once: `Appointment.ACTIVE_STATUSES` is
-passed in as it is, and the overlap ("starts before the window ends, holds past its start") is
-the one `AppointmentQuerySet.overlapping` says in the ORM. tests/booking/rules/
-test_availability_reads.py reads the same rows both ways over varied data on the suite's
-database (SQLite, and PostgreSQL in CI), so the two cannot drift apart.
+passed in as it is, and the overlap is the one `AppointmentQuerySet.overlapping` says in the
+ORM (starts before the window ends, at most LONGEST_HOLD before it starts, holds past its
+start). tests/booking/rules/test_availability_reads.py reads the same rows both ways over
+varied data on the suite's database (SQLite, and PostgreSQL in CI), so they cannot drift apart.
 """
 
 import functools
 
 from django.db import connection
 
-from booking.models import Appointment
+from booking.models import LONGEST_HOLD, Appointment
 from clinic.models import Closure, TimeOff, WorkingHours
 
 # A datetime column as whole seconds since 1970 (UTC), computed by the database: the busy
@@ -39,9 +39,7 @@ def _placeholders(count):
 
 @functools.cache
 def _busy_sql(vendor, therapists, ignored):
-    """Active appointments (with their buffers) and time off touching a window, one round trip.
-    Visits are read only from a day before the window (availability.LONGEST_HOLD), so the
-    (therapist, start) index reads the window's rows and never the years before."""
+    """Active appointments (with their buffers) and time off touching a window, one round trip."""
     epoch = EPOCH_SECONDS[vendor].format
     visit = functools.partial(_column, Appointment)
     off = functools.partial(_column, TimeOff)
@@ -60,10 +58,10 @@ def _busy_sql(vendor, therapists, ignored):
     )
 
 
-def busy_rows(therapist_ids, window_start, window_end, *, read_from, ignoring=()):
+def busy_rows(therapist_ids, window_start, window_end, *, ignoring=()):
     """(therapist id, start, end) in epoch seconds, unsorted, for every active appointment and
-    time off of these therapists holding any time in [window_start, window_end). Visits are
-    read only from those starting at `read_from` on; the ones in `ignoring` are left out."""
+    time off of these therapists holding any time in [window_start, window_end), leaving out
+    the appointments in `ignoring`."""
     if not therapist_ids:
         return []
     ignoring = list(ignoring)
@@ -72,7 +70,7 @@ def busy_rows(therapist_ids, window_start, window_end, *, read_from, ignoring=()
     params = [
         *Appointment.ACTIVE_STATUSES,
         *therapist_ids,
-        datetime_value(read_from),
+        datetime_value(window_start - LONGEST_HOLD),
         datetime_value(window_end),
         datetime_value(window_start),
         *ignoring,

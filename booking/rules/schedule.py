@@ -111,7 +111,7 @@ def build_grid(*, clinic, days, therapists, now, show_inactive=False):
     )
     ids = [therapist.pk for therapist in therapists]
     appointments = (
-        Appointment.objects.filter(therapist_id__in=ids, start__lt=window_end, hold_until__gt=window_start)
+        Appointment.objects.filter(therapist_id__in=ids).overlapping(window_start, window_end)
         .select_related("service")
         .order_by("start")
     )  # fmt: skip

@@ -103,17 +103,14 @@ def test_busy_rows_are_the_active_overlapping_visits_and_time_off_the_orm_reads(
             TORONTO,
             boundary="end",
         )
-        read_from = window_start - availability.LONGEST_HOLD
         ids = [therapists[who].pk for who in sorted(asked)]
 
-        read = availability_reads.busy_rows(
-            ids, window_start, window_end, read_from=read_from, ignoring=ignoring
-        )
+        read = availability_reads.busy_rows(ids, window_start, window_end, ignoring=ignoring)
 
         by_orm = [
             (therapist_id, epoch(start), epoch(end))
             for therapist_id, start, end in Appointment.objects.active()
-            .filter(therapist_id__in=ids, start__gte=read_from)
+            .filter(therapist_id__in=ids)
             .overlapping(window_start, window_end)
             .exclude(pk__in=ignoring)
             .values_list("therapist_id", "start", "hold_until")
@@ -149,7 +146,6 @@ def test_a_visit_held_past_the_window_start_is_busy_and_one_ended_at_it_is_not(b
         [dana.pk, marcus.pk],
         window_start,
         window_start + datetime.timedelta(days=1),
-        read_from=window_start - availability.LONGEST_HOLD,
     )
     assert rows == [(dana.pk, epoch(window_start) - 3600, epoch(window_start) + 1800)]
 
