@@ -49,8 +49,14 @@ fmt: install
 	@# --reformat exits 1 when it changed a file; what counts is that the result then passes.
 	@$(BIN)/djlint templates --reformat --quiet || $(BIN)/djlint templates --check
 
+# The suite runs on every core (pytest-xdist, a test database per worker). Tests take from
+# milliseconds to the browser journeys' seconds, so an idle worker takes work queued for a busy one
+# (worksteal). PYTEST_WORKERS=0 runs it all in one process.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
+
 pytest: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test: lint pytest
 
@@ -62,7 +68,7 @@ test-clocks: install
 	@for spec in $(CLOCKS); do \
 	  moment=$$(TZ=America/Toronto date -d "$$spec" --iso-8601=seconds) || exit 1; \
 	  echo "== the suite at $$spec clinic time ($$moment)"; \
-	  TEST_CLOCK=$$moment $(BIN)/pytest -q $(PYTEST_ARGS) || exit 1; \
+	  TEST_CLOCK=$$moment $(PYTEST) -q $(PYTEST_ARGS) || exit 1; \
 	done
 
 # The production stack end to end on this machine (needs PostgreSQL running and Caddy).
