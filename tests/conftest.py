@@ -1,11 +1,12 @@
 import datetime
+import logging
 import os
 
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from hypothesis import settings as hypothesis_settings
 
 from clinic.models import Clinic
@@ -56,6 +57,65 @@ def _mail_only_through_the_outbox(django_test_environment):
 def _fresh_page_cache():
     """Each test starts with an empty cache: a page cached by another test is not this one's."""
     cache.clear()
+
+
+@pytest.fixture
+def commits(db, monkeypatch, request):
+    """The code's transactions end as real commits do, inside the test's rolled-back one.
+
+    Each outermost `transaction.atomic` the code opens, on leaving without an error, runs the
+    work it left for after the commit (emails, tasks, waitlist offers), before the code goes on;
+    `on_commit` outside any such block runs at once, as in autocommit. A block that fails drops
+    its callbacks, as a rollback does. So a test sees what production does, in the order it does
+    it, without `transaction=True` emptying the database after it. What it cannot show is
+    another connection (a thread, the live server) reading the data: those tests keep
+    `transaction=True`. A test that captures the callbacks itself
+    (`django_capture_on_commit_callbacks`) decides when they run: then this stays out of it.
+    """
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    if "django_capture_on_commit_callbacks" in request.fixturenames or not wrapper.in_atomic_block:
+        return  # the test captures them itself, or its transactions (transaction=True) are real
+    # The test's own transaction (and the class-level one around it) are not the code's.
+    test_depth = len(wrapper.savepoint_ids)
+    left_before = len(wrapper.run_on_commit)
+    real_on_commit = wrapper.on_commit
+    real_exit = transaction.Atomic.__exit__
+
+    def run_callbacks():
+        # As Django's run_and_clear_commit_hooks: the list is taken whole, then run in order.
+        pending = wrapper.run_on_commit[left_before:]
+        del wrapper.run_on_commit[left_before:]
+        for _, func, robust in pending:
+            if not robust:
+                func()
+                continue
+            try:
+                func()
+            except Exception as error:
+                logging.getLogger("django.db.backends.base").exception(
+                    "Error calling %s in on_commit() during transaction (%s).",
+                    getattr(func, "__qualname__", func),
+                    error,
+                )
+
+    def on_commit(func, robust=False):
+        real_on_commit(func, robust)
+        if len(wrapper.savepoint_ids) == test_depth:
+            run_callbacks()
+
+    def exit_and_commit(self, exc_type, exc_value, traceback):
+        suppressed = real_exit(self, exc_type, exc_value, traceback)
+        ends_the_codes_transaction = (
+            (self.using or DEFAULT_DB_ALIAS) == DEFAULT_DB_ALIAS
+            and len(wrapper.savepoint_ids) == test_depth
+            and exc_type is None
+        )
+        if ends_the_codes_transaction:
+            run_callbacks()
+        return suppressed
+
+    monkeypatch.setattr(wrapper, "on_commit", on_commit)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_commit)
 
 
 @pytest.fixture

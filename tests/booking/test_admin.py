@@ -12,7 +12,7 @@ from tests.booking.conftest import at
 from tests.conftest import sign_in_as
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from tests.conftest import sign_in_as
 from tests.factories import ClosureFactory, ServiceFactory
 from tests.html import tags
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 ADD = reverse("admin:booking_appointment_add")
 

@@ -14,7 +14,7 @@ from booking.rules import services
 from tests.booking.conftest import at
 from tests.html import tags
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 # The same at one other visit in the week and at twelve (measured; see the test at the end).
 QUERIES_TO_LIST = 14
 QUERIES_TO_ASK = 14

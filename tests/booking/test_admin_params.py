@@ -12,7 +12,7 @@ from booking.admin.params import read_id, read_instant
 from booking.rules import schedule, services
 from tests.booking.conftest import at
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 # "²" and "٣" pass str.isdigit() and then fail int(); the dates overflow once moved to UTC.
 BAD_IDS = ["²", "٣", "1²", "-1", " 1", "9" * 40]

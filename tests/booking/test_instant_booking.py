@@ -10,7 +10,7 @@ from booking.models import Appointment
 from booking.rules import services
 from tests.booking.conftest import at
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from booking.notifications import EMAILS, build_email
 from booking.rules import services
 from tests.booking.conftest import at
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 HEALTH_WORDS = ["Sore lower back", "moving house", "pregnan", "Pregnan", "Deep tissue", "screening"]
 
@@ -172,8 +172,12 @@ def test_emails_really_go_out_over_smtp(
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EMAIL_TASK = "emails.tasks.deliver"
+# The database-backed worker commits its own transactions and closes its connection, as in
+# production: these tests keep real ones.
+WORKER = pytest.mark.django_db(transaction=True)
 
 
+@WORKER
 def test_a_down_mail_server_delays_the_email_but_loses_neither_booking_nor_email(
     smtp_server, massage, dana, monday, patient, booking_clinic
 ):
@@ -247,6 +251,7 @@ def test_the_retry_window_is_the_two_hours_the_readme_promises():
     assert window == datetime.timedelta(minutes=123)
 
 
+@WORKER
 def test_an_email_that_fails_for_good_is_logged_and_shown_to_staff(
     massage, dana, monday, patient, booking_clinic, front_desk_user, client, caplog
 ):
@@ -273,6 +278,7 @@ def test_an_email_that_fails_for_good_is_logged_and_shown_to_staff(
     assert {kind for _, kind, _ in board.undelivered} == {"request_received", "new_request"}
 
 
+@WORKER
 def test_an_hour_without_a_mail_server_then_every_email_goes_out_once_in_order(
     smtp_server, massage, dana, monday, patient, booking_clinic
 ):

@@ -13,7 +13,7 @@ from booking.rules import services
 from tests.booking.conftest import at
 from tests.html import booking_links
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from emails import outbox
 from tests.booking.conftest import at
 from tests.html import tags
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from tests.booking.conftest import at
 from tests.factories import ClosureFactory, ServiceFactory, TimeOffFactory
 from tests.html import booking_links, tags
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 
 def start_url(**params):

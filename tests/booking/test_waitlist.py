@@ -23,7 +23,7 @@ from tests.booking.test_views import DETAILS, hidden_choices, start_url
 from tests.conftest import sign_in_as
 from tests.html import booking_links
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 
 @pytest.fixture

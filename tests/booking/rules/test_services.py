@@ -11,8 +11,9 @@ from booking.rules import services
 from tests.booking.conftest import at
 from tests.factories import ServiceFactory, UserFactory
 
-# Real transactions: emails wait for the commit, as they do after a real request.
-pytestmark = pytest.mark.django_db(transaction=True)
+# Emails wait for the commit, as they do after a real request: `commits` (tests/conftest.py)
+# ends the code's transactions the way real ones end.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 
 @pytest.fixture
