@@ -10,11 +10,13 @@ import datetime
 from html import escape as escaped
 from urllib.parse import urlencode
 
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from booking.admin import markup
 from booking.rules import schedule, schedule_spans
 from clinic.models import Clinic, Therapist
 
@@ -30,15 +32,49 @@ def _therapists_for(user, wanted_id):
     return ([own], [own]) if own else ([], [])
 
 
-def _render_free_cells(grid, *, can_book, zone):
-    """Each free cell's markup, made here: a day has a hundred of them, and rendering each
-    through a template include was most of the page's time. The other cells (a visit with its
-    buttons, a closure, a break) stay in _calendar_cell.html."""
+def grid_rows_html(grid, *, can_book, zone, request):
+    """The day's (or one therapist's week's) table rows, made here: a busy day has hundreds of
+    cells, and a template loop with an include for each was most of the page's time. Each
+    cell's markup comes from free_cell_html, markup.appointment_cell_html or other_cell_html."""
     add_url = reverse("admin:booking_appointment_add")
-    for column in grid.columns:
-        for cell in column.cells:
-            if cell is not None and cell.kind == "free":
-                cell.html = free_cell_html(cell, can_book=can_book, add_url=add_url, zone=zone)
+    actions = markup.DayActions(request, get_token(request))
+    rows = []
+    for time, cells in grid.rows():
+        made = []
+        for cell in cells:
+            if cell is None:  # under a cell above that spans it
+                continue
+            if cell.kind == "free":
+                made.append(free_cell_html(cell, can_book=can_book, add_url=add_url, zone=zone))
+            elif cell.kind == "appointment":
+                made.append(
+                    markup.appointment_cell_html(
+                        cell, user=request.user, actions=actions, zone=zone
+                    )
+                )
+            else:
+                made.append(other_cell_html(cell))
+        rows.append(f'<tr><th scope="row">{markup.clock_of(time)}</th>{"".join(made)}</tr>')
+    return mark_safe("".join(rows))
+
+
+# What a cell that is neither free nor a visit says: (class, label) by kind; "past" says nothing.
+OTHER_CELLS = {
+    "closed": ("cell-closed", "Closed: {note}"),
+    "timeoff": ("cell-timeoff", "Time off: {note}"),
+    "break": ("cell-break", "Break"),
+    "off": ("cell-off", "Not working"),
+}
+
+
+def other_cell_html(cell):
+    css, label = OTHER_CELLS.get(cell.kind, (f"cell-{cell.kind}", ""))
+    if cell.kind == "timeoff" and not cell.note:
+        label = "Time off"
+    said = (
+        f'<span class="cell-label">{escaped(label.format(note=cell.note))}</span>' if label else ""
+    )
+    return mark_safe(f'<td class="{escaped(css)}" rowspan="{cell.rowspan}">{said}</td>')
 
 
 def free_cell_html(cell, *, can_book, add_url, zone):
@@ -51,7 +87,7 @@ def free_cell_html(cell, *, can_book, add_url, zone):
     if not can_book:
         return mark_safe(f'<td class="{classes}">{marked}</td>')
     local = cell.start.astimezone(zone)
-    clock = f"{local.hour % 12 or 12}:{local:%M} {'AM' if local.hour < 12 else 'PM'}"
+    clock = markup.clock(cell.start, zone)
     query = {"therapist": cell.therapist_id, "start": cell.start.isoformat()}
     if breaks:
         query["outside_rules"] = 1
@@ -90,7 +126,6 @@ def calendar_view(model_admin, request):
             # A skip link lands on a Book link: none for an account that cannot book.
             skip_links = grid.mark_first_free_times() if can_book else []
         schedule_spans.join_quiet_rows(grid, step)
-        _render_free_cells(grid, can_book=can_book, zone=clinic.zone)
 
     def link(**changes):
         params = {
@@ -112,6 +147,9 @@ def calendar_view(model_admin, request):
         "opts": model_admin.model._meta,
         "clinic": clinic,
         "grid": grid,
+        "grid_rows": grid_rows_html(grid, can_book=can_book, zone=clinic.zone, request=request)
+        if grid
+        else "",
         "week_rows": week_rows,
         "skip_links": skip_links,
         "days": days,

@@ -31,6 +31,9 @@ class Slot(NamedTuple):
     therapist_id: int
 
 
+# Pure, and asked the same few dozen questions (each block's edges, each row of a calendar)
+# again and again: remembered.
+@functools.lru_cache(maxsize=16384)
 def wall_clock_instant(day, clock, zone, *, boundary):
     """The UTC instant at which a clinic clock reads `clock` on `day`.
 

@@ -44,7 +44,6 @@ class Cell:
     rule_breaks: tuple = ()
     therapist: object = None
     anchor: str = ""  # the id a skip link jumps to (a column's first free time)
-    html: str = ""  # its markup, when the calendar makes it in Python (free cells)
 
 
 @dataclass

@@ -1,6 +1,8 @@
 """The front desk's calendar and the dashboard on the admin's front page."""
 
 import datetime
+import html
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -331,3 +333,20 @@ def test_a_free_times_book_link_names_it_and_escapes_what_staff_typed(desk, dana
         'Book<span class="visually-hidden"> Dana &lt;b&gt;&quot;Whitfield&quot;&lt;/b&gt; on '
         f"{monday:%A, %B} {monday.day} at 9:00 AM E" in page
     )
+
+
+def test_a_visits_block_reads_as_words_and_escapes_what_was_typed(desk, booked, monday, dana):
+    """Visits' cells are written in Python (booking/admin/markup.appointment_cell_html): the
+    block's link reads time, patient, service and status as separate words, and a name with
+    markup in it stays text, in the block and in its buttons."""
+    Appointment.objects.filter(pk=booked[0].pk).update(patient_name='Ann <b>"Bold"</b> & Co')
+    page = desk.get(CALENDAR, {"date": monday.isoformat()}).content.decode()
+    grid = page.split('<table class="calendar-grid', 1)[1]
+    assert "<b>" not in grid
+    anchor = next(a for a in re.findall(r'<a class="block-link"[^>]*>.*?</a>', grid) if "Ann" in a)
+    words = " ".join(html.unescape(re.sub(r"<[^>]+>", "", anchor)).split())
+    assert words == (
+        '10:00–11:00 AM Ann <b>"Bold"</b> & Co Deep tissue massage Check screening Requested'
+        " +15 min turnover"
+    )
+    assert grid.count("Ann &lt;b&gt;&quot;Bold&quot;&lt;/b&gt; &amp; Co") >= 2  # block, button

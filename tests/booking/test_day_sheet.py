@@ -249,19 +249,22 @@ def test_each_block_of_one_therapists_week_carries_the_day_sheet_buttons(
         assert f'action="{arrive}"' in page
 
 
-def test_the_shared_include_needs_only_the_appointment(rf, front_desk_user, day, morning):
-    from django.template.loader import render_to_string
+def test_the_buttons_need_only_the_appointment_and_escape_what_staff_typed(
+    rf, front_desk_user, day, morning
+):
+    from booking.admin.markup import DayActions
 
-    request = rf.get("/admin/booking/appointment/calendar/")
+    request = rf.get("/admin/booking/appointment/calendar/?date=2027-01-04&view=day")
     request.user = front_desk_user
-    html = render_to_string(
-        "admin/booking/appointment/_day_actions.html",
-        {"appointment": day["marcus_9am"]},
-        request=request,
-    )
+    visit = day["marcus_9am"]
+    visit.patient_name = 'Ann <b>"Bold"</b> & Co'
+    html = DayActions(request, "TOKEN").html(visit)
     assert "Mark arrived" in html
-    assert 'name="csrfmiddlewaretoken"' in html
-    assert 'value="/admin/booking/appointment/calendar/"' in html  # back to this page
+    assert 'name="csrfmiddlewaretoken" value="TOKEN"' in html
+    # Back to this page, its query kept (escaped in the attribute).
+    assert 'value="/admin/booking/appointment/calendar/?date=2027-01-04&amp;view=day"' in html
+    assert "Ann &lt;b&gt;&quot;Bold&quot;&lt;/b&gt; &amp; Co" in html
+    assert "<b>" not in html
 
 
 def test_the_dashboard_queries_do_not_grow_with_the_day_sheet_or_its_tasks(
