@@ -64,6 +64,20 @@ def test_free_times_follow_working_blocks_and_leave_the_lunch_break(
     )
 
 
+def test_blocks_that_overlap_offer_each_time_once(booking_clinic, massage, dana, monday):
+    """The admin refuses overlapping blocks; rows written another way still offer a time once."""
+    before = local_times(slots_on(booking_clinic, massage, [dana], monday))
+    WorkingHours.objects.create(
+        therapist=dana,
+        weekday=monday.weekday(),
+        start_time=datetime.time(10),
+        end_time=datetime.time(12),
+    )
+    times = local_times(slots_on(booking_clinic, massage, [dana], monday))
+    assert len(times) == len(set(times))
+    assert set(before) <= set(times)
+
+
 def test_an_active_appointment_and_its_buffer_block_the_time(booking_clinic, massage, dana, monday):
     book(dana, massage, at(monday, "10:00", TORONTO))  # holds 10:00–11:15
     times = local_times(slots_on(booking_clinic, massage, [dana], monday))
