@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from booking.admin import markup
+from booking.admin import calendar_week, markup
 from booking.rules import schedule, schedule_spans
 from clinic.models import Clinic, Therapist
 
@@ -151,6 +151,11 @@ def calendar_view(model_admin, request):
         if grid
         else "",
         "week_rows": week_rows,
+        "week_rows_html": calendar_week.clinic_week_rows_html(
+            week_rows, day=day, show_inactive=show_inactive, zone=clinic.zone
+        )
+        if week_rows
+        else "",
         "skip_links": skip_links,
         "days": days,
         "day": day,

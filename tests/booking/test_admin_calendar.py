@@ -237,6 +237,17 @@ def test_the_week_without_a_therapist_shows_every_working_therapist(
     assert "Break <span" in page
 
 
+def test_the_clinic_weeks_visits_read_as_words_and_escape_what_was_typed(desk, booked, monday):
+    """The week's rows are written in Python (booking/admin/calendar_week.py)."""
+    Appointment.objects.filter(pk=booked[0].pk).update(patient_name="Ann <b>Bold</b> & Co")
+    page = desk.get(CALENDAR, {"date": monday.isoformat(), "view": "week"}).content.decode()
+    week = page.split('<table class="calendar-grid calendar-clinic-week', 1)[1]
+    assert "<b>" not in week
+    visit = next(li for li in re.findall(r'<li class="week-visit.*?</li>', week) if "Ann" in li)
+    words = " ".join(html.unescape(re.sub(r"<[^>]+>", "", visit)).split())
+    assert words == "10:00–11:00 AM Ann <b>Bold</b> & Co, Requested"
+
+
 def page_at(client, user, instant, params):
     """The calendar as the desk sees it at `instant` (signed in that morning)."""
     with time_machine.travel(instant, tick=False):
