@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from booking import clock
 from booking.admin import calendar_week, markup
 from booking.rules import schedule, schedule_spans
 from clinic.models import Clinic, Therapist
@@ -54,7 +55,7 @@ def grid_rows_html(grid, *, can_book, zone, request):
                 )
             else:
                 made.append(other_cell_html(cell))
-        rows.append(f'<tr><th scope="row">{markup.clock_of(time)}</th>{"".join(made)}</tr>')
+        rows.append(f'<tr><th scope="row">{clock.clock_of(time)}</th>{"".join(made)}</tr>')
     return mark_safe("".join(rows))
 
 
@@ -87,7 +88,6 @@ def free_cell_html(cell, *, can_book, add_url, zone):
     if not can_book:
         return mark_safe(f'<td class="{classes}">{marked}</td>')
     local = cell.start.astimezone(zone)
-    clock = markup.clock(cell.start, zone)
     query = {"therapist": cell.therapist_id, "start": cell.start.isoformat()}
     if breaks:
         query["outside_rules"] = 1
@@ -97,7 +97,8 @@ def free_cell_html(cell, *, can_book, add_url, zone):
         f'<td class="{classes}"><a class="book-link"{anchor} '
         f'href="{escaped(add_url)}?{escaped(urlencode(query))}">Book'
         f'<span class="visually-hidden"> {escaped(cell.therapist.name)} on '
-        f"{local:%A, %B} {local.day} at {clock} {local.tzname()}{outside}</span>{marked}</a></td>"
+        f"{local:%A, %B} {local.day} at {clock.clock_with_zone(cell.start, zone)}{outside}</span>"
+        f"{marked}</a></td>"
     )
 
 

@@ -6,6 +6,7 @@ from html import escape as escaped
 
 from django.utils.safestring import mark_safe
 
+from booking import clock
 from booking.admin import markup
 
 # How each kind of stretch is listed: its class and its word ("Free 10:15–12:30 PM").
@@ -48,7 +49,7 @@ def _span_html(span, zone):
         return "".join(
             f'<li class="week-visit status-{escaped(visit.status)}">'
             f'<a href="{escaped(markup.visit_url("admin:booking_appointment_change", visit.pk))}">'
-            f'<span class="week-time">{markup.time_range(visit.start, visit.end, zone)}</span> '
+            f'<span class="week-time">{clock.time_range(visit.start, visit.end, zone)}</span> '
             f'{escaped(visit.patient_name)}<span class="week-status"><span class="visually-hidden">'
             f",</span> {escaped(visit.get_status_display())}</span></a></li>"
             for visit in span.appointments
@@ -60,5 +61,5 @@ def _span_html(span, zone):
     if span.kind == "free" and span.rule_breaks:
         css += " week-outside-rules"
         reasons = f' <span class="rule-breaks">{escaped(", ".join(span.rule_breaks))}</span>'
-    when = markup.time_range(span.start, span.end, zone)
+    when = clock.time_range(span.start, span.end, zone)
     return f'<li class="{css}">{word} <span class="week-time">{when}</span>{reasons}</li>'

@@ -14,6 +14,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from booking.clock import clock_with_zone, time_range
 from booking.rules import lifecycle, treatment_notes
 
 # A number no address of ours otherwise holds: each of a visit's admin pages is reversed once
@@ -30,28 +31,6 @@ def visit_url(name, pk, *rest):
     """reverse(name, args=[pk, *rest]) for one of a visit's admin pages, for the cost of a
     replace: reverse() takes about 0.1 ms here, and a busy calendar asks for 150 addresses."""
     return _address(name, get_script_prefix(), *rest).replace(str(_MARK), str(pk), 1)
-
-
-def clock(instant, zone):
-    """ "9:15 AM" on the clinic's clock (English, as every page of the admin)."""
-    return clock_of(instant.astimezone(zone))
-
-
-def clock_of(time):
-    """ "9:15 AM" for a wall-clock time (a calendar row's)."""
-    return f"{time.hour % 12 or 12}:{time:%M} {'AM' if time.hour < 12 else 'PM'}"
-
-
-def clock_with_zone(instant, zone):
-    """ "9:15 AM EST": the zone's abbreviation tells apart the two 1:30s of the night clocks go
-    back."""
-    return f"{clock(instant, zone)} {instant.astimezone(zone).tzname()}"
-
-
-def time_range(start, end, zone):
-    """ "10:00–11:00 AM": AM or PM said once, after the second time."""
-    first = clock(start, zone)
-    return f"{first.rsplit(' ', 1)[0]}–{clock(end, zone)}"
 
 
 DAY_SHEET = "admin:booking_appointment_day_sheet"

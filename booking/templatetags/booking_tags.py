@@ -2,6 +2,8 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from booking import clock
+from booking.admin import markup
 from booking.request.selection import Selection
 from booking.rules import treatment_notes
 
@@ -28,13 +30,13 @@ def clinic_time(value):
     if not value:
         return ""
     local = timezone.localtime(value)
-    return f"{date_format(local, 'l, F j, Y')}, {date_format(local, 'g:i A')} {local.tzname()}"
+    return f"{date_format(local, 'l, F j, Y')}, {clock.clock_with_zone(local, local.tzinfo)}"
 
 
 @register.filter
 def clock_time(value):
-    local = timezone.localtime(value)
-    return f"{date_format(local, 'g:i A')} {local.tzname()}"
+    """ "9:15 AM EST" in the active (clinic) zone."""
+    return clock.clock_with_zone(value, timezone.get_current_timezone())
 
 
 @register.filter
@@ -62,8 +64,14 @@ def email_kind(kind):
 @register.filter
 def time_range(start, end):
     """ "10:00–11:00 AM" in the active (clinic) zone."""
-    start, end = timezone.localtime(start), timezone.localtime(end)
-    return f"{date_format(start, 'g:i')}–{date_format(end, 'g:i A')}"
+    return clock.time_range(start, end, timezone.get_current_timezone())
+
+
+@register.simple_tag
+def visit_url(name, pk):
+    """{% url name pk %} for one of a visit's admin pages, at the cost of a replace (the
+    dashboard lists dozens of visits): booking/admin/markup.visit_url."""
+    return markup.visit_url(name, pk)
 
 
 @register.filter
