@@ -33,7 +33,7 @@ class ClinicAdmin(admin.ModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     fieldsets = [
-        (None, {"fields": ["name", "short_description", "time_zone", "currency_symbol"]}),
+        (None, {"fields": ["name", "short_description", "time_zone"]}),
         (
             "Address and contact",
             {
@@ -62,6 +62,19 @@ class ClinicAdmin(admin.ModelAdmin):
                     "patient_moves_stay_confirmed",
                     "instant_booking_for_returning",
                     "request_expiry_hours",
+                ]
+            },
+        ),
+        (
+            "Fees and receipts",
+            {
+                "fields": [
+                    "currency",
+                    "currency_symbol",
+                    "tax_number",
+                    "late_cancellation_fee",
+                    "no_show_fee",
+                    "email_receipts",
                 ]
             },
         ),
@@ -153,6 +166,10 @@ class TherapistAdmin(admin.ModelAdmin):
             None,
             {"fields": ["name", "slug", "title", "credentials", "credentials_are_medical", "user"]},
         ),
+        (
+            "Registration",
+            {"fields": ["registration_number", "college", "registration_on_profile"]},
+        ),
         ("Photo", {"fields": ["photo", "photo_preview", "photo_alt"]}),
         (
             "Profile",
@@ -177,6 +194,8 @@ class TherapistAdmin(admin.ModelAdmin):
         "slug",
         "title",
         "credentials",
+        "registration_number",
+        "college",
         "user",
         "is_active",
         "display_order",

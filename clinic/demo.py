@@ -30,6 +30,10 @@ CLINIC = {
     "email": "frontdesk@maplegrove.example",
     "time_zone": "America/Toronto",
     "currency_symbol": "$",
+    "currency": "CAD",
+    "tax_number": "81234 5678 RT0001",
+    "late_cancellation_fee": Decimal("45.00"),
+    "no_show_fee": Decimal("90.00"),
     "opening_hours": (
         "Monday–Thursday: 9:00–20:00\nFriday: 9:00–17:00\nSaturday: 10:00–15:00\nSunday: closed"
     ),
@@ -57,6 +61,9 @@ THERAPISTS = [
         "name": "Dana Whitfield",
         "title": "Registered Massage Therapist",
         "credentials": "RMT",
+        "registration_number": "R-10482",
+        "college": "College of Massage Therapists of Ontario",
+        "registration_on_profile": True,
         "short_bio": (
             "Dana helps people with long-standing low back and neck pain get moving again, "
             "combining hands-on work with simple exercises for home."
@@ -84,6 +91,9 @@ THERAPISTS = [
         "name": "Marcus Oyelaran",
         "title": "Athletic Therapist and Orthopedic Massage Therapist",
         "credentials": "MS, ATC",
+        "registration_number": "AT-3307",
+        "college": "Ontario Athletic Therapists Association",
+        "registration_on_profile": False,
         "short_bio": (
             "Marcus holds a master's degree and athletic-trainer certification and treats "
             "sports injuries and pain that follows a strain."
@@ -112,6 +122,9 @@ THERAPISTS = [
         "name": "Sofia Reyes",
         "title": "Registered Massage Therapist",
         "credentials": "RMT",
+        "registration_number": "R-11935",
+        "college": "College of Massage Therapists of Ontario",
+        "registration_on_profile": True,
         "short_bio": (
             "Sofia is trained in prenatal massage and manual lymphatic drainage and sees many "
             "patients during and after pregnancy."
@@ -139,6 +152,9 @@ THERAPISTS = [
         "name": "Kenji Tanaka",
         "title": "Registered Massage Therapist",
         "credentials": "RMT",
+        "registration_number": "R-12610",
+        "college": "College of Massage Therapists of Ontario",
+        "registration_on_profile": False,
         "short_bio": (
             "Kenji blends Swedish massage with shiatsu pressure-point work for stress, "
             "tension headaches and stiff shoulders."

@@ -9,7 +9,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -108,6 +113,44 @@ class Clinic(models.Model):
         help_text="Schedules are entered and shown in this zone.",
     )
     currency_symbol = models.CharField(max_length=5, default="$")
+    currency = models.CharField(
+        "currency code",
+        max_length=3,
+        default="CAD",
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Three capital letters, e.g. CAD.")],
+        help_text="Fees and payments are kept in this currency (ISO code, e.g. CAD).",
+    )
+    tax_number = models.CharField(
+        "tax number",
+        max_length=40,
+        blank=True,
+        help_text="e.g. a GST/HST registration number, printed on receipts when there is one.",
+    )
+    late_cancellation_fee = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="The policy's fee for a cancellation inside the notice; blank: none. The desk "
+        "chooses, visit by visit, whether to charge it.",
+    )
+    no_show_fee = models.DecimalField(
+        "no-show fee",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="The policy's fee for a missed visit; blank: none. Charged only when the desk "
+        "chooses to.",
+    )
+    email_receipts = models.BooleanField(
+        "email each receipt",
+        default=False,
+        help_text="Email the patient a receipt as soon as a visit is paid in full (the desk can "
+        "always email or print one from the visit).",
+    )
     opening_hours = models.TextField(
         blank=True,
         help_text='Shown on the site as written, one line each, e.g. "Monday–Friday: 9:00–19:00".',
@@ -324,6 +367,23 @@ class Therapist(models.Model):
         help_text="A licence to practise medicine (e.g. MD, DO, NP). Only then do articles this "
         'person reviews say "Medically reviewed"; otherwise "Reviewed".',
     )
+    # What an insurer's receipt must name (booking/receipts.py): the registration with the
+    # regulatory college. The professional title above is the designation.
+    registration_number = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="With the college that registers this therapist; printed on every receipt.",
+    )
+    college = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text='e.g. "College of Massage Therapists of Ontario".',
+    )
+    registration_on_profile = models.BooleanField(
+        "show the registration on the profile",
+        default=False,
+        help_text="Patients checking the public register can look the number up.",
+    )
     photo = models.ImageField(
         upload_to=therapist_photo_path,
         blank=True,
@@ -382,6 +442,15 @@ class Therapist(models.Model):
     @property
     def name_with_credentials(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    @property
+    def registration(self):
+        """ "Registered Massage Therapist, registration no. 12345, College of Massage
+        Therapists of Ontario", as a receipt says it; "" when no number is on record."""
+        if not self.registration_number:
+            return ""
+        parts = [self.title, f"registration no. {self.registration_number}", self.college]
+        return ", ".join(part for part in parts if part)
 
     @property
     def language_list(self):
