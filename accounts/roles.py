@@ -60,6 +60,11 @@ ROLES = {
         "booking.view_appointmentevent",
         # The month in numbers (visits, hours, patients, requests): no patient named.
         "booking.view_month_report",
+        # Checkout: fees, payments, refunds and receipts; the day's takings.
+        "booking.take_payments",
+        "booking.view_takings",
+        "booking.view_charge",
+        "booking.view_payment",
         *_crud("booking", "patient", actions=("view", "add", "change")),
         # Dated notes on a patient record: added, never changed or deleted.
         *_crud("booking", "patientnote", actions=("view", "add")),
@@ -95,8 +100,8 @@ ROLES = {
 # What each role may do, in one line, as the owner reads it when giving someone a role.
 SUMMARIES = {
     OWNER: "Everything: bookings, the clinic's details, staff accounts and the System section.",
-    FRONT_DESK: "Every therapist's calendar, bookings, patients and the waitlist; the clinic's "
-    "details, therapists and services; publishing articles and readers' comments.",
+    FRONT_DESK: "Every therapist's calendar, bookings, patients, the waitlist and checkout; the "
+    "clinic's details, therapists and services; publishing articles and readers' comments.",
     THERAPISTS: "Their own day and their own patients, their own profile, article drafts, and "
     "answering readers' comments.",
     EDITORS: "Reviewing and publishing the health library; publishing and answering readers' "

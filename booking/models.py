@@ -249,6 +249,7 @@ class AppointmentEvent(models.Model):
         NO_SHOW = "no_show", "Marked no-show"
         UNDONE = "undone", "Undone"
         DOCTOR_NOTE = "doctor_note", "Doctor’s note followed up"
+        CHECKOUT = "checkout", "Checkout"
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=12, choices=Action)
@@ -509,3 +510,83 @@ class Course(models.Model):
 
 def every_weeks_label(weeks):
     return "Every week" if weeks == 1 else f"Every {weeks} weeks"
+
+
+# --- Checkout: what a visit costs, what was paid, and the receipts (booking/checkout.py) ------
+class Charge(models.Model):
+    """One line of what a visit costs: its fee (the service's price, proposed), an extra, a
+    discount (negative), or the policy's late-cancellation or no-show fee. Never changed or
+    deleted: a correction is another line (a discount, or a negative extra), so the history
+    and every receipt already issued stay true."""
+
+    class Kind(models.TextChoices):
+        FEE = "fee", "Fee"
+        EXTRA = "extra", "Extra"
+        DISCOUNT = "discount", "Discount"
+        LATE_CANCELLATION = "late_cancel", "Late cancellation fee"
+        NO_SHOW = "no_show", "No-show fee"
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="charges")
+    kind = models.CharField(max_length=12, choices=Kind)
+    description = models.CharField(max_length=200)
+    # In the clinic's currency (Clinic.currency), exact to the cent.
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        permissions = [
+            ("take_payments", "Can check visits out: charges, payments, refunds and receipts"),
+            ("view_takings", "Can see the clinic's takings"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="discount", amount__lt=0) | (~Q(kind="discount") & ~Q(amount=0)),
+                name="charge_discount_negative_others_not_zero",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.amount}"
+
+
+class Payment(models.Model):
+    """Money taken for a visit, by how it was paid; a refund is a negative payment with its
+    reason. Card payments are taken on the clinic's own terminal and recorded by amount and
+    method only: no card number is ever typed or kept here. Never changed or deleted."""
+
+    class Method(models.TextChoices):
+        CARD = "card", "Card (at the terminal)"
+        CASH = "cash", "Cash"
+        E_TRANSFER = "e_transfer", "E-transfer"
+        GIFT = "gift", "Gift card"
+        INSURER = "insurer", "Insurer, billed directly"
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="payments")
+    method = models.CharField(max_length=12, choices=Method)
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="payment_not_zero"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) | ~Q(reason=""), name="payment_refund_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_method_display()}: {self.amount}"
+
+    @property
+    def is_refund(self):
+        return self.amount < 0

@@ -51,8 +51,8 @@ def by_phone(field, term):
     return None if digits is None else Q(**{f"{field}__contains": digits})
 
 
-def late_cancellation_count(visits, *, notice_hours) -> int:
-    """How many of `visits` the patient cancelled late: within the clinic's cancellation notice
+def late_cancellations(visits, *, notice_hours) -> set:
+    """The ids of `visits` the patient cancelled late: within the clinic's cancellation notice
     before the start (or after it), online or by asking the desk (which says who asked). A
     cancellation the clinic made (a therapist away) is never the patient's. One query."""
     cancellations = AppointmentEvent.objects.filter(
@@ -61,7 +61,11 @@ def late_cancellation_count(visits, *, notice_hours) -> int:
         by_patient=True,
     ).values_list("appointment_id", "appointment__start", "at")
     notice = datetime.timedelta(hours=notice_hours)
-    return len({pk for pk, start, at in cancellations if at > start - notice})
+    return {pk for pk, start, at in cancellations if at > start - notice}
+
+
+def late_cancellation_count(visits, *, notice_hours) -> int:
+    return len(late_cancellations(visits, notice_hours=notice_hours))
 
 
 def add_note(*, patient: Patient, text: str, author) -> PatientNote:
