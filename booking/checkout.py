@@ -18,14 +18,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import DecimalField, Exists, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Round
 
 from booking.models import Appointment, AppointmentEvent, Charge, Payment
-from booking.rules import patients
+from booking.rules import patients, visits
 
 CENT = Decimal("0.01")
+# Visits the day sheet offers to check out: those that took place, and no-shows (a policy fee).
+CHECKS_OUT = (*visits.TOOK_PLACE, Appointment.Status.NO_SHOW)
 # Charge.amount and Payment.amount hold 8 digits, 2 after the point.
 LARGEST = Decimal("999999.99")
+MONEY = DecimalField(max_digits=10, decimal_places=2)
 
 
 class CheckoutRefused(ValueError):
@@ -92,11 +96,36 @@ def accounts_for(appointments) -> dict:
         .values_list("appointment", "total")
     )
     # SQLite sums decimals as it likes ("40" for 40.00): each total is put back in cents.
-    return {pk: Account(_cents(charged.get(pk)), _cents(paid.get(pk))) for pk in {*charged, *paid}}
+    return {pk: Account(cents(charged.get(pk)), cents(paid.get(pk))) for pk in {*charged, *paid}}
 
 
-def _cents(total):
+def cents(total):
+    """A total as the database gives it, in cents (SQLite sums decimals as it likes)."""
     return Decimal(total or 0).quantize(CENT)
+
+
+def _total(model):
+    """The sum of a visit's charges or payments, as a subquery (0 when there are none)."""
+    lines = (
+        model.objects.filter(appointment=OuterRef("pk"))
+        .values("appointment")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(lines), Value(Decimal("0.00")), output_field=MONEY)
+
+
+def owing(appointments):
+    """Those of `appointments` (a queryset) with money still owed, each carrying `charged`
+    and `paid`: one query, whatever their number."""
+    return (
+        appointments.filter(Exists(Charge.objects.filter(appointment=OuterRef("pk"))))
+        .annotate(charged=_total(Charge), paid=_total(Payment))
+        # Rounded to the cent: SQLite adds decimals as floating point (33.33 + 33.33 + 33.34
+        # is not quite 100 there).
+        .annotate(owed=Round(F("charged") - F("paid"), precision=2, output_field=MONEY))
+        .filter(owed__gt=0)
+    )
 
 
 def account_of(appointment) -> Account:
@@ -117,7 +146,7 @@ def proposed_charges(appointment, clinic) -> list:
     kinds = set(appointment.charges.values_list("kind", flat=True))
     proposed = []
     status = appointment.status
-    if status in (Appointment.Status.ARRIVED, Appointment.Status.COMPLETED):
+    if status in visits.TOOK_PLACE:
         if Charge.Kind.FEE not in kinds:
             proposed.append(
                 (Charge.Kind.FEE, fee_description(appointment), appointment.service.price)
@@ -160,7 +189,7 @@ def charge(appointment, *, kind, amount, by, clinic, reason="", description=""):
     if kind in (Charge.Kind.EXTRA, Charge.Kind.DISCOUNT):
         if not reason:
             raise CheckoutRefused("Say why, for the record and the receipt.", field="reason")
-        if appointment.status not in (Appointment.Status.ARRIVED, Appointment.Status.COMPLETED):
+        if appointment.status not in visits.TOOK_PLACE:
             raise CheckoutRefused("Only a visit that took place has extras or discounts.")
         if kind == Charge.Kind.DISCOUNT:
             if amount > account_of(appointment).charged:

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from booking import waitlist
+from booking import checkout, waitlist
 from booking.models import Appointment
 from booking.rules import selectors
 from booking.rules import treatment_notes as notes
@@ -18,6 +18,8 @@ from emails.tasks import STUCK_AFTER
 
 # How many of each list to show; the rest is one click away in the appointment list.
 LIMIT = 25
+# Visits still owing money are listed from this far back (the takings page has them all).
+OWING_LOOKS_BACK = datetime.timedelta(days=60)
 
 
 @dataclass
@@ -45,6 +47,8 @@ class Dashboard:
     # (appointment or None, email kind, when): None for an email about no visit (a waitlist
     # offer, a sign-in link), which only staff who see every visit are shown.
     undelivered: list = field(default_factory=list)
+    # Visits with money still owed (booking/checkout.py), oldest first, each with `account`.
+    owing: list = field(default_factory=list)
 
 
 def dashboard_for(user, *, now=None) -> Dashboard:
@@ -81,8 +85,11 @@ def dashboard_for(user, *, now=None) -> Dashboard:
         note_pk=F("treatment_note__pk"), note_signed_at=F("treatment_note__signed_at")
     )
     board.today_visits = list(todays.order_by("start", "therapist__display_order"))
+    accounts = checkout.accounts_for([visit.pk for visit in board.today_visits])
     for visit in board.today_visits:
         visit.note_link = note_link(user, visit)
+        visit.account = accounts.get(visit.pk, checkout.Account())
+        visit.checks_out = bool(visit.account.status) or visit.status in checkout.CHECKS_OUT
 
     board.to_review = list(
         visible.active()
@@ -96,9 +103,19 @@ def dashboard_for(user, *, now=None) -> Dashboard:
         .exclude(doctor_note=Appointment.DoctorNote.RECEIVED)
         .order_by("start")[:LIMIT]
     )
+    board.owing = _owing(visible, since=start_of_day - OWING_LOOKS_BACK)
     board.calls = waitlist.calls_to_make(user, now=now)
     board.undelivered = _undelivered(user, visible, now)
     return board
+
+
+def _owing(visible, *, since):
+    """Visits starting from `since` with money still owed, oldest first, each with its
+    account (checkout.owing: one query, reading only the visits of that time)."""
+    visits = list(checkout.owing(visible.filter(start__gte=since)).order_by("start")[:LIMIT])
+    for visit in visits:
+        visit.account = checkout.Account(checkout.cents(visit.charged), checkout.cents(visit.paid))
+    return visits
 
 
 def note_link(user, visit) -> str:

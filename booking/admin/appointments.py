@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods
 
+from booking import checkout as checkout_rules
 from booking import waitlist
-from booking.admin import course, day_sheet, month_report, treatment_note
+from booking.admin import checkout, course, day_sheet, month_report, treatment_note
 from booking.admin.calendar import calendar_view
 from booking.admin.caller import PatientSearch, patient_details
 from booking.admin.export import appointments_csv
@@ -249,6 +250,11 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
                 "url": reverse("admin:booking_appointment_note", args=[obj.pk]),
                 "summary": treatment_notes.summary(note.first()),
             }
+            # Whoever sees the visit sees whether it is paid; the desk checks it out there.
+            context["checkout"] = {
+                "url": reverse("admin:booking_appointment_checkout", args=[obj.pk]),
+                "status": checkout_rules.account_of(obj).status,
+            }
         if obj is not None and self.has_change_permission(request, obj):
             # Decline and cancel open a page that asks once (and takes a message); the others
             # are one click.
@@ -317,6 +323,7 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
             *month_report.urls(self),
             *treatment_note.urls(self),
             *course.urls(self),
+            *checkout.urls(self),
             *super().get_urls(),
         ]
 

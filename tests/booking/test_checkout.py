@@ -228,6 +228,20 @@ def test_the_clinics_own_cancellation_is_never_charged(
         )  # fmt: skip
 
 
+def test_a_visit_paid_to_the_cent_is_not_owing(visit, booking_clinic, front_desk_user):
+    """10 cents and 20 cents charged, 30 cents paid: settled, though SQLite adds decimals as
+    floating point (0.1 + 0.2 is a hair over 0.3 there)."""
+    charge_fee(visit, booking_clinic, front_desk_user, amount="0.10")
+    checkout.charge(
+        visit, kind=Charge.Kind.EXTRA, amount="0.20", reason="Hot stones",
+        by=front_desk_user, clinic=booking_clinic,
+    )  # fmt: skip
+    assert list(checkout.owing(Appointment.objects.all())) == [visit]
+    checkout.pay(visit, method=CASH, amount="0.30", by=front_desk_user)
+    assert list(checkout.owing(Appointment.objects.all())) == []
+    assert checkout.account_of(visit).status == "paid"
+
+
 def test_accounts_for_many_visits_take_two_queries(
     visit, booking_clinic, front_desk_user, django_assert_num_queries
 ):
