@@ -590,3 +590,45 @@ class Payment(models.Model):
     @property
     def is_refund(self):
         return self.amount < 0
+
+
+class ReceiptCounter(models.Model):
+    """The next receipt number: one row, locked while a receipt takes its number, so numbers
+    run in one unbroken sequence (a checkout that fails gives its number back with its
+    rollback) and two at once never share one."""
+
+    next_number = models.PositiveIntegerField(default=1)
+
+    def __str__(self):
+        return f"Next receipt: no. {self.next_number}"
+
+
+class Receipt(models.Model):
+    """A receipt for a paid visit, as issued: what it says is kept (`details`, and the PDF as
+    sent), never changed. A correction is a new receipt naming the one it replaces."""
+
+    number = models.PositiveIntegerField(unique=True)
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="receipts")
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    # Who it is for, as printed (the register of personal data finds receipts by it).
+    patient_name = models.CharField(max_length=200)
+    # Everything printed on it (booking/receipts.py), so the year's receipts print the same.
+    details = models.JSONField()
+    pdf = models.BinaryField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"Receipt no. {self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A receipt is never changed once issued: issue a replacement.")
+        super().save(*args, **kwargs)

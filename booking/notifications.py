@@ -9,6 +9,7 @@ the rest behind an unguessable token.
 from django.conf import settings
 from django.urls import reverse
 
+from booking import receipt_pdf
 from booking.ics import appointment_ics, visits_ics
 from booking.models import AppointmentEvent
 from clinic.models import Clinic
@@ -112,3 +113,14 @@ def notify_course(visits, kind):
         f"text/calendar; method={'CANCEL' if kind == 'course_cancelled' else 'PUBLISH'}",
     )
     outbox.send(message, kind=kind, about=f"appointment:{first.pk}")
+
+
+def receipt_email(receipt):
+    """The patient's receipt, the PDF attached. Like every email here it names no service: the
+    receipt itself, which the patient asked for, does."""
+    clinic = Clinic.objects.current()
+    appointment = receipt.appointment
+    context = {"clinic": clinic, "appointment": appointment, "receipt": receipt}
+    message = outbox.compose("receipt", context, to=appointment.patient_email, clinic=clinic)
+    message.attach(receipt_pdf.file_name(receipt.number), bytes(receipt.pdf), "application/pdf")
+    return message

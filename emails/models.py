@@ -26,7 +26,8 @@ class Email(models.Model):
     subject = models.CharField(max_length=300, blank=True)
     text = models.TextField(blank=True)
     html = models.TextField(blank=True)
-    # [{"name": …, "content": …, "mimetype": …}]: text attachments (calendar files).
+    # [{"name": …, "content": …, "mimetype": …}]: calendar files as text, and a receipt's PDF
+    # with "encoding": "base64" (emails/outbox.py).
     attachments = models.JSONField(default=list, blank=True)
     # {"List-Unsubscribe": …}: headers of the message itself (a digest's one-click unsubscribe).
     headers = models.JSONField(default=dict, blank=True)

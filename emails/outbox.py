@@ -15,6 +15,7 @@ asked for none of them. Emails about an appointment are never held back: they mu
 the public posts that cause them are limited (clinic/limiter.py).
 """
 
+import base64
 import datetime
 import logging
 
@@ -127,8 +128,7 @@ def send(message, *, kind, about="", now=None, not_before=None, priority=PRIORIT
         text=message.body,
         html=html,
         attachments=[
-            {"name": name, "content": content, "mimetype": mimetype}
-            for name, content, mimetype in message.attachments
+            _stored(name, content, mimetype) for name, content, mimetype in message.attachments
         ],
         headers=dict(message.extra_headers),
         priority=priority,
@@ -171,8 +171,24 @@ def message_of(email):
     if email.html:
         message.attach_alternative(email.html, "text/html")
     for attachment in email.attachments:
-        message.attach(attachment["name"], attachment["content"], attachment["mimetype"])
+        content = attachment["content"]
+        if attachment.get("encoding") == "base64":
+            content = base64.b64decode(content)
+        message.attach(attachment["name"], content, attachment["mimetype"])
     return message
+
+
+def _stored(name, content, mimetype):
+    """An attachment as the outbox's row keeps it: text as it is (calendar files), bytes (a
+    receipt's PDF) in base64, as JSON holds only text."""
+    if isinstance(content, bytes):
+        return {
+            "name": name,
+            "content": base64.b64encode(content).decode("ascii"),
+            "mimetype": mimetype,
+            "encoding": "base64",
+        }
+    return {"name": name, "content": content, "mimetype": mimetype}
 
 
 # Marks a message as the outbox's own (emails/testing.py refuses any other); names only an id.

@@ -7,7 +7,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections
+from django.db import connections
 
 from booking import checkout
 from booking.checkout import CheckoutRefused
@@ -269,7 +269,7 @@ def test_two_desks_taking_the_last_payment_at_once_cannot_both_take_it(
         except CheckoutRefused:
             outcomes.append("refused")
         finally:
-            close_old_connections()
+            connections.close_all()
 
     threads = [threading.Thread(target=take) for _ in range(2)]
     for thread in threads:
