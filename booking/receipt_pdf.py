@@ -34,11 +34,24 @@ def _font():
     return "helvetica", _latin_1
 
 
+# Letters and signs with no accent to drop, spelled as a Latin-1 font can print them.
+PLAIN = {"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i", "Œ": "OE",
+         "œ": "oe", "–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "..."}  # fmt: skip
+
+
 def _latin_1(text):
-    plain = unicodedata.normalize("NFKD", text)
-    kept = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    text = text if _fits(text) else kept
-    return "".join(ch if _fits(ch) else "?" for ch in text.replace("–", "-").replace("’", "'"))
+    return "".join(_plain(character) for character in text)
+
+
+def _plain(character):
+    if _fits(character):
+        return character
+    if character in PLAIN:
+        return PLAIN[character]
+    base = "".join(
+        part for part in unicodedata.normalize("NFKD", character) if not unicodedata.combining(part)
+    )
+    return base if base and _fits(base) else "?"
 
 
 def _fits(text):
