@@ -13,8 +13,12 @@ from django.utils import timezone
 
 from booking import returning, waitlist
 from booking.models import (
+    Appointment,
+    Charge,
     Patient,
     PatientSignInLink,
+    Payment,
+    Receipt,
     SignInRequest,
     TreatmentNote,
     WaitlistEntry,
@@ -225,6 +229,56 @@ def _erase_sessions(person):
     Session.objects.filter(pk__in=naming).delete()
 
 
+def _visits_of(person):
+    """The visits the person is known by (Person.about names them as the outbox does)."""
+    ids = [int(name.split(":")[1]) for name in person.about if name.startswith("appointment:")]
+    return Appointment.objects.filter(pk__in=ids)
+
+
+def _money_due_for_purge(clinic, now):
+    """Visits whose money records have been kept their years (keep receipts and payments)."""
+    before = now - datetime.timedelta(days=365 * clinic.receipts_kept_years)
+    return Appointment.objects.filter(start__lt=before)
+
+
+def _purge_money(clinic, now):
+    """Receipts of visits past the years they are kept are deleted (they print the patient's
+    name); the charges and payments stay with the visit, their reasons (typed by staff, which
+    may name someone) cleared, as money the clinic took that names nobody."""
+    visits = _money_due_for_purge(clinic, now)
+    receipts = Receipt.objects.filter(appointment__in=visits).order_by("-number")
+    count = 0
+    for receipt in receipts:  # newest first: a replacement goes before the one it replaced
+        receipt.delete()
+        count += 1
+    Charge.objects.filter(appointment__in=visits).exclude(reason="").update(reason="")
+    Payment.objects.filter(appointment__in=visits).exclude(reason="").update(reason="")
+    return f"delete {plural(count, 'receipt')} and clear the reasons on their charges and payments"
+
+
+def _export_money(person):
+    """What the person was charged and paid, and the receipts issued to them."""
+    visits = _visits_of(person)
+    return {
+        "charges": [
+            {"visit": c.appointment.reference, "what": c.get_kind_display(),
+             "description": c.description, "amount": str(c.amount), "reason": c.reason,
+             "at": c.created_at.isoformat()}
+            for c in Charge.objects.filter(appointment__in=visits).select_related("appointment")
+        ],
+        "payments": [
+            {"visit": p.appointment.reference, "method": p.get_method_display(),
+             "amount": str(p.amount), "reason": p.reason, "at": p.created_at.isoformat()}
+            for p in Payment.objects.filter(appointment__in=visits).select_related("appointment")
+        ],
+        "receipts": [
+            {"number": r.number, "visit": r.appointment.reference, "issued": r.issued_at.isoformat(),
+             "replaced": hasattr(r, "replaced_by"), "details": r.details}
+            for r in Receipt.objects.filter(appointment__in=visits).select_related("appointment")
+        ],
+    }  # fmt: skip
+
+
 HOLDINGS = [
     Holding(
         key="visits",
@@ -272,6 +326,22 @@ HOLDINGS = [
         ),
         purge=_purge_treatment_notes,
         export=_export_treatment_notes,
+    ),
+    Holding(
+        key="money",
+        title="Charges, payments and receipts",
+        kept=(
+            "What each visit was charged and paid (amounts, how it was paid, the desk's reasons) "
+            "and the receipts issued for it, which print the patient's name, are the clinic's "
+            "financial records: kept a set number of years after the visit (keep receipts and "
+            "payments, 7 years by default, under Clinic details), as Canada's tax agency asks. "
+            "Then the receipts are deleted and the charges and payments stay with the visit's "
+            "record, their reasons cleared, naming nobody. An erasure does not remove them "
+            "while they are kept; a patient's export lists them."
+        ),
+        models=("booking.Charge", "booking.Payment", "booking.Receipt"),
+        purge=_purge_money,
+        export=_export_money,
     ),
     Holding(
         key="note_templates",

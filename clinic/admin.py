@@ -84,7 +84,14 @@ class ClinicAdmin(admin.ModelAdmin):
         ),
         (
             "How long personal data is kept",
-            {"fields": ["keep_visits_months", "keep_unbooked_days", "treatment_notes_kept_years"]},
+            {
+                "fields": [
+                    "keep_visits_months",
+                    "keep_unbooked_days",
+                    "treatment_notes_kept_years",
+                    "receipts_kept_years",
+                ]
+            },
         ),
         (
             "Health library",

@@ -216,6 +216,15 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Cancelled, declined and expired requests lose their details after this.",
     )
+    receipts_kept_years = models.PositiveSmallIntegerField(
+        "keep receipts and payments (years)",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=(
+            "Counted from the visit. Canada's tax agency asks for six years after the end of the "
+            "tax year they belong to."
+        ),
+    )
     treatment_notes_kept_years = models.PositiveSmallIntegerField(
         "keep treatment notes (years)",
         default=10,

@@ -255,3 +255,34 @@ def test_concurrent_checkouts_take_every_number_once_with_no_gap(
 
 def test_without_dejavu_letters_outside_latin_1_print_as_their_nearest_plain_letter():
     assert receipt_pdf._latin_1("Łukasz Żółć – Zoë’s 陈") == "Lukasz Zólc - Zoë's ?"
+
+
+def test_the_register_keeps_receipts_their_years_then_deletes_them_and_exports_them(
+    visit, registered, front_desk_user
+):
+    from booking import personal_data as booking_data
+    from clinic import personal_data
+
+    checkout.charge(
+        visit, kind=Charge.Kind.EXTRA, amount="5", reason="Asked by her husband Sam",
+        by=front_desk_user, clinic=registered,
+    )  # fmt: skip
+    checkout.pay(visit, method=Payment.Method.CASH, amount="5", by=front_desk_user)
+    receipt = receipts.issue(visit, by=front_desk_user, clinic=registered)
+    again = receipts.issue(visit, by=front_desk_user, clinic=registered, replaces=receipt)
+    exported = personal_data.export(booking_data.person(visit.patient))["money"]
+    assert [(r["number"], r["replaced"]) for r in exported["receipts"]] == [
+        (receipt.number, True), (again.number, False),
+    ]  # fmt: skip
+    assert [c["amount"] for c in exported["charges"]] == ["100.00", "5.00"]
+
+    within = visit.start + datetime.timedelta(days=365 * registered.receipts_kept_years - 1)
+    personal_data.purge(registered, within)
+    assert Receipt.objects.filter(pk=receipt.pk).exists()
+
+    after = visit.start + datetime.timedelta(days=365 * registered.receipts_kept_years + 1)
+    personal_data.purge(registered, after)
+    assert not Receipt.objects.exists()
+    assert list(Charge.objects.values_list("amount", "reason")) == [
+        (Decimal("100.00"), ""), (Decimal("5.00"), ""),
+    ]  # fmt: skip
