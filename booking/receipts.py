@@ -167,3 +167,11 @@ def year_of(patient, year, *, clinic):
     ).order_by("appointment__start", "number")
     details = [receipt.details for receipt in receipts]
     return receipt_pdf.render(details) if details else None
+
+
+def years_of(patient, *, clinic):
+    """The years (clinic time) of the patient's visits with a valid receipt, newest first."""
+    starts = current(Receipt.objects.filter(appointment__patient=patient)).values_list(
+        "appointment__start", flat=True
+    )
+    return sorted({start.astimezone(clinic.zone).year for start in starts}, reverse=True)

@@ -12,13 +12,15 @@ queryset).
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
-from booking import checkout
-from booking.models import Charge, Payment
+from booking import checkout, receipt_pdf, receipts
+from booking.models import Charge, Patient, Payment, Receipt
+from booking.rules import selectors
 from clinic.models import Clinic
 
 TAKES_PAYMENTS = "booking.take_payments"
@@ -59,13 +61,59 @@ def urls(model_admin):
     def view(request, pk):
         return checkout_view(model_admin, request, pk)
 
+    def pdf(request, pk, number):
+        return receipt_pdf_view(model_admin, request, pk, number)
+
+    def year(request, pk, year):
+        return year_pdf_view(model_admin, request, pk, year)
+
+    admin_view = model_admin.admin_site.admin_view
     return [
         path(
             "<int:pk>/checkout/",
-            model_admin.admin_site.admin_view(require_http_methods(["GET", "POST"])(view)),
+            admin_view(require_http_methods(["GET", "POST"])(view)),
             name="booking_appointment_checkout",
-        )
+        ),
+        path(
+            "<int:pk>/receipt/<int:number>/",
+            admin_view(require_http_methods(["GET"])(pdf)),
+            name="booking_appointment_receipt",
+        ),
+        path(
+            "patient/<int:pk>/receipts/<int:year>/",
+            admin_view(require_http_methods(["GET"])(year)),
+            name="booking_patient_receipts",
+        ),
     ]
+
+
+def _pdf_response(content, name):
+    response = HttpResponse(content, content_type="application/pdf")
+    # Inline: it opens in the browser, to print or save.
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+def receipt_pdf_view(model_admin, request, pk, number):
+    """A receipt's PDF as issued, for the desk to print (the visit through the selectors)."""
+    if not request.user.has_perm(TAKES_PAYMENTS):
+        raise PermissionDenied
+    visible = model_admin.get_queryset(request)
+    receipt = get_object_or_404(Receipt, appointment__in=visible, appointment_id=pk, number=number)
+    return _pdf_response(bytes(receipt.pdf), receipt_pdf.file_name(receipt.number))
+
+
+def year_pdf_view(model_admin, request, pk, year):
+    """A patient's receipts for a year's visits as one PDF, from their record."""
+    if not request.user.has_perm(TAKES_PAYMENTS):
+        raise PermissionDenied
+    patient = get_object_or_404(
+        selectors.patients_visible_to(request.user, Patient.objects.all()), pk=pk
+    )
+    content = receipts.year_of(patient, year, clinic=Clinic.objects.current())
+    if content is None:
+        raise Http404
+    return _pdf_response(content, f"receipts-{year}.pdf")
 
 
 def _charge_kinds(proposed):
@@ -108,6 +156,10 @@ def checkout_view(model_admin, request, pk):
                 appointment, method=data["method"], amount=data["amount"],
                 reason=data["reason"], by=request.user,
             ))  # fmt: skip
+            if done and action == "pay":
+                done += _receipt_when_paid(appointment, request.user, clinic)
+        elif action in ("receipt", "email"):
+            done = _receipt_action(request, appointment, clinic, action)
         else:
             done = None
             messages.error(request, "Choose what to do: charge, take a payment or refund.")
@@ -128,8 +180,42 @@ def checkout_view(model_admin, request, pk):
         "takes_payments": takes_payments,
         "charge_form": charge_form,
         "payment_form": payment_form,
+        "receipts": list(appointment.receipts.select_related("issued_by", "replaced_by")),
     }
     return TemplateResponse(request, "admin/booking/appointment/checkout.html", context)
+
+
+def _receipt_when_paid(appointment, by, clinic):
+    """When the clinic emails receipts at once (Clinic.email_receipts) and this payment settled
+    the visit: its receipt, issued and emailed. Returns what that did, in words."""
+    if not clinic.email_receipts or checkout.account_of(appointment).status != "paid":
+        return ""
+    if receipts.current(appointment.receipts.all()).exists():
+        return ""
+    receipt = receipts.issue(appointment, by=by, clinic=clinic)
+    sent = receipts.email(receipt, by=by)
+    return f"; receipt no. {receipt.number} issued" + (" and emailed" if sent else "")
+
+
+def _receipt_action(request, appointment, clinic, action):
+    """Issue the receipt (a correction when one stands: it replaces it) or email the current
+    one. Returns what was done, in words, or None (the refusal is a message)."""
+    standing = receipts.current(appointment.receipts.all()).first()
+    try:
+        if action == "receipt":
+            receipt = receipts.issue(appointment, by=request.user, clinic=clinic, replaces=standing)
+            replaced = f", replacing no. {standing.number}" if standing else ""
+            return f"receipt no. {receipt.number} issued{replaced}"
+    except receipts.ReceiptRefused as refused:
+        messages.error(request, str(refused))
+        return None
+    if standing is None:
+        messages.error(request, "Issue a receipt first.")
+        return None
+    if receipts.email(standing, by=request.user) is None:
+        messages.error(request, "This visit has no email address: print the receipt instead.")
+        return None
+    return f"receipt no. {standing.number} emailed to {appointment.patient_email}"
 
 
 def _act(form, act):

@@ -16,13 +16,14 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from booking import patient_record
+from booking import patient_record, receipts
 from booking.admin.history import GuardedHistoryAdmin
 from booking.admin.search import PhoneSearch
 from booking.models import Appointment, Patient
 from booking.privacy import patient_data
 from booking.rules import patients, selectors, treatment_notes
 from booking.rules.screening import QUESTIONS_BY_KEY
+from clinic.models import Clinic
 
 
 def latest_screening(visits):
@@ -110,6 +111,12 @@ class PatientAdmin(PhoneSearch, GuardedHistoryAdmin):
             extra_context["treatment_record_url"] = reverse(
                 "admin:booking_appointment_treatment_record", args=[patient.pk]
             )
+            if request.user.has_perm("booking.take_payments"):
+                # A year of receipts as one PDF, for the patient's insurance or taxes.
+                extra_context["receipt_years"] = [
+                    (year, reverse("admin:booking_patient_receipts", args=[patient.pk, year]))
+                    for year in receipts.years_of(patient, clinic=Clinic.objects.current())
+                ]
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):

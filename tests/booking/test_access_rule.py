@@ -16,7 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, reverse
 
 from accounts.roles import EDITORS, FRONT_DESK, OWNER, THERAPISTS
-from booking.models import Appointment, NoteTemplate, TreatmentNote
+from booking import receipts
+from booking.models import Appointment, Charge, NoteTemplate, Payment, TreatmentNote
 from booking.rules import lifecycle, services
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as
@@ -59,8 +60,16 @@ def planted(massage, dana, marcus, monday, booking_clinic, patient):
     template = NoteTemplate.objects.create(
         author=marcus.user, name="Shoulder", assessment=TEMPLATE_TEXT
     )
+    # Marcus's visit paid, with its receipt: its checkout, receipt and the year's receipts.
+    desk = UserFactory(username="planted-desk")
+    Charge.objects.create(
+        appointment=shared, kind=Charge.Kind.FEE, description="Fee", amount=100, created_by=desk
+    )
+    Payment.objects.create(appointment=shared, method="cash", amount=100, created_by=desk)
+    receipt = receipts.issue(shared, by=desk, clinic=booking_clinic)
     return {
         "dana": with_dana, "shared": shared, "only_marcus": only_marcus, "template": template,
+        "receipt": receipt, "year": shared.start.astimezone(zone).year,
     }  # fmt: skip
 
 
@@ -121,6 +130,10 @@ def urls_of(name, pattern, planted):
                 kwargs["object_id"] = planted["shared"].pk
             elif group == "app_label":
                 kwargs[group] = "booking"
+            elif group == "number":
+                kwargs[group] = planted["receipt"].number
+            elif group == "year":
+                kwargs[group] = planted["year"]
         if "name" in groups:
             for transition in lifecycle.TRANSITIONS:
                 yield reverse(f"admin:{name}", kwargs={**kwargs, "name": transition})

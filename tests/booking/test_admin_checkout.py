@@ -5,10 +5,11 @@ own visit is paid with no form (issue 23)."""
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
-from booking import checkout
-from booking.models import Charge
+from booking import checkout, receipts
+from booking.models import Charge, Receipt
 from booking.rules import services
 from tests.booking.conftest import at, next_weekday
 from tests.conftest import sign_in_as
@@ -101,3 +102,89 @@ def test_her_therapist_reads_whether_the_visit_is_paid_and_cannot_take_money(
 def test_another_therapists_visit_is_not_found(client, visit, marcus):
     sign_in_as(client, "Therapists", username="marcus", therapist=marcus)
     assert client.get(page_of(visit)).status_code == 404
+
+
+def pay_in_full(client, visit):
+    client.post(
+        page_of(visit),
+        {"action": "charge", "charge-kind": "fee", "charge-amount": "100.00", "charge-reason": ""},
+    )
+    client.post(
+        page_of(visit),
+        {"action": "pay", "payment-method": "card", "payment-amount": "100", "payment-reason": ""},
+    )
+
+
+@pytest.mark.usefixtures("commits")
+def test_the_desk_issues_prints_corrects_and_emails_the_receipt(client, front_desk_user, visit):
+    client.force_login(front_desk_user)
+    pay_in_full(client, visit)
+    page = client.post(page_of(visit), {"action": "receipt"}, follow=True).content.decode()
+    first = Receipt.objects.get()
+    assert f"receipt no. {first.number} issued" in page
+    pdf = client.get(reverse("admin:booking_appointment_receipt", args=[visit.pk, first.number]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    page = client.post(page_of(visit), {"action": "receipt"}, follow=True).content.decode()
+    second = Receipt.objects.get(replaces=first)
+    assert f"receipt no. {second.number} issued, replacing no. {first.number}" in page
+    assert f"replaced by no. {second.number}" in page
+    mail.outbox.clear()
+    page = client.post(page_of(visit), {"action": "email"}, follow=True).content.decode()
+    assert f"receipt no. {second.number} emailed to avery@example.com" in page
+    [message] = mail.outbox
+    assert message.attachments[0][0] == f"receipt-{second.number}.pdf"
+
+
+@pytest.mark.usefixtures("commits")
+def test_a_clinic_that_emails_receipts_sends_one_when_the_visit_is_paid(
+    client, front_desk_user, visit, booking_clinic
+):
+    booking_clinic.email_receipts = True
+    booking_clinic.save()
+    client.force_login(front_desk_user)
+    mail.outbox.clear()
+    pay_in_full(client, visit)
+    receipt = Receipt.objects.get()
+    assert [m.attachments[0][0] for m in mail.outbox] == [f"receipt-{receipt.number}.pdf"]
+
+
+def test_a_therapist_cannot_open_a_receipt_or_the_years_receipts(
+    client, visit, dana, front_desk_user, booking_clinic
+):
+    checkout.charge(
+        visit, kind=Charge.Kind.FEE, amount="100", by=front_desk_user, clinic=booking_clinic
+    )
+    checkout.pay(visit, method="cash", amount="100", by=front_desk_user)
+    receipt = receipts.issue(visit, by=front_desk_user, clinic=booking_clinic)
+    sign_in_as(client, "Therapists", username="dana", therapist=dana)
+    url = reverse("admin:booking_appointment_receipt", args=[visit.pk, receipt.number])
+    assert client.get(url).status_code == 403
+    year = visit.start.astimezone(booking_clinic.zone).year
+    url = reverse("admin:booking_patient_receipts", args=[visit.patient_id, year])
+    assert client.get(url).status_code == 403
+
+
+def test_the_patient_record_offers_each_years_receipts_as_one_pdf(
+    client, visit, front_desk_user, booking_clinic
+):
+    checkout.charge(
+        visit, kind=Charge.Kind.FEE, amount="100", by=front_desk_user, clinic=booking_clinic
+    )
+    checkout.pay(visit, method="cash", amount="100", by=front_desk_user)
+    receipts.issue(visit, by=front_desk_user, clinic=booking_clinic)
+    client.force_login(front_desk_user)
+    year = visit.start.astimezone(booking_clinic.zone).year
+    record = client.get(
+        reverse("admin:booking_patient_change", args=[visit.patient_id])
+    ).content.decode()
+    url = reverse("admin:booking_patient_receipts", args=[visit.patient_id, year])
+    assert f'href="{url}">{year}</a>' in record
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        client.get(
+            reverse("admin:booking_patient_receipts", args=[visit.patient_id, year - 5])
+        ).status_code
+        == 404
+    )

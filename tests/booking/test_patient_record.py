@@ -13,8 +13,17 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Appointment, AppointmentEvent, Patient, PatientNote
+from booking import receipts
+from booking.models import (
+    Appointment,
+    AppointmentEvent,
+    Charge,
+    Patient,
+    PatientNote,
+    Payment,
+)
 from booking.rules import selectors
+from clinic.models import Clinic
 from emails.models import Email
 from tests.booking.conftest import at
 from tests.conftest import sign_in_as
@@ -290,9 +299,17 @@ def test_a_therapist_sees_only_her_visits_and_counts_on_the_record(client, avery
 
 
 def grow(patient, dana, massage, monday, zone, n):
+    desk = UserFactory()
     for day in range(n):
         start = at(monday + datetime.timedelta(days=day), "16:00", zone)
-        visit(patient, dana, massage, start, "completed" if day % 2 else "no_show")
+        one = visit(patient, dana, massage, start, "completed" if day % 2 else "no_show")
+        if day % 2:  # paid, with a receipt: the record lists the years with receipts
+            Charge.objects.create(
+                appointment=one, kind=Charge.Kind.FEE, description="Fee", amount=90,
+                created_by=desk,
+            )  # fmt: skip
+            Payment.objects.create(appointment=one, method="card", amount=90, created_by=desk)
+            receipts.issue(one, by=desk, clinic=Clinic.objects.current())
         PatientNote.objects.create(patient=patient, text=f"Note {day}", author=UserFactory())
         Email.objects.create(kind="reminder", about=f"patient:{patient.pk}", recipient_key="k")
 
@@ -311,7 +328,8 @@ def test_the_record_page_takes_the_same_queries_whatever_its_size(
 
 
 # 18: the treatment notes this account may read (its therapist profile, then the notes).
-RECORD_PAGE_QUERIES = 18
+# 19: the years with receipts, for the desk (one query, whatever the receipts).
+RECORD_PAGE_QUERIES = 19
 
 
 @pytest.mark.django_db(transaction=True)
