@@ -18,9 +18,11 @@ import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
 
+from booking import takings
 from booking.models import Appointment, AppointmentEvent
 from booking.rules import availability, selectors, visits
 from booking.rules.patients import late_cancellation_count
@@ -68,6 +70,9 @@ class Month:
     answered: int = 0  # requests staff answered, whose waits follow
     wait_median: datetime.timedelta | None = None
     wait_p90: datetime.timedelta | None = None
+    # Money received (booking/takings.py), for an account that may see the takings; else None.
+    taken: Decimal | None = None
+    taken_by_therapist: dict = field(default_factory=dict)  # name -> Decimal
 
     @property
     def label(self):
@@ -94,6 +99,18 @@ class Month:
 class Report:
     month: Month
     previous: Month
+
+    def takings_pairs(self):
+        """(therapist's name, money received this month, the month before), by name."""
+        names = sorted({*self.month.taken_by_therapist, *self.previous.taken_by_therapist})
+        return [
+            (
+                name,
+                self.month.taken_by_therapist.get(name, takings.ZERO),
+                self.previous.taken_by_therapist.get(name, takings.ZERO),
+            )
+            for name in names
+        ]
 
     def therapist_pairs(self):
         """(name, this month's row, the previous month's row) for everyone in either month."""
@@ -156,6 +173,14 @@ def _bounds(clinic, first_day):
     return start, end
 
 
+def _takings(month, *, user, clinic):
+    if not user.has_perm("booking.view_takings"):
+        return
+    last_day = next_month(month.first_day) - datetime.timedelta(days=1)
+    found = takings.between(month.first_day, last_day, zone=clinic.zone)
+    month.taken, month.taken_by_therapist = found.total, found.by_therapist
+
+
 def _month(*, user, clinic, first_day):
     start, end = _bounds(clinic, first_day)
     in_month = selectors.appointments_visible_to(
@@ -212,6 +237,7 @@ def _month(*, user, clinic, first_day):
     month.new_patients = patients["new"]
     month.returning_patients = patients["seen"] - patients["new"]
     _waits(month, in_month)
+    _takings(month, user=user, clinic=clinic)
     return month
 
 

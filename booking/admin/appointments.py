@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from booking import checkout as checkout_rules
 from booking import waitlist
-from booking.admin import checkout, course, day_sheet, month_report, treatment_note
+from booking.admin import checkout, course, day_sheet, month_report, takings, treatment_note
 from booking.admin.calendar import calendar_view
 from booking.admin.caller import PatientSearch, patient_details
 from booking.admin.export import appointments_csv
@@ -324,6 +324,7 @@ class AppointmentAdmin(PhoneSearch, GuardedHistoryAdmin):
             *treatment_note.urls(self),
             *course.urls(self),
             *checkout.urls(self),
+            *takings.urls(self),
             *super().get_urls(),
         ]
 

@@ -100,6 +100,11 @@ def rows(report):
         ("Wait for an answer, 90th percentile (minutes)", "All",
          _minutes(month.wait_p90), _minutes(before.wait_p90)),
     ]  # fmt: skip
+    if month.taken is not None:
+        lines += [
+            ("Money received", "All", month.taken, before.taken),
+            *[("Money received", name, a, b) for name, a, b in report.takings_pairs()],
+        ]
     return lines
 
 
