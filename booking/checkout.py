@@ -47,9 +47,11 @@ def money(value) -> Decimal:
     try:
         amount = Decimal(str(value).strip().replace(",", "").lstrip("$"))
     except decimal.InvalidOperation:
-        raise CheckoutRefused("Enter an amount in dollars and cents, e.g. 95.00.") from None
+        raise CheckoutRefused("Enter an amount as a number, e.g. 95.00.") from None
     if not amount.is_finite():
-        raise CheckoutRefused("Enter an amount in dollars and cents, e.g. 95.00.")
+        raise CheckoutRefused("Enter an amount as a number, e.g. 95.00.")
+    if abs(amount) > LARGEST:  # before rounding: 1e30 cannot be rounded to the cent
+        raise CheckoutRefused(f"Enter an amount no larger than {LARGEST:,}.")
     amount = amount.quantize(CENT, rounding=decimal.ROUND_HALF_UP)
     if amount <= 0:
         raise CheckoutRefused("Enter an amount greater than zero.")
@@ -66,6 +68,11 @@ class Account:
     @property
     def owing(self) -> Decimal:
         return self.charged - self.paid
+
+    @property
+    def due_back(self) -> Decimal:
+        """What is owed to the patient (paid beyond what is charged), else 0."""
+        return max(-self.owing, Decimal("0.00"))
 
     @property
     def status(self) -> str:
@@ -115,16 +122,17 @@ def _total(model):
     return Coalesce(Subquery(lines), Value(Decimal("0.00")), output_field=MONEY)
 
 
-def owing(appointments):
-    """Those of `appointments` (a queryset) with money still owed, each carrying `charged`
-    and `paid`: one query, whatever their number."""
+def unsettled(appointments):
+    """Those of `appointments` (a queryset) whose account is not square: money still owed, or
+    paid beyond what is charged (a refund due). Each carries `charged` and `paid`; one query,
+    whatever their number."""
     return (
         appointments.filter(Exists(Charge.objects.filter(appointment=OuterRef("pk"))))
         .annotate(charged=_total(Charge), paid=_total(Payment))
-        # Rounded to the cent: SQLite adds decimals as floating point (33.33 + 33.33 + 33.34
-        # is not quite 100 there).
+        # Rounded to the cent: SQLite adds decimals as floating point (0.1 + 0.2 is a hair
+        # over 0.3 there).
         .annotate(owed=Round(F("charged") - F("paid"), precision=2, output_field=MONEY))
-        .filter(owed__gt=0)
+        .exclude(owed=0)
     )
 
 
@@ -179,7 +187,7 @@ def _policy_words(appointment):
 
 
 @transaction.atomic
-def charge(appointment, *, kind, amount, by, clinic, reason="", description=""):
+def charge(appointment, *, kind, amount, by, clinic, reason=""):
     """Add a line to the visit's account. The fee and the policy fees only as proposed_charges
     offers them (the amount may differ: a longer session); an extra and a discount need a
     reason, and a discount cannot take the total below nothing."""
@@ -189,13 +197,16 @@ def charge(appointment, *, kind, amount, by, clinic, reason="", description=""):
     if kind in (Charge.Kind.EXTRA, Charge.Kind.DISCOUNT):
         if not reason:
             raise CheckoutRefused("Say why, for the record and the receipt.", field="reason")
-        if appointment.status not in visits.TOOK_PLACE:
-            raise CheckoutRefused("Only a visit that took place has extras or discounts.")
+        if kind == Charge.Kind.EXTRA and appointment.status not in visits.TOOK_PLACE:
+            raise CheckoutRefused("Only a visit that took place has extras.")
         if kind == Charge.Kind.DISCOUNT:
+            # Also how a policy fee is waived, or one mistyped put right.
             if amount > account_of(appointment).charged:
                 raise CheckoutRefused("A discount cannot be more than what is charged.")
             amount = -amount
-        description = description.strip() or reason
+        # The kind's word: the reason, which may name someone, is cleared after the years the
+        # money is kept (booking/personal_data.py); the description stays.
+        description = Charge.Kind(kind).label
     else:
         offered = {k: words for k, words, _amount in proposed_charges(appointment, clinic)}
         if kind not in offered:

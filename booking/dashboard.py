@@ -18,7 +18,7 @@ from emails.tasks import STUCK_AFTER
 
 # How many of each list to show; the rest is one click away in the appointment list.
 LIMIT = 25
-# Visits still owing money are listed from this far back (the takings page has them all).
+# Visits whose account is not square are listed from this far back.
 OWING_LOOKS_BACK = datetime.timedelta(days=60)
 
 
@@ -47,8 +47,10 @@ class Dashboard:
     # (appointment or None, email kind, when): None for an email about no visit (a waitlist
     # offer, a sign-in link), which only staff who see every visit are shown.
     undelivered: list = field(default_factory=list)
-    # Visits with money still owed (booking/checkout.py), oldest first, each with `account`.
+    # Visits whose account is not square (booking/checkout.py: owing, or a refund due), oldest
+    # first, each with `account`; and how many in all.
     owing: list = field(default_factory=list)
+    owing_count: int = 0
 
 
 def dashboard_for(user, *, now=None) -> Dashboard:
@@ -103,19 +105,24 @@ def dashboard_for(user, *, now=None) -> Dashboard:
         .exclude(doctor_note=Appointment.DoctorNote.RECEIVED)
         .order_by("start")[:LIMIT]
     )
-    board.owing = _owing(visible, since=start_of_day - OWING_LOOKS_BACK)
+    board.owing, board.owing_count = _owing(visible, since=start_of_day - OWING_LOOKS_BACK)
     board.calls = waitlist.calls_to_make(user, now=now)
     board.undelivered = _undelivered(user, visible, now)
     return board
 
 
 def _owing(visible, *, since):
-    """Visits starting from `since` with money still owed, oldest first, each with its
-    account (checkout.owing: one query, reading only the visits of that time)."""
-    visits = list(checkout.owing(visible.filter(start__gte=since)).order_by("start")[:LIMIT])
+    """Visits starting from `since` whose account is not square (owing, or a refund due),
+    oldest first, each with its account, and how many there are in all (a window over the
+    rows before the limit): one query, reading only the visits of that time."""
+    visits = list(
+        checkout.unsettled(visible.filter(start__gte=since))
+        .annotate(unsettled_total=Window(Count("pk")))
+        .order_by("start")[:LIMIT]
+    )
     for visit in visits:
         visit.account = checkout.Account(checkout.cents(visit.charged), checkout.cents(visit.paid))
-    return visits
+    return visits, (visits[0].unsettled_total if visits else 0)
 
 
 def note_link(user, visit) -> str:

@@ -513,7 +513,27 @@ def every_weeks_label(weeks):
 
 
 # --- Checkout: what a visit costs, what was paid, and the receipts (booking/checkout.py) ------
-class Charge(models.Model):
+class MoneyLine(models.Model):
+    """What a charge and a payment share: the visit (visit.charges, visit.payments), the amount
+    in the clinic's currency (Clinic.currency) exact to the cent, the desk's reason, who and
+    when. Added, never changed or deleted."""
+
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.PROTECT, related_name="%(class)ss"
+    )
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+
+class Charge(MoneyLine):
     """One line of what a visit costs: its fee (the service's price, proposed), an extra, a
     discount (negative), or the policy's late-cancellation or no-show fee. Never changed or
     deleted: a correction is another line (a discount, or a negative extra), so the history
@@ -526,19 +546,10 @@ class Charge(models.Model):
         LATE_CANCELLATION = "late_cancel", "Late cancellation fee"
         NO_SHOW = "no_show", "No-show fee"
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="charges")
     kind = models.CharField(max_length=12, choices=Kind)
     description = models.CharField(max_length=200)
-    # In the clinic's currency (Clinic.currency), exact to the cent.
-    amount = models.DecimalField(max_digits=8, decimal_places=2)
-    reason = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(MoneyLine.Meta):
         permissions = [
             ("take_payments", "Can check visits out: charges, payments, refunds and receipts"),
             ("view_takings", "Can see the clinic's takings"),
@@ -554,7 +565,7 @@ class Charge(models.Model):
         return f"{self.get_kind_display()}: {self.amount}"
 
 
-class Payment(models.Model):
+class Payment(MoneyLine):
     """Money taken for a visit, by how it was paid; a refund is a negative payment with its
     reason. Card payments are taken on the clinic's own terminal and recorded by amount and
     method only: no card number is ever typed or kept here. Never changed or deleted."""
@@ -566,17 +577,9 @@ class Payment(models.Model):
         GIFT = "gift", "Gift card"
         INSURER = "insurer", "Insurer, billed directly"
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="payments")
     method = models.CharField(max_length=12, choices=Method)
-    amount = models.DecimalField(max_digits=8, decimal_places=2)
-    reason = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(MoneyLine.Meta):
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="payment_not_zero"),
             models.CheckConstraint(
@@ -624,6 +627,14 @@ class Receipt(models.Model):
 
     class Meta:
         ordering = ["number"]
+        constraints = [
+            # One original per visit; every other receipt of it is a correction of one.
+            models.UniqueConstraint(
+                fields=["appointment"],
+                condition=Q(replaces__isnull=True),
+                name="receipt_one_original_per_visit",
+            ),
+        ]
 
     def __str__(self):
         return f"Receipt no. {self.number}"

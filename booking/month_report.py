@@ -177,7 +177,7 @@ def _takings(month, *, user, clinic):
     if not user.has_perm("booking.view_takings"):
         return
     last_day = next_month(month.first_day) - datetime.timedelta(days=1)
-    found = takings.between(month.first_day, last_day, zone=clinic.zone)
+    found = takings.between(month.first_day, last_day, zone=clinic.zone, user=user)
     month.taken, month.taken_by_therapist = found.total, found.by_therapist
 
 

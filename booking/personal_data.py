@@ -236,8 +236,10 @@ def _visits_of(person):
 
 
 def _money_due_for_purge(clinic, now):
-    """Visits whose money records have been kept their years (keep receipts and payments)."""
-    before = now - datetime.timedelta(days=365 * clinic.receipts_kept_years)
+    """Visits whose money records have been kept their years (keep receipts and payments),
+    counted from the end of the visit's calendar year, as a tax year is."""
+    this_year = now.astimezone(clinic.zone).year
+    before = datetime.datetime(this_year - clinic.receipts_kept_years, 1, 1, tzinfo=clinic.zone)
     return Appointment.objects.filter(start__lt=before)
 
 
@@ -333,8 +335,9 @@ HOLDINGS = [
         kept=(
             "What each visit was charged and paid (amounts, how it was paid, the desk's reasons) "
             "and the receipts issued for it, which print the patient's name, are the clinic's "
-            "financial records: kept a set number of years after the visit (keep receipts and "
-            "payments, 7 years by default, under Clinic details), as Canada's tax agency asks. "
+            "financial records: kept a set number of years after the end of the visit's year "
+            "(keep receipts and payments, 7 by default and never under 6, under Clinic "
+            "details), as Canada's tax agency asks. "
             "Then the receipts are deleted and the charges and payments stay with the visit's "
             "record, their reasons cleared, naming nobody. An erasure does not remove them "
             "while they are kept; a patient's export lists them."

@@ -12,6 +12,7 @@ printed as their nearest plain letter ("Ł" as "L"), or "?".
 import unicodedata
 from pathlib import Path
 
+from django.core import checks
 from fpdf import FPDF
 
 FONT_PATHS = [
@@ -20,6 +21,21 @@ FONT_PATHS = [
 ]
 BOLD_PATHS = [path.with_name("DejaVuSans-Bold.ttf") for path in FONT_PATHS]
 WIDTH = 180  # millimetres of text across an A4 or Letter page with its margins
+
+
+@checks.register(checks.Tags.compatibility, deploy=True)
+def font_is_installed(app_configs=None, **kwargs):
+    """`manage.py check --deploy` says so when receipts would print without DejaVu Sans: a
+    receipt is never changed, so a name spelled without its letters stays so."""
+    if any(path.exists() for path in FONT_PATHS):
+        return []
+    return [
+        checks.Warning(
+            "DejaVu Sans is not installed: receipts print only Western European letters.",
+            hint="apt-get install fonts-dejavu-core",
+            id="booking.W001",
+        )
+    ]
 
 
 def file_name(number):

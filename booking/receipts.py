@@ -22,6 +22,9 @@ from booking.clock import clock_with_zone
 from booking.models import Appointment, AppointmentEvent, Receipt, ReceiptCounter
 from emails import outbox
 
+# The years a year of receipts may be asked for (a crafted /receipts/10000/ is no date).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
 
 class ReceiptRefused(ValueError):
     pass
@@ -65,7 +68,12 @@ def details_of(appointment, *, number, clinic, by, now, replaces=None):
         },
         "currency": clinic.currency,
         "charges": [
-            {"description": charge.description, "amount": f"{charge.amount:,}"}
+            {
+                "description": f"{charge.description}: {charge.reason}"
+                if charge.reason
+                else charge.description,
+                "amount": f"{charge.amount:,}",
+            }
             for charge in appointment.charges.all()
         ],
         "payments": [
@@ -84,9 +92,11 @@ def details_of(appointment, *, number, clinic, by, now, replaces=None):
     }
 
 
-def issue(appointment, *, by, clinic, replaces=None, now=None):
-    """The visit's receipt, numbered next. Only a paid visit has one; a replacement names a
-    receipt of the same visit that nothing has replaced yet."""
+def issue(appointment, *, by, clinic, now=None):
+    """The visit's receipt, numbered next; when one stands already, a correction that replaces
+    it. Only a paid visit has one. Which one stands is read under the visit's lock, so two
+    clicks at once give a receipt and its correction, never two originals (a database
+    constraint says so too)."""
     now = now or timezone.now()
     with transaction.atomic():
         appointment = (
@@ -98,11 +108,7 @@ def issue(appointment, *, by, clinic, replaces=None, now=None):
         )
         if checkout.account_of(appointment).status != "paid":
             raise ReceiptRefused("Only a visit paid in full has a receipt.")
-        if replaces is not None:
-            if replaces.appointment_id != appointment.pk:
-                raise ReceiptRefused("A receipt replaces one of the same visit.")
-            if Receipt.objects.filter(replaces=replaces).exists():
-                raise ReceiptRefused(f"Receipt no. {replaces.number} is already replaced.")
+        replaces = current(appointment.receipts.all()).first()
         # Made by migration 0024; made again if a test emptied the table.
         counter, _made = ReceiptCounter.objects.select_for_update().get_or_create(pk=1)
         number = counter.next_number
@@ -129,10 +135,23 @@ def issue(appointment, *, by, clinic, replaces=None, now=None):
     return receipt
 
 
+def stale(receipt, account):
+    """Whether what the receipt says was charged and paid is no longer the visit's account (a
+    refund, a discount or an extra since): it must not be sent or claimed; a correction is."""
+    return (receipt.details["total"], receipt.details["paid"]) != (
+        f"{account.charged:,}",
+        f"{account.paid:,}",
+    )
+
+
 def email(receipt, *, by):
     """Send the receipt to the visit's email address through the outbox (after the commit, with
     retries); None when the visit has no address (a caller booked by phone)."""
     appointment = receipt.appointment
+    if stale(receipt, checkout.account_of(appointment)):
+        raise ReceiptRefused(
+            f"The account changed since receipt no. {receipt.number}: issue a corrected receipt."
+        )
     with transaction.atomic():
         sent = outbox.send(
             notifications.receipt_email(receipt),
@@ -154,18 +173,29 @@ def current(receipts):
     return receipts.filter(replaced_by__isnull=True)
 
 
-def year_of(patient, year, *, clinic):
-    """The patient's receipts for visits in `year` (clinic dates), those still valid, as one
-    PDF, oldest first; None when there are none."""
+def year_of(patient, year, *, clinic, visible):
+    """The patient's receipts for `visible` visits (a queryset through the selectors) in `year`
+    (clinic dates), those still valid, as one PDF, oldest first; None when there are none."""
     zone = clinic.zone
     start = datetime.datetime(year, 1, 1, tzinfo=zone)
     end = datetime.datetime(year + 1, 1, 1, tzinfo=zone)
-    receipts = current(
-        Receipt.objects.filter(
-            appointment__patient=patient, appointment__start__gte=start, appointment__start__lt=end
-        )
-    ).order_by("appointment__start", "number")
-    details = [receipt.details for receipt in receipts]
+    receipts = list(
+        current(
+            Receipt.objects.filter(
+                appointment__in=visible,
+                appointment__patient=patient,
+                appointment__start__gte=start,
+                appointment__start__lt=end,
+            )
+        ).order_by("appointment__start", "number")
+    )
+    # A receipt the account has moved on from is no claim: it is left out until corrected.
+    accounts = checkout.accounts_for([receipt.appointment_id for receipt in receipts])
+    details = [
+        receipt.details
+        for receipt in receipts
+        if not stale(receipt, accounts.get(receipt.appointment_id, checkout.Account()))
+    ]
     return receipt_pdf.render(details) if details else None
 
 

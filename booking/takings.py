@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from booking.models import Payment
+from booking.models import Appointment, Payment
+from booking.rules import selectors
 from booking.rules.availability import wall_clock_instant
 
 ZERO = Decimal("0.00")
@@ -29,13 +30,15 @@ class Takings:
     by_method: dict = field(default_factory=dict)  # label -> Decimal, in Payment.Method order
 
 
-def between(first_day, last_day, *, zone):
+def between(first_day, last_day, *, zone, user):
+    """The payments taken in the range for the visits `user` may see (the selectors)."""
     start = wall_clock_instant(first_day, datetime.time(0), zone, boundary="start")
     end = wall_clock_instant(
         last_day + datetime.timedelta(days=1), datetime.time(0), zone, boundary="start"
     )
+    visible = selectors.appointments_visible_to(user, Appointment.objects.all())
     payments = list(
-        Payment.objects.filter(created_at__gte=start, created_at__lt=end)
+        Payment.objects.filter(created_at__gte=start, created_at__lt=end, appointment__in=visible)
         .select_related("appointment__therapist", "appointment__service", "created_by")
         .order_by("created_at", "pk")
     )

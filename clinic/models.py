@@ -219,10 +219,11 @@ class Clinic(models.Model):
     receipts_kept_years = models.PositiveSmallIntegerField(
         "keep receipts and payments (years)",
         default=7,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        validators=[MinValueValidator(6), MaxValueValidator(100)],
         help_text=(
-            "Counted from the visit. Canada's tax agency asks for six years after the end of the "
-            "tax year they belong to."
+            "Counted from the end of the visit's year. Canada's tax agency asks for at least six "
+            "years after the end of the tax year they belong to; seven covers a December visit "
+            "paid in January."
         ),
     )
     treatment_notes_kept_years = models.PositiveSmallIntegerField(

@@ -110,7 +110,11 @@ def year_pdf_view(model_admin, request, pk, year):
     patient = get_object_or_404(
         selectors.patients_visible_to(request.user, Patient.objects.all()), pk=pk
     )
-    content = receipts.year_of(patient, year, clinic=Clinic.objects.current())
+    if not receipts.FIRST_YEAR <= year <= receipts.LAST_YEAR:
+        raise Http404
+    content = receipts.year_of(
+        patient, year, clinic=Clinic.objects.current(), visible=model_admin.get_queryset(request)
+    )
     if content is None:
         raise Http404
     return _pdf_response(content, f"receipts-{year}.pdf")
@@ -175,22 +179,27 @@ def checkout_view(model_admin, request, pk):
         "change_url": reverse("admin:booking_appointment_change", args=[pk]),
         "clinic": clinic,
         "account": account,
-        "due_back": -account.owing if account.owing < 0 else None,
         "lines": _lines(appointment),
         "takes_payments": takes_payments,
         "charge_form": charge_form,
         "payment_form": payment_form,
-        "receipts": list(appointment.receipts.select_related("issued_by", "replaced_by")),
+        "receipts": [
+            (receipt, receipts.stale(receipt, account))
+            for receipt in appointment.receipts.select_related("issued_by", "replaced_by")
+        ],
     }
     return TemplateResponse(request, "admin/booking/appointment/checkout.html", context)
 
 
 def _receipt_when_paid(appointment, by, clinic):
     """When the clinic emails receipts at once (Clinic.email_receipts) and this payment settled
-    the visit: its receipt, issued and emailed. Returns what that did, in words."""
-    if not clinic.email_receipts or checkout.account_of(appointment).status != "paid":
+    the visit: its receipt (a correction of one the account has moved on from), issued and
+    emailed. Returns what that did, in words."""
+    account = checkout.account_of(appointment)
+    if not clinic.email_receipts or account.status != "paid":
         return ""
-    if receipts.current(appointment.receipts.all()).exists():
+    standing = receipts.current(appointment.receipts.all()).first()
+    if standing is not None and not receipts.stale(standing, account):
         return ""
     receipt = receipts.issue(appointment, by=by, clinic=clinic)
     sent = receipts.email(receipt, by=by)
@@ -200,20 +209,20 @@ def _receipt_when_paid(appointment, by, clinic):
 def _receipt_action(request, appointment, clinic, action):
     """Issue the receipt (a correction when one stands: it replaces it) or email the current
     one. Returns what was done, in words, or None (the refusal is a message)."""
-    standing = receipts.current(appointment.receipts.all()).first()
     try:
         if action == "receipt":
-            receipt = receipts.issue(appointment, by=request.user, clinic=clinic, replaces=standing)
-            replaced = f", replacing no. {standing.number}" if standing else ""
+            receipt = receipts.issue(appointment, by=request.user, clinic=clinic)
+            replaced = f", replacing no. {receipt.replaces.number}" if receipt.replaces else ""
             return f"receipt no. {receipt.number} issued{replaced}"
+        standing = receipts.current(appointment.receipts.all()).first()
+        if standing is None:
+            messages.error(request, "Issue a receipt first.")
+            return None
+        if receipts.email(standing, by=request.user) is None:
+            messages.error(request, "This visit has no email address: print the receipt instead.")
+            return None
     except receipts.ReceiptRefused as refused:
         messages.error(request, str(refused))
-        return None
-    if standing is None:
-        messages.error(request, "Issue a receipt first.")
-        return None
-    if receipts.email(standing, by=request.user) is None:
-        messages.error(request, "This visit has no email address: print the receipt instead.")
         return None
     return f"receipt no. {standing.number} emailed to {appointment.patient_email}"
 

@@ -1,7 +1,8 @@
 """The takings page: /admin/booking/appointment/takings/?from=YYYY-MM-DD&to=YYYY-MM-DD (today by
 default), and takings.csv for the bookkeeper, for accounts with booking.view_takings (the
 front desk and the owner; not therapists, who see only whether their own visits are paid). The
-figures come from booking/takings.py. The CSV names visits by reference, never patients."""
+figures come from booking/takings.py. The CSV names visits by reference, never patients, and
+no service or reason."""
 
 import csv
 import datetime
@@ -13,7 +14,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from booking import takings
+from booking import receipts, takings
 from clinic.models import Clinic
 from clinic.spreadsheet import safe_cell
 
@@ -36,10 +37,12 @@ def urls(model_admin):
 
 
 def _day(text):
+    """The date typed, or None: also for a year no calendar here reaches (0001, 9999)."""
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except (TypeError, ValueError):
         return None
+    return day if receipts.FIRST_YEAR <= day.year <= receipts.LAST_YEAR else None
 
 
 def _range(request, *, warn):
@@ -59,7 +62,7 @@ def _range(request, *, warn):
 
 def takings_view(model_admin, request):
     clinic, first, last = _range(request, warn=True)
-    found = takings.between(first, last, zone=clinic.zone)
+    found = takings.between(first, last, zone=clinic.zone, user=request.user)
     query = f"from={first.isoformat()}&to={last.isoformat()}"
     one_day = datetime.timedelta(days=1)
     here = reverse("admin:booking_appointment_takings")
@@ -88,17 +91,18 @@ COLUMNS = [
     ("Time", lambda p: p.local.strftime("%H:%M")),
     ("Visit", lambda p: p.appointment.reference),
     ("Therapist", lambda p: p.appointment.therapist.name),
-    ("Service", lambda p: p.appointment.service.name),
+    # No service and no reason: a service's name can say something about a patient's health
+    # (prenatal massage), and a reason the desk typed may name someone.
     ("Method", lambda p: p.get_method_display()),
     ("Amount", lambda p: f"{p.amount}"),
-    ("Refund reason", lambda p: p.reason if p.is_refund else ""),
+    ("Refund", lambda p: "yes" if p.is_refund else ""),
     ("Taken by", lambda p: p.created_by.get_full_name() or p.created_by.get_username()),
 ]
 
 
 def csv_view(model_admin, request):
     clinic, first, last = _range(request, warn=False)
-    found = takings.between(first, last, zone=clinic.zone)
+    found = takings.between(first, last, zone=clinic.zone, user=request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="takings-{first}-to-{last}.csv"'
     writer = csv.writer(response)
@@ -112,5 +116,5 @@ def csv_view(model_admin, request):
             [value(payment) if title == "Amount" else safe_cell(value(payment))
              for title, value in COLUMNS]
         )  # fmt: skip
-    writer.writerow(["Total", "", "", "", "", "", f"{found.total}"])
+    writer.writerow(["Total", "", "", "", "", f"{found.total}"])
     return response

@@ -102,7 +102,9 @@ def test_amounts_are_exact_cents_rounded_half_up(typed, cents):
     assert checkout.money(typed) == Decimal(cents)
 
 
-@pytest.mark.parametrize("typed", ["", "abc", "-5", "0", "0.004", "NaN", "Infinity", "1e9"])
+@pytest.mark.parametrize(
+    "typed", ["", "abc", "-5", "0", "0.004", "NaN", "Infinity", "1e9", "1e30", "-1e30"]
+)
 def test_amounts_that_are_not_money_are_refused(typed):
     with pytest.raises(CheckoutRefused):
         checkout.money(typed)
@@ -187,6 +189,34 @@ def test_the_no_show_fee_is_the_policys_and_charged_only_when_the_desk_chooses(
     assert checkout.account_of(missed).status == "paid"
 
 
+def test_a_policy_fee_is_waived_by_a_discount_with_its_reason(
+    massage, dana, booking_clinic, patient, front_desk_user
+):
+    booking_clinic.no_show_fee = Decimal("90.00")
+    booking_clinic.save()
+    start = at(next_weekday(2), "15:00", booking_clinic.zone)
+    missed = services.request_appointment(
+        service=massage, therapist=dana, start=start, patient=patient
+    )
+    services.confirm_appointment(appointment=missed, by=front_desk_user)
+    services.mark_no_show(
+        appointment=missed, by=front_desk_user, now=start + datetime.timedelta(minutes=20)
+    )
+    checkout.charge(
+        missed, kind=Charge.Kind.NO_SHOW, amount="90", by=front_desk_user, clinic=booking_clinic
+    )
+    with pytest.raises(CheckoutRefused, match="Only a visit that took place has extras"):
+        checkout.charge(
+            missed, kind=Charge.Kind.EXTRA, amount="5", reason="x", by=front_desk_user,
+            clinic=booking_clinic,
+        )  # fmt: skip
+    checkout.charge(
+        missed, kind=Charge.Kind.DISCOUNT, amount="90", reason="Family emergency: waived",
+        by=front_desk_user, clinic=booking_clinic,
+    )  # fmt: skip
+    assert checkout.account_of(missed).owing == 0
+
+
 @pytest.mark.parametrize(("hours_before", "late"), [(30, False), (5, True)])
 def test_the_late_cancellation_fee_only_for_the_patients_own_late_cancellation(
     massage, dana, booking_clinic, patient, front_desk_user, hours_before, late
@@ -236,9 +266,9 @@ def test_a_visit_paid_to_the_cent_is_not_owing(visit, booking_clinic, front_desk
         visit, kind=Charge.Kind.EXTRA, amount="0.20", reason="Hot stones",
         by=front_desk_user, clinic=booking_clinic,
     )  # fmt: skip
-    assert list(checkout.owing(Appointment.objects.all())) == [visit]
+    assert list(checkout.unsettled(Appointment.objects.all())) == [visit]
     checkout.pay(visit, method=CASH, amount="0.30", by=front_desk_user)
-    assert list(checkout.owing(Appointment.objects.all())) == []
+    assert list(checkout.unsettled(Appointment.objects.all())) == []
     assert checkout.account_of(visit).status == "paid"
 
 

@@ -12,11 +12,11 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import connections
+from django.db import IntegrityError, connections, transaction
 from pypdf import PdfReader
 
 from booking import checkout, receipt_pdf, receipts
-from booking.models import Charge, Payment, Receipt
+from booking.models import Appointment, Charge, Payment, Receipt
 from booking.receipts import ReceiptRefused
 from booking.rules import services
 from emails.models import Email
@@ -122,18 +122,38 @@ def test_a_correction_is_a_new_receipt_naming_the_one_it_replaces(
     checkout.refund(
         visit, method=Payment.Method.CARD, amount="10", reason="Loyalty card", by=front_desk_user
     )
-    second = receipts.issue(visit, by=front_desk_user, clinic=registered, replaces=first)
+    # The first no longer says what was paid: it is not sent, nor claimed in the year's PDF.
+    assert receipts.stale(first, checkout.account_of(visit))
+    with pytest.raises(ReceiptRefused, match="issue a corrected receipt"):
+        receipts.email(first, by=front_desk_user)
+    year = visit.start.astimezone(registered.zone).year
+    assert (
+        receipts.year_of(visit.patient, year, clinic=registered, visible=Appointment.objects.all())
+        is None
+    )
+    second = receipts.issue(visit, by=front_desk_user, clinic=registered)
     text = text_of(bytes(second.pdf))
     assert f"Replaces receipt no. {first.number}" in text
-    assert "Loyalty card" in text
+    assert "Discount: Loyalty card" in text
     first.refresh_from_db()
     assert "Loyalty card" not in text_of(bytes(first.pdf))  # the old one, as it was issued
     assert first.replaced_by == second
-    with pytest.raises(ReceiptRefused, match="already replaced"):
-        receipts.issue(visit, by=front_desk_user, clinic=registered, replaces=first)
     with pytest.raises(ValueError, match="never changed"):
         first.save()
     assert list(receipts.current(Receipt.objects.all())) == [second]
+
+
+def test_two_clicks_give_a_receipt_and_its_correction_never_two_originals(
+    visit, registered, front_desk_user
+):
+    first = receipts.issue(visit, by=front_desk_user, clinic=registered)
+    second = receipts.issue(visit, by=front_desk_user, clinic=registered)
+    assert (first.replaces, second.replaces) == (None, first)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Receipt.objects.create(
+            number=second.number + 1, appointment=visit, patient_name="x", details={}, pdf=b"",
+            issued_by=front_desk_user,
+        )  # fmt: skip
 
 
 def test_the_receipt_is_emailed_through_the_outbox_naming_no_service(
@@ -170,23 +190,29 @@ def test_a_patients_year_of_receipts_is_one_pdf_of_those_still_valid(
     ]  # fmt: skip
     one = receipts.issue(visits[0], by=front_desk_user, clinic=registered)
     replaced = receipts.issue(visits[1], by=front_desk_user, clinic=registered)
-    latest = receipts.issue(visits[1], by=front_desk_user, clinic=registered, replaces=replaced)
+    latest = receipts.issue(visits[1], by=front_desk_user, clinic=registered)
     record = visits[0].patient
     by_year = {}
     for receipt in (one, latest):
         year = receipt.appointment.start.astimezone(zone).year
         by_year.setdefault(year, []).append(receipt.number)
     for year, numbers in by_year.items():
-        reader = PdfReader(io.BytesIO(receipts.year_of(record, year, clinic=registered)))
+        reader = PdfReader(
+            io.BytesIO(
+                receipts.year_of(record, year, clinic=registered, visible=Appointment.objects.all())
+            )
+        )
         assert [
             f"Receipt no. {n}" in page.extract_text()
             for page, n in zip(reader.pages, numbers, strict=True)
         ]
         assert len(reader.pages) == len(numbers)
         assert f"Receipt no. {replaced.number}\n" not in text_of(
-            receipts.year_of(record, year, clinic=registered)
+            receipts.year_of(record, year, clinic=registered, visible=Appointment.objects.all())
         )
-    assert receipts.year_of(record, 1999, clinic=registered) is None
+    assert (
+        receipts.year_of(record, 1999, clinic=registered, visible=Appointment.objects.all()) is None
+    )
 
 
 def test_names_in_any_european_alphabet_print_as_written(
@@ -269,20 +295,30 @@ def test_the_register_keeps_receipts_their_years_then_deletes_them_and_exports_t
     )  # fmt: skip
     checkout.pay(visit, method=Payment.Method.CASH, amount="5", by=front_desk_user)
     receipt = receipts.issue(visit, by=front_desk_user, clinic=registered)
-    again = receipts.issue(visit, by=front_desk_user, clinic=registered, replaces=receipt)
+    again = receipts.issue(visit, by=front_desk_user, clinic=registered)
     exported = personal_data.export(booking_data.person(visit.patient))["money"]
     assert [(r["number"], r["replaced"]) for r in exported["receipts"]] == [
         (receipt.number, True), (again.number, False),
     ]  # fmt: skip
     assert [c["amount"] for c in exported["charges"]] == ["100.00", "5.00"]
 
-    within = visit.start + datetime.timedelta(days=365 * registered.receipts_kept_years - 1)
-    personal_data.purge(registered, within)
+    # Kept through the end of the visit's year plus the years the clinic keeps them.
+    zone = registered.zone
+    last_kept = visit.start.astimezone(zone).year + registered.receipts_kept_years
+    personal_data.purge(registered, datetime.datetime(last_kept, 12, 31, 23, 59, tzinfo=zone))
     assert Receipt.objects.filter(pk=receipt.pk).exists()
 
-    after = visit.start + datetime.timedelta(days=365 * registered.receipts_kept_years + 1)
-    personal_data.purge(registered, after)
+    personal_data.purge(registered, datetime.datetime(last_kept + 1, 1, 1, 0, 1, tzinfo=zone))
     assert not Receipt.objects.exists()
+    # The amounts stay; nothing the desk typed does, in any column.
     assert list(Charge.objects.values_list("amount", "reason")) == [
         (Decimal("100.00"), ""), (Decimal("5.00"), ""),
     ]  # fmt: skip
+    assert "Sam" not in str(list(Charge.objects.values()) + list(Payment.objects.values()))
+
+
+def test_the_deploy_check_warns_when_receipts_would_miss_letters(monkeypatch, tmp_path):
+    monkeypatch.setattr(receipt_pdf, "FONT_PATHS", [tmp_path / "missing.ttf"])
+    [warning] = receipt_pdf.font_is_installed()
+    assert warning.id == "booking.W001"
+    assert "fonts-dejavu-core" in warning.hint
