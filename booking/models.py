@@ -606,6 +606,11 @@ class ReceiptCounter(models.Model):
         return f"Next receipt: no. {self.next_number}"
 
 
+class ReceiptQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValueError("A receipt is never changed once issued: issue a replacement.")
+
+
 class Receipt(models.Model):
     """A receipt for a paid visit, as issued: what it says is kept (`details`, and the PDF as
     sent), never changed. A correction is a new receipt naming the one it replaces."""
@@ -624,6 +629,8 @@ class Receipt(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ReceiptQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]

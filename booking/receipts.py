@@ -135,6 +135,18 @@ def issue(appointment, *, by, clinic, now=None):
     return receipt
 
 
+def missing(appointment, clinic):
+    """What an insurer looks for that a receipt of this visit would not say, in words: the
+    therapist's registration number, the clinic's address. A receipt is never changed, so the
+    desk is told before issuing one."""
+    gaps = []
+    if not appointment.therapist.registration_number:
+        gaps.append(f"{appointment.therapist.name}'s registration number (Therapists)")
+    if not clinic.street_address:
+        gaps.append("the clinic's address (Clinic details)")
+    return gaps
+
+
 def stale(receipt, account):
     """Whether what the receipt says was charged and paid is no longer the visit's account (a
     refund, a discount or an extra since): it must not be sent or claimed; a correction is."""

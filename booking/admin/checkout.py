@@ -183,6 +183,7 @@ def checkout_view(model_admin, request, pk):
         "takes_payments": takes_payments,
         "charge_form": charge_form,
         "payment_form": payment_form,
+        "missing_on_receipt": receipts.missing(appointment, clinic),
         "receipts": [
             (receipt, receipts.stale(receipt, account))
             for receipt in appointment.receipts.select_related("issued_by", "replaced_by")

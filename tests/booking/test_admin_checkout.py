@@ -188,3 +188,15 @@ def test_the_patient_record_offers_each_years_receipts_as_one_pdf(
         ).status_code
         == 404
     )
+
+
+def test_the_desk_is_told_before_issuing_a_receipt_an_insurer_may_refuse(
+    client, front_desk_user, visit, dana
+):
+    client.force_login(front_desk_user)
+    pay_in_full(client, visit)
+    page = client.get(page_of(visit)).content.decode()
+    assert "Dana Whitfield&#x27;s registration number (Therapists)" in page
+    dana.registration_number = "R-10482"
+    dana.save()
+    assert "registration number" not in client.get(page_of(visit)).content.decode()

@@ -140,6 +140,8 @@ def test_a_correction_is_a_new_receipt_naming_the_one_it_replaces(
     assert first.replaced_by == second
     with pytest.raises(ValueError, match="never changed"):
         first.save()
+    with pytest.raises(ValueError, match="never changed"):
+        Receipt.objects.filter(pk=first.pk).update(patient_name="Someone else")
     assert list(receipts.current(Receipt.objects.all())) == [second]
 
 
